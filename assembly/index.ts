@@ -1,0 +1,12 @@
+// The kernel ABI's table of contents: every export of the wasm module, by family.
+// Pointers are byte offsets into the imported memory; TypeScript owns all allocation.
+export * from './gemm';
+export * from './elementwise';
+export * from './reduce';
+export * from './softmax';
+export * from './squash';
+export * from './layernorm';
+export * from './embedding';
+export * from './optim';
+export * from './topk';
+export * from './loss';

@@ -1,0 +1,18 @@
+// `npm run bench`: runs every kernel suite (or those named on the command line, e.g.
+// `npm run bench -- gemm softmax`), prints one table per suite and writes them to
+// bench/results/latest.md. Pin to one core on an idle machine: `taskset -c 1 npm run bench`.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { suites } from './suites.js';
+
+const wanted = process.argv.slice(2);
+const out: string[] = [`# mirec kernel benchmarks`, ``, `command: npm run bench ${wanted.join(' ')}`.trim(), `date: ${new Date().toISOString()}`, `node: ${process.version}`, ``];
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  const md = await run();
+  console.log(md);
+  out.push(`## ${name}`, '', md, '');
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.md', out.join('\n'));
+console.log('\nwritten: bench/results/latest.md');

@@ -1,0 +1,29 @@
+// The kernel ABI's table of contents: every wasm export with its argument kinds.
+// The JS backend uses it to turn byte pointers into element indices; debug mode uses it to
+// bounds-check pointers. Families add their entries in their own file.
+import { GEMM_ABI } from './gemm.js';
+import { ELEMENTWISE_ABI } from './elementwise.js';
+import { REDUCE_ABI } from './reduce.js';
+import { SOFTMAX_ABI } from './softmax.js';
+import { SQUASH_ABI } from './squash.js';
+import { LAYERNORM_ABI } from './layernorm.js';
+import { EMBEDDING_ABI } from './embedding.js';
+import { OPTIM_ABI } from './optim.js';
+import { TOPK_ABI } from './topk.js';
+import { LOSS_ABI } from './loss.js';
+
+export const ABI = {
+  ...GEMM_ABI,
+  ...ELEMENTWISE_ABI,
+  ...REDUCE_ABI,
+  ...SOFTMAX_ABI,
+  ...SQUASH_ABI,
+  ...LAYERNORM_ABI,
+  ...EMBEDDING_ABI,
+  ...OPTIM_ABI,
+  ...TOPK_ABI,
+  ...LOSS_ABI,
+} as const;
+
+export type KernelName = keyof typeof ABI;
+export type { ArgKind, Signature, AbiTable } from './types.js';

@@ -1,0 +1,79 @@
+// The Engine: one linear memory, its heap (pool + arena) and the kernel table of one backend
+// (wasm-simd, wasm scalar, pure-TS float32, or pure-TS float64 for tests). Every kernel is
+// called with byte pointers whatever the backend; the JS backends map them to element indices.
+import { ABI, type KernelName } from './abi/index.js';
+import * as reference from './reference/index.js';
+import { Heap, JsStore, WasmStore, type MemoryReport } from './memory.js';
+
+/** Which implementation runs the kernels. */
+export type BackendName = 'wasm-simd' | 'wasm' | 'js' | 'js64';
+
+/** A kernel callable with the C ABI: byte pointers and numbers. */
+export type KernelFn = (...args: number[]) => number | void;
+export type Kernels = { readonly [K in KernelName]: KernelFn };
+
+/** First byte the heap may use: page 0 is left to the module's static data. */
+export const HEAP_BASE = 65536;
+
+export class Engine {
+  /** Debug level: 0 off; 1 checks op inputs for NaN/Inf and pointers against the heap. */
+  debug = 0;
+
+  private constructor(
+    readonly backend: BackendName,
+    readonly heap: Heap,
+    readonly k: Kernels,
+    /** The wasm instance's exports (undefined on the JS backends). */
+    readonly exports?: WebAssembly.Exports,
+  ) {}
+
+  /** An engine over an instantiated kernel module (its memory must be `memory`). */
+  static fromWasm(backend: 'wasm-simd' | 'wasm', instance: WebAssembly.Instance, memory: WebAssembly.Memory): Engine {
+    const heap = new Heap(new WasmStore(memory), HEAP_BASE);
+    const kernels: Record<string, KernelFn> = {};
+    for (const name of Object.keys(ABI)) {
+      const fn = instance.exports[name];
+      if (typeof fn !== 'function') {
+        throw new Error(`engine: wasm module lacks kernel "${name}"; rebuild with npm run build:wasm`);
+      }
+      kernels[name] = fn as KernelFn;
+    }
+    return new Engine(backend, heap, kernels as Kernels, instance.exports);
+  }
+
+  /** An engine running the pure-TS reference kernels in float32 ('js') or float64 ('js64'). */
+  static fromReference(precision: 32 | 64 = 32): Engine {
+    const store = new JsStore(precision, HEAP_BASE * 16);
+    const heap = new Heap(store, HEAP_BASE, () => store.floats);
+    const refs = reference as unknown as Record<string, (F: Float32Array | Float64Array, I: Int32Array, ...a: number[]) => number | void>;
+    const kernels: Record<string, KernelFn> = {};
+    for (const [name, sig] of Object.entries(ABI) as [string, string][]) {
+      const ref = refs[name];
+      if (typeof ref !== 'function') throw new Error(`engine: no reference kernel for "${name}"`);
+      const ptrAt = [...sig].map((c) => c === 'p');
+      kernels[name] = (...args: number[]) => {
+        for (let i = 0; i < args.length; i++) if (ptrAt[i]) args[i] = args[i] >> 2;
+        return ref(store.floats, store.ints, ...args);
+      };
+    }
+    return new Engine(precision === 32 ? 'js' : 'js64', heap, kernels as Kernels);
+  }
+
+  /** Memory use: pool, arena (current and high-water), total linear memory. Bytes. */
+  memory(): MemoryReport {
+    return this.heap.report();
+  }
+
+  /** Float view of the heap (re-derived; never cache it across an allocation). */
+  get floats(): Float32Array | Float64Array {
+    return this.heap.floats;
+  }
+  get i32(): Int32Array {
+    return this.heap.i32;
+  }
+
+  toString(): string {
+    const m = this.memory();
+    return `Engine(${this.backend}, memory=${(m.total / 1048576).toFixed(1)}MiB)`;
+  }
+}

@@ -1,0 +1,4 @@
+// Pure-TS reference kernels of the softmax family: the test oracle (in float64) and the no-wasm
+// fallback (in float32). Same names and argument order as assembly/softmax.ts, except that the
+// first two arguments are the float and int heaps and pointers are element indices.
+import type { Floats } from './types.js';
