@@ -1,0 +1,143 @@
+// Sampled softmax with TensorFlow semantics (models.md §1.3): one set of S unique negatives per
+// batch drawn log-uniformly over 1..N−1 (index tracks popularity rank), logits corrected by
+// −ln Q with TF's expected counts, accidental hits removed, tied item embeddings. Also uniform,
+// in-batch and full softmax. Padding (id 0) is never sampled.
+import type { Rng } from '../engine/random.js';
+import { detExpm1, detLog, detLog1p } from '../engine/det-math.js';
+import { Tensor, empty, idTensor } from '../tensor.js';
+import { add, addRow, concat, dotRows, gather, matmul, reshape, softmaxCrossEntropy } from '../ops/index.js';
+
+export type NegativeKind = 'logUniform' | 'tfLogUniform' | 'uniform' | 'inBatch' | 'full';
+
+export interface NegativeConfig {
+  /** How candidates are chosen (default 'logUniform', TF's LogUniformSampler shifted past 0). */
+  kind: NegativeKind;
+  /** Number of unique sampled negatives per batch (default 10·B, capped at ⌊(N−1)/2⌋). */
+  count?: number;
+  /** In-batch only: subtract ln Q (default true). */
+  logQ?: boolean;
+}
+
+/** The negatives of one batch: S ids, ln Q per id, and the draw count (for the labels' Q). */
+export interface NegativeSample {
+  ids: Int32Array;
+  logQ: Float64Array;
+  tries: number;
+  kind: NegativeKind;
+}
+
+/** Probability of id k (1..N−1) under the sampler. */
+export function samplerProbability(kind: NegativeKind, k: number, N: number): number {
+  if (kind === 'uniform') return 1 / (N - 1);
+  if (kind === 'tfLogUniform') return (detLog(k + 2) - detLog(k + 1)) / detLog(N + 1);
+  return (detLog(k + 1) - detLog(k)) / detLog(N);
+}
+
+/** TF ExpectedCountHelper: S·P if every draw was new, else 1 − (1 − P)^tries. */
+export function expectedCount(p: number, tries: number, S: number): number {
+  if (tries === S) return S * p;
+  return -detExpm1(tries * detLog1p(-p));
+}
+
+/** Effective S for a catalogue of N rows: min(requested, ⌊(N−1)/2⌋). */
+export function capNegatives(requested: number, N: number): number {
+  return Math.max(1, Math.min(requested, Math.floor((N - 1) / 2)));
+}
+
+/** Draw S unique negatives for one batch (log-uniform, TF log-uniform or uniform). */
+export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: number): NegativeSample {
+  if (kind === 'inBatch' || kind === 'full') throw new Error(`sampleNegatives: kind "${kind}" is not drawn`);
+  if (S > N - 1) throw new Error(`sampleNegatives: cannot draw ${S} unique ids from ${N - 1} items`);
+  const seen = new Set<number>();
+  const ids = new Int32Array(S);
+  let tries = 0;
+  let n = 0;
+  while (n < S) {
+    let k: number;
+    if (kind === 'uniform') k = 1 + rng.int(N - 1);
+    else if (kind === 'tfLogUniform') {
+      k = rng.logUniform(N + 1) - 1; // TF's range 0..N−1; 0 (padding) is rejected below
+      if (k === 0) continue;
+    } else k = rng.logUniform(N);
+    tries++;
+    if (!seen.has(k)) {
+      seen.add(k);
+      ids[n++] = k;
+    }
+  }
+  const logQ = new Float64Array(S);
+  for (let j = 0; j < S; j++) logQ[j] = detLog(expectedCount(samplerProbability(kind, ids[j], N), tries, S));
+  return { ids, logQ, tries, kind };
+}
+
+export interface SampledSoftmaxInput {
+  /** User vectors [B, D] (the read-out). */
+  user: Tensor;
+  /** Item table [N, D], row 0 padding (tied: the same table embeds histories). */
+  table: Tensor;
+  /** Labels [B] (item indices 1..N−1). */
+  labels: Int32Array;
+  /** Negatives: a drawn sample, or the kind for in-batch / full. */
+  negatives: NegativeSample | { kind: 'inBatch'; freq: Float64Array; logQ?: boolean } | { kind: 'full' };
+  /** Optional trainable item bias [N, 1]. */
+  bias?: Tensor;
+}
+
+/** Mean sampled-softmax loss over the batch, differentiable in user, table and bias. */
+export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
+  const { user, table, labels, negatives } = inp;
+  const [B, D] = user.shape;
+  const N = table.shape[0];
+  if (labels.length !== B) throw new Error(`sampledSoftmaxLoss: ${labels.length} labels for ${B} user vectors`);
+  if (table.shape[1] !== D) throw new Error(`sampledSoftmaxLoss: user [${B},${D}] and table [${table.shape}] differ in D`);
+
+  // Candidate ids and their −ln Q shift; labels' shift computed with the same tries.
+  let cand: Int32Array;
+  let candShift: Float64Array;
+  let labelShift: (y: number) => number;
+  if (negatives.kind === 'full') {
+    cand = Int32Array.from({ length: N - 1 }, (_, i) => i + 1);
+    candShift = new Float64Array(N - 1);
+    labelShift = () => 0;
+  } else if (negatives.kind === 'inBatch' && 'freq' in negatives) {
+    const { freq } = negatives;
+    let total = 0;
+    for (let i = 1; i < N; i++) total += freq[i];
+    const useQ = (negatives as { logQ?: boolean }).logQ !== false;
+    const lq = (y: number) => (useQ ? detLog((B * freq[y]) / total) : 0);
+    cand = Int32Array.from(labels);
+    candShift = Float64Array.from(cand, (c) => lq(c));
+    labelShift = lq;
+  } else {
+    const s = negatives as NegativeSample;
+    cand = s.ids;
+    candShift = s.logQ;
+    const S = s.ids.length;
+    labelShift = (y) => detLog(expectedCount(samplerProbability(s.kind, y, N), s.tries, S));
+  }
+  const S = cand.length;
+  const y = idTensor(labels, [B], table.engine);
+  const c = idTensor(cand, [S], table.engine);
+  let trueLogit = dotRows(user, gather(table, y)); // [B]
+  let negLogits = matmul(user, gather(table, c), false, true); // [B, S]
+  if (inp.bias) {
+    const by = reshape(gather(inp.bias, y), [B]);
+    trueLogit = add(trueLogit, by);
+    negLogits = addRow(negLogits, reshape(gather(inp.bias, c), [S]));
+  }
+  const logits = concat([reshape(trueLogit, [B, 1]), negLogits]); // [B, 1+S]
+  // −ln Q is a constant shift: applied in place, it changes no gradient.
+  const L = logits.data;
+  const mask = empty([B, 1 + S], 'f32', table.engine);
+  const M = mask.data;
+  M.fill(1);
+  for (let b = 0; b < B; b++) {
+    const row = b * (1 + S);
+    L[row] -= labelShift(labels[b]);
+    for (let j = 0; j < S; j++) {
+      L[row + 1 + j] -= candShift[j];
+      if (cand[j] === labels[b]) M[row + 1 + j] = 0; // accidental hit
+    }
+  }
+  return softmaxCrossEntropy(logits, mask);
+}

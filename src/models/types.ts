@@ -1,0 +1,71 @@
+// The one interface every retrieval model implements (MIND, ComiRec-DR, ComiRec-SA, SINE,
+// YouTubeDNN, MostPopular): interests for serving, a loss for training, and the parameters.
+// Batches carry item indices (vocabulary-mapped); raw ids are handled by the serving layer.
+import type { Rng } from '../engine/random.js';
+import type { Tensor } from '../tensor.js';
+import type { ParamStore } from '../nn/params.js';
+import type { NegativeConfig } from '../loss/sampled-softmax.js';
+
+/** B rows of left-aligned history windows of length T (slot 0 oldest, padding 0 on the right). */
+export interface RetrievalBatch {
+  /** Rows. */
+  B: number;
+  /** Window length. */
+  T: number;
+  /** Item indices [B*T], 0 = padding. */
+  hist: Int32Array;
+  /** 1 where a slot holds an item, else 0 [B*T]. */
+  mask: Float32Array;
+  /** Valid items per row [B] (1 ≤ len ≤ T). */
+  len: Int32Array;
+  /** Training target per row [B] (absent at serving time). */
+  target?: Int32Array;
+}
+
+/** Interest vectors of a batch: [B, K, D] plus which interests are active (MIND's dynamic K). */
+export interface Interests {
+  vectors: Tensor; // [B, K, D]
+  /** 1 if interest k of row b is active [B*K]; all ones for fixed-K models. */
+  active: Uint8Array;
+}
+
+/** Settings shared by every retrieval model. */
+export interface RetrievalConfig {
+  /** Rows of the item table including padding row 0 (N). */
+  items: number;
+  /** Embedding and interest dimension (default 64). */
+  dim: number;
+  /** Number of interests (maximum for MIND; default 4). */
+  interests: number;
+  /** History window length (default 20; 50 on MovieLens). */
+  seqLen: number;
+  /** Negatives for the sampled softmax (default log-uniform, 10·B unique per batch). */
+  negatives: NegativeConfig;
+  /** Trainable item bias in the softmax (default false). */
+  itemBias: boolean;
+  /** Seed of parameter initialisation and of the model's own draws (routing logits). */
+  seed: number;
+}
+
+export interface RetrievalModel {
+  /** Paper name, e.g. 'ComiRec-SA'. */
+  readonly kind: string;
+  readonly config: RetrievalConfig;
+  readonly params: ParamStore;
+  /** The item table E [N, D] (tied: histories and softmax weights). */
+  itemTable(): Tensor;
+  /**
+   * Interest vectors for retrieval. `training` selects the training forward (MIND: fresh
+   * routing logits from `rng`); serving is deterministic.
+   */
+  interests(batch: RetrievalBatch, opts?: { training?: boolean; rng?: Rng }): Interests;
+  /**
+   * Serving query vectors [B, Q, D] with active flags: the interests for multi-interest models,
+   * one vector for single-vector models (YouTubeDNN, SINE in 'aggregate' mode).
+   */
+  queries(batch: RetrievalBatch): Interests;
+  /** Mean training loss of the batch (records on the tape). `rng` draws negatives etc. */
+  loss(batch: RetrievalBatch, rng: Rng): Tensor;
+  /** e.g. `ComiRecSA(D=64, K=4, T=20, params=1.2M)`. */
+  toString(): string;
+}

@@ -1,0 +1,62 @@
+// Adam (Kingma & Ba) with β1 0.9, β2 0.999, ε 1e-8 by default. Tables with row-sparse gradients
+// get the lazy update (only rows in the batch change, moments of other rows are not decayed),
+// unless `sparseMode: 'dense'` asks for TF1 AdamOptimizer's full-table behaviour.
+import { Tensor, poolTensor } from '../tensor.js';
+import { Optimizer, type OptimizerConfig, type RowGrad } from './optimizer.js';
+
+export interface AdamConfig extends OptimizerConfig {
+  /** Decay of the first moment (default 0.9). */
+  beta1?: number;
+  /** Decay of the second moment (default 0.999). */
+  beta2?: number;
+  /** Denominator floor (default 1e-8). */
+  eps?: number;
+  /** 'lazy' (default): row-sparse tables update only touched rows; 'dense': every row, every step. */
+  sparseMode?: 'lazy' | 'dense';
+}
+
+export class Adam extends Optimizer {
+  private readonly m = new Map<Tensor, Tensor>();
+  private readonly v = new Map<Tensor, Tensor>();
+
+  constructor(params: Tensor[], readonly cfg: AdamConfig = { lr: 1e-3 }) {
+    super(params, cfg);
+    for (const p of params) {
+      this.m.set(p, poolTensor(p.shape, undefined, p.engine));
+      this.v.set(p, poolTensor(p.shape, undefined, p.engine));
+    }
+  }
+
+  private coeffs(): [number, number, number, number, number, number] {
+    const b1 = this.cfg.beta1 ?? 0.9;
+    const b2 = this.cfg.beta2 ?? 0.999;
+    return [this.cfg.lr, b1, b2, this.cfg.eps ?? 1e-8, 1 - b1 ** this.t, 1 - b2 ** this.t];
+  }
+
+  protected dense(p: Tensor, g: Tensor, scale: number): void {
+    const [lr, b1, b2, eps, bc1, bc2] = this.coeffs();
+    if (scale !== 1) p.engine.k.scale_f32(g.ptr, scale, g.ptr, g.size);
+    p.engine.k.adam_f32(p.ptr, g.ptr, this.m.get(p)!.ptr, this.v.get(p)!.ptr, p.size, lr, b1, b2, eps, bc1, bc2);
+  }
+
+  protected rows(p: Tensor, rg: RowGrad, scale: number): void {
+    const [lr, b1, b2, eps, bc1, bc2] = this.coeffs();
+    const e = p.engine;
+    if (scale !== 1) e.k.scale_f32(rg.rows.ptr, scale, rg.rows.ptr, rg.rows.size);
+    if (this.cfg.sparseMode === 'dense') {
+      const g = poolTensor(p.shape, undefined, e); // full-table gradient, zero outside the batch
+      e.k.scatter_add_rows_f32(rg.rows.ptr, rg.ids.ptr, g.ptr, p.shape[0], rg.ids.size, p.shape[1]);
+      e.k.adam_f32(p.ptr, g.ptr, this.m.get(p)!.ptr, this.v.get(p)!.ptr, p.size, lr, b1, b2, eps, bc1, bc2);
+      e.heap.free(g.ptr);
+      return;
+    }
+    e.k.adam_rows_f32(p.ptr, rg.rows.ptr, this.m.get(p)!.ptr, this.v.get(p)!.ptr, rg.ids.ptr, rg.ids.size, p.shape[1], lr, b1, b2, eps, bc1, bc2);
+  }
+
+  state(): { name: string; tensor: Tensor }[] {
+    return this.params.flatMap((p, i) => [
+      { name: `adam.m.${p.name || i}`, tensor: this.m.get(p)! },
+      { name: `adam.v.${p.name || i}`, tensor: this.v.get(p)! },
+    ]);
+  }
+}
