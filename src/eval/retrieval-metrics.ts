@@ -12,14 +12,14 @@ import { type CategoryLookup, denseCategories } from './categories.js';
  */
 export type RecallNumerator = 'occurrences' | 'distinctHits';
 
-/** 1 / log₂(r + 2): the DCG discount of 0-based position r. */
+/** 1 / log₂(r + 2): the DCG discount of 0-based position r (internal, shared with the accumulator). */
 export function discount(r: number): number {
   return 1 / Math.log2(r + 2);
 }
 
 /**
  * The first min(N, len) items of a ranked list as a set; throws on a repeated item because
- * every definition assumes R holds distinct items (the merge guarantees it).
+ * every definition assumes R holds distinct items (the merge guarantees it). Internal.
  */
 export function topSet(op: string, ranked: ArrayLike<number>, n: number): Set<number> {
   checkN(op, n);
@@ -35,7 +35,7 @@ export function topSet(op: string, ranked: ArrayLike<number>, n: number): Set<nu
   return set;
 }
 
-/** Throws unless n is a positive integer. */
+/** Throws unless n is a positive integer. Internal. */
 export function checkN(op: string, n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${op}: N = ${n}; expected an integer ≥ 1`);
 }

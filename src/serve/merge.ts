@@ -42,7 +42,8 @@ export function candidatePool(lists: readonly ScoredList[]): ScoredItems {
   let total = 0;
   lists.forEach((l, k) => {
     if (l.ids.length !== l.scores.length) {
-      throw new Error(`candidatePool: interest ${k}: ids[${l.ids.length}] and scores[${l.scores.length}] differ in length`);
+      throw new Error(`candidatePool: interest ${k}: ids[${l.ids.length}] and ` +
+        `scores[${l.scores.length}] differ in length`);
     }
     total += l.ids.length;
   });
@@ -159,7 +160,9 @@ function denseShape(op: string, scores: ArrayLike<number>, k: number, options: D
   skip[0] = 1; // padding
   if (exclude !== undefined) for (let j = 0; j < exclude.length; j++) if (exclude[j] < items) skip[exclude[j]] = 1;
   for (let i = 0; i < scores.length; i++) {
-    if (Number.isNaN(scores[i])) throw new Error(`${op}: interest ${Math.floor(i / items)} item ${i % items}: score is NaN`);
+    if (Number.isNaN(scores[i])) {
+      throw new Error(`${op}: interest ${Math.floor(i / items)} item ${i % items}: score is NaN`);
+    }
   }
   return { items, skip, isActive: (row: number) => active === undefined || active[row] !== 0 };
 }
@@ -173,7 +176,9 @@ function denseShape(op: string, scores: ArrayLike<number>, k: number, options: D
  * @param options active interests and excluded items
  * @returns one list per active interest, in row order
  */
-export function topNPerInterest(scores: ArrayLike<number>, k: number, n: number, options: DenseOptions = {}): ScoredItems[] {
+export function topNPerInterest(
+  scores: ArrayLike<number>, k: number, n: number, options: DenseOptions = {},
+): ScoredItems[] {
   checkCount('topNPerInterest', n);
   const { items, skip, isActive } = denseShape('topNPerInterest', scores, k, options);
   const lists: ScoredItems[] = [];
@@ -195,7 +200,9 @@ export function topNPerInterest(scores: ArrayLike<number>, k: number, n: number,
  * @param n how many items to return
  * @param options active interests and excluded items
  */
-export function mergeDense(scores: ArrayLike<number>, k: number, n: number, options: DenseOptions = {}): ScoredItems {
+export function mergeDense(
+  scores: ArrayLike<number>, k: number, n: number, options: DenseOptions = {},
+): ScoredItems {
   checkCount('mergeDense', n);
   const { items, skip, isActive } = denseShape('mergeDense', scores, k, options);
   const rows = Array.from({ length: k }, (_, r) => r).filter(isActive);
