@@ -1,5 +1,5 @@
 // mirec's public API. Nothing runs at import time: call `await init()` first.
-export { init, engine, setEngine, hasWasmSimd, Engine, type InitOptions, type BackendName, type MemoryReport } from './engine/index.js';
+export { init, engine, setEngine, setDebug, hasWasmSimd, Engine, type InitOptions, type BackendName, type MemoryReport } from './engine/index.js';
 export { Tensor, tensor, idTensor, zeros, empty, poolTensor, type DType } from './tensor.js';
 export { backward, noGrad, stopGradient, clearTape } from './autograd/tape.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';

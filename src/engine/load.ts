@@ -41,6 +41,14 @@ export function engine(): Engine {
   return current;
 }
 
+/**
+ * Debug level of the default engine: 0 off (default); 1 scans every op input for NaN/Inf and
+ * names the op and shapes of the first offender.
+ */
+export function setDebug(level: number): void {
+  engine().debug = level;
+}
+
 /** Make `e` the default engine (tests use this to switch backends). */
 export function setEngine(e: Engine): Engine {
   current = e;

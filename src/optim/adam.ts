@@ -2,6 +2,7 @@
 // get the lazy update (only rows in the batch change, moments of other rows are not decayed),
 // unless `sparseMode: 'dense'` asks for TF1 AdamOptimizer's full-table behaviour.
 import { Tensor, poolTensor } from '../tensor.js';
+import { detPow } from '../engine/det-math.js';
 import { Optimizer, type OptimizerConfig, type RowGrad } from './optimizer.js';
 
 export interface AdamConfig extends OptimizerConfig {
@@ -30,7 +31,8 @@ export class Adam extends Optimizer {
   private coeffs(): [number, number, number, number, number, number] {
     const b1 = this.cfg.beta1 ?? 0.9;
     const b2 = this.cfg.beta2 ?? 0.999;
-    return [this.cfg.lr, b1, b2, this.cfg.eps ?? 1e-8, 1 - b1 ** this.t, 1 - b2 ** this.t];
+    // detPow, not **: the host's pow may differ in the last bit across engines.
+    return [this.cfg.lr, b1, b2, this.cfg.eps ?? 1e-8, 1 - detPow(b1, this.t), 1 - detPow(b2, this.t)];
   }
 
   protected dense(p: Tensor, g: Tensor, scale: number): void {
