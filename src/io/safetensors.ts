@@ -1,0 +1,141 @@
+// safetensors codec, following the specification exactly: 8-byte little-endian header length N,
+// N bytes of UTF-8 JSON ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__":
+// {string: string}}), then one contiguous byte buffer that the offsets index completely, without
+// holes or overlaps. The decoder validates everything before touching data and never reads out
+// of bounds; every failure is an Error naming the file and the problem.
+
+export type SafeDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+
+const DTYPE_BYTES: Record<SafeDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+
+/** Largest header accepted (the reference implementation uses 100 MB). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+export interface SafeTensor {
+  dtype: SafeDType;
+  shape: number[];
+  /** Raw little-endian bytes (a copy, 8-byte aligned). */
+  bytes: Uint8Array;
+}
+
+export interface SafeFile {
+  tensors: Map<string, SafeTensor>;
+  metadata: Record<string, string>;
+}
+
+/** Float32 values of an F32 tensor. */
+export function asFloat32(t: SafeTensor, name = 'tensor'): Float32Array {
+  if (t.dtype !== 'F32') throw new Error(`safetensors: ${name} is ${t.dtype}, expected F32`);
+  return new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4);
+}
+
+/** Int32 values of an I32 tensor. */
+export function asInt32(t: SafeTensor, name = 'tensor'): Int32Array {
+  if (t.dtype !== 'I32') throw new Error(`safetensors: ${name} is ${t.dtype}, expected I32`);
+  return new Int32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4);
+}
+
+/** A tensor entry from a typed array (F32 from Float32Array, I32 from Int32Array, ...). */
+export function fromTyped(data: Float32Array | Float64Array | Int32Array | Uint8Array, shape: number[]): SafeTensor {
+  const dtype: SafeDType = data instanceof Float32Array ? 'F32' : data instanceof Float64Array ? 'F64' : data instanceof Int32Array ? 'I32' : 'U8';
+  const numel = shape.reduce((a, b) => a * b, 1);
+  if (numel !== data.length) throw new Error(`safetensors: ${data.length} values do not fill shape [${shape.join(',')}]`);
+  return { dtype, shape, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** Serialise tensors (in the given order) and string metadata. */
+export function encodeSafetensors(tensors: Map<string, SafeTensor> | [string, SafeTensor][], metadata: Record<string, string> = {}): Uint8Array {
+  const entries = tensors instanceof Map ? [...tensors.entries()] : tensors;
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) {
+    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw new Error(`safetensors: metadata "${k}" must be a string`);
+    header.__metadata__ = metadata;
+  }
+  let offset = 0;
+  for (const [name, t] of entries) {
+    if (name === '__metadata__') throw new Error('safetensors: "__metadata__" is reserved');
+    const want = t.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[t.dtype];
+    if (t.bytes.byteLength !== want) throw new Error(`safetensors: ${name}: ${t.bytes.byteLength} bytes for ${t.dtype}[${t.shape.join(',')}] (need ${want})`);
+    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + want] };
+    offset += want;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  // Pad the header with spaces so the data section starts 8-byte aligned (allowed by the spec).
+  const pad = (8 - (json.length % 8)) % 8;
+  if (pad) {
+    const padded = new Uint8Array(json.length + pad).fill(0x20);
+    padded.set(json);
+    json = padded;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const [, t] of entries) {
+    out.set(t.bytes, at);
+    at += t.bytes.byteLength;
+  }
+  return out;
+}
+
+/** Parse and validate a safetensors file. `source` names it in errors. */
+export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): SafeFile {
+  const bad = (msg: string): never => {
+    throw new Error(`safetensors: ${source}: ${msg}`);
+  };
+  if (bytes.byteLength < 8) bad(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
+  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
+  if (n > BigInt(bytes.byteLength - 8)) bad(`header length ${n} runs past the end of the file (${bytes.byteLength} bytes)`);
+  if (n > BigInt(MAX_HEADER_BYTES)) bad(`header length ${n} exceeds ${MAX_HEADER_BYTES}`);
+  const hlen = Number(n);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + hlen)));
+  } catch (e) {
+    bad(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) bad('header is not a JSON object');
+  const data = bytes.subarray(8 + hlen);
+  const metadata: Record<string, string> = {};
+  const spans: [number, number, string][] = [];
+  const tensors = new Map<string, SafeTensor>();
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('__metadata__ is not an object');
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v !== 'string') bad(`__metadata__.${k} is not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof t !== 'object' || t === null) bad(`${name}: entry is not an object`);
+    if (typeof t.dtype !== 'string' || !(t.dtype in DTYPE_BYTES)) bad(`${name}: unknown dtype ${JSON.stringify(t.dtype)}`);
+    if (!Array.isArray(t.shape) || !t.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) bad(`${name}: shape ${JSON.stringify(t.shape)} is not a list of non-negative integers`);
+    const off = t.data_offsets;
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) bad(`${name}: data_offsets ${JSON.stringify(off)} are not two non-negative integers`);
+    const [begin, end] = off as number[];
+    if (begin > end || end > data.byteLength) bad(`${name}: data_offsets [${begin}, ${end}] outside the ${data.byteLength}-byte data section`);
+    const shape = t.shape as number[];
+    const dtype = t.dtype as SafeDType;
+    let numel = 1;
+    for (const s of shape) numel *= s;
+    if (!Number.isSafeInteger(numel) || numel * DTYPE_BYTES[dtype] !== end - begin) {
+      bad(`${name}: ${dtype}[${shape.join(',')}] needs ${numel * DTYPE_BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
+    }
+    spans.push([begin, end, name]);
+    const copy = new Uint8Array(new ArrayBuffer(end - begin));
+    copy.set(data.subarray(begin, end));
+    tensors.set(name, { dtype, shape, bytes: copy });
+  }
+  // The buffer must be covered exactly: sorted spans start where the previous one ended.
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let at = 0;
+  for (const [begin, end, name] of spans) {
+    if (begin < at) bad(`${name}: data_offsets [${begin}, ${end}] overlap the previous tensor`);
+    if (begin > at) bad(`${name}: a hole in the data section at bytes [${at}, ${begin})`);
+    at = end;
+  }
+  if (at !== data.byteLength) bad(`data section has ${data.byteLength - at} trailing bytes no tensor indexes`);
+  return { tensors, metadata };
+}
