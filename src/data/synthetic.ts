@@ -1,0 +1,190 @@
+// The planted-interest generator of evaluation.md §5: item clusters (categories) with in-cluster
+// Zipf popularity, tags, users holding 1..kMax planted interests, sticky Markov sequences with
+// noise, profile fields and conversions. Only Rng and det-math are used on the sampling path, so
+// a seed gives byte-identical output on every runtime (a golden sha256 pins the `tiny` preset).
+import { Rng } from '../engine/random.js';
+import { detExp, detPow } from '../engine/det-math.js';
+import { EventsBuilder, type Events } from './events.js';
+
+/** Generator parameters (evaluation.md §5.1). */
+export interface SyntheticConfig {
+  /** Seed of every draw (default 1). */
+  seed: number;
+  /** Number of clusters C, which are the categories (default 20). */
+  clusters: number;
+  /** Items per cluster M (default 250, so N − 1 = C·M). */
+  itemsPerCluster: number;
+  /** Number of users (default 3,000). */
+  users: number;
+  /** Sequence length, uniform on minLength..maxLength (default 20..60). */
+  minLength: number;
+  maxLength: number;
+  /** In-cluster popularity ∝ rank^−zipfItem (default 1.0). */
+  zipfItem: number;
+  /** Cluster prior ∝ rank^−zipfCluster (default 0.5). */
+  zipfCluster: number;
+  /** Interests per user uniform on 1..kMax (default 4). */
+  kMax: number;
+  /** Floor on mixture weights before renormalising (default 0.1). */
+  minWeight: number;
+  /** ρ: probability the next event stays in the current cluster (default 0.7). */
+  stickiness: number;
+  /** ε: probability an item is uniform over the catalogue (default 0.05). */
+  noise: number;
+  /** Allow repeated items in a user's sequence (default false: re-draw up to 20 times). */
+  repeats: boolean;
+  /** Sub-tags per cluster (default 5), shared global tags (default 10) and P(one global tag) (default 0.3). */
+  subTags: number;
+  globalTags: number;
+  pGlobal: number;
+  /** Conversion logit β0 + β1·a (defaults −1.0 and 1.5). */
+  beta0: number;
+  beta1: number;
+}
+
+const SMALL: SyntheticConfig = {
+  seed: 1, clusters: 20, itemsPerCluster: 250, users: 3000, minLength: 20, maxLength: 60, zipfItem: 1.0,
+  zipfCluster: 0.5, kMax: 4, minWeight: 0.1, stickiness: 0.7, noise: 0.05, repeats: false,
+  subTags: 5, globalTags: 10, pGlobal: 0.3, beta0: -1.0, beta1: 1.5,
+};
+
+/** Presets: `tiny` for unit tests, `small` (default), `medium`. */
+export const SYNTHETIC_PRESETS: Record<'tiny' | 'small' | 'medium', SyntheticConfig> = {
+  tiny: { ...SMALL, clusters: 5, itemsPerCluster: 40, users: 200, minLength: 10, maxLength: 30 },
+  small: SMALL,
+  medium: { ...SMALL, clusters: 50, itemsPerCluster: 400, users: 20000 },
+};
+
+/** Generated data: events plus everything needed to measure interest recovery. */
+export interface SyntheticData {
+  config: SyntheticConfig;
+  /** Events; `item` indexes the internal item order below, `user` the user order. */
+  events: Events;
+  /** [E] 1 when the event converted. */
+  converted: Uint8Array;
+  /** [E] latent cluster z_t of the event (the chain state, also for noise items). */
+  latent: Int32Array;
+  /** Per internal item: raw id (a seeded permutation of 1..N−1), cluster, tag indices. */
+  items: { ids: string[]; cluster: Int32Array; tags: Int32Array[] };
+  /** Tag names: `c<k>` cluster tags, `c<k>s<j>` sub-tags, `g<j>` global tags. */
+  tagNames: string[];
+  /** Per user: profile fields. */
+  users: { ids: string[]; segment: Int32Array; activity: Int32Array; region: Int32Array };
+  /** Per user: planted clusters P_u, weights π_u (aligned with P_u), affinity a_u over all C clusters. */
+  truth: { planted: Int32Array[]; weights: Float64Array[]; affinity: Float64Array[] };
+}
+
+/** Cumulative Zipf weights rank^−s for ranks 1..n. */
+function zipfCdf(n: number, s: number): Float64Array {
+  const c = new Float64Array(n);
+  let acc = 0;
+  for (let r = 1; r <= n; r++) { acc += detPow(r, -s); c[r - 1] = acc; }
+  return c;
+}
+
+/** Index of the first cdf entry above u·total (binary search). */
+function drawCdf(rng: Rng, cdf: Float64Array): number {
+  const x = rng.uniform() * cdf[cdf.length - 1];
+  let lo = 0, hi = cdf.length - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] > x) hi = mid; else lo = mid + 1; }
+  return lo;
+}
+
+/**
+ * Generate a dataset. `preset` picks the base parameters (default 'small'); `overrides` replace any.
+ * @example const d = generateSynthetic('tiny'); d.events.length // ≈ 4,000
+ */
+export function generateSynthetic(preset: keyof typeof SYNTHETIC_PRESETS = 'small', overrides: Partial<SyntheticConfig> = {}): SyntheticData {
+  const base = SYNTHETIC_PRESETS[preset];
+  if (!base) throw new Error(`generateSynthetic: unknown preset "${preset}" (tiny, small, medium)`);
+  const cfg: SyntheticConfig = { ...base, ...overrides };
+  const { clusters: C, itemsPerCluster: M, users: U } = cfg;
+  if (!(C >= 1 && M >= 1 && U >= 1 && cfg.minLength >= 1 && cfg.maxLength >= cfg.minLength && cfg.subTags >= 2)) {
+    throw new Error(`generateSynthetic: need clusters, itemsPerCluster, users, minLength >= 1, maxLength >= minLength, subTags >= 2; got ${JSON.stringify(cfg)}`);
+  }
+  const N = C * M;
+  const root = new Rng(cfg.seed);
+  // 1. items: internal item j is cluster ⌊j/M⌋, in-cluster rank j%M + 1; raw ids permuted
+  const itemRng = root.fork(1);
+  const perm = itemRng.shuffle(Int32Array.from({ length: N }, (_, j) => j + 1));
+  const itemIds = Array.from(perm, String);
+  const cluster = Int32Array.from({ length: N }, (_, j) => Math.floor(j / M));
+  // 2. tags
+  const tagRng = root.fork(2);
+  const tagNames: string[] = [];
+  for (let c = 0; c < C; c++) { tagNames.push(`c${c}`); for (let s = 0; s < cfg.subTags; s++) tagNames.push(`c${c}s${s}`); }
+  const globalBase = tagNames.length;
+  for (let g = 0; g < cfg.globalTags; g++) tagNames.push(`g${g}`);
+  const subCdf = zipfCdf(cfg.subTags, 1);
+  const tags: Int32Array[] = [];
+  for (let j = 0; j < N; j++) {
+    const c = cluster[j], first = c * (cfg.subTags + 1);
+    const t = [first];
+    const a = drawCdf(tagRng, subCdf);
+    t.push(first + 1 + a);
+    if (tagRng.int(2) === 1) { let b = a; while (b === a) b = drawCdf(tagRng, subCdf); t.push(first + 1 + b); }
+    if (cfg.globalTags > 0 && tagRng.uniform() < cfg.pGlobal) t.push(globalBase + tagRng.int(cfg.globalTags));
+    tags.push(Int32Array.from(t));
+  }
+  // 3–6. users, sequences, fields, conversions
+  const userRng = root.fork(3);
+  const prior = zipfCdf(C, cfg.zipfCluster).map((v, i, a) => (i === 0 ? v : v - a[i - 1])); // rank^−s
+  const itemCdf = zipfCdf(M, cfg.zipfItem);
+  const b = new EventsBuilder(false, false, false);
+  const userIds = Array.from({ length: U }, (_, u) => String(u + 1));
+  for (const id of itemIds) b.items.intern(id);
+  for (const id of userIds) b.users.intern(id);
+  const converted: number[] = [], latent: number[] = [];
+  const segment = new Int32Array(U), activity = new Int32Array(U), region = new Int32Array(U);
+  const planted: Int32Array[] = [], weights: Float64Array[] = [], affinity: Float64Array[] = [];
+  let clock = 0;
+  const seen = new Set<number>();
+  for (let u = 0; u < U; u++) {
+    const k = Math.min(C, 1 + userRng.int(cfg.kMax));
+    const w = Float64Array.from(prior);
+    const P = new Int32Array(k);
+    for (let i = 0; i < k; i++) { P[i] = userRng.weighted(w); w[P[i]] = 0; }
+    const cuts = Array.from({ length: k - 1 }, () => userRng.uniform()).sort((x, y) => x - y);
+    const pi = new Float64Array(k);
+    let prev = 0, sum = 0;
+    for (let i = 0; i < k; i++) { const next = i < k - 1 ? cuts[i] : 1; pi[i] = Math.max(next - prev, cfg.minWeight); prev = next; sum += pi[i]; }
+    for (let i = 0; i < k; i++) pi[i] /= sum;
+    const n = cfg.minLength + userRng.int(cfg.maxLength - cfg.minLength + 1);
+    const aff = new Float64Array(C).fill(-2);
+    for (let i = 0; i < k; i++) aff[P[i]] = userRng.normal();
+    let dom = 0;
+    for (let i = 1; i < k; i++) if (pi[i] > pi[dom]) dom = i;
+    segment[u] = userRng.uniform() < 0.5 ? P[dom] : userRng.int(C);
+    let act = 0;
+    for (let m = n; m >= 2; m = Math.floor(m / 2)) act++;
+    activity[u] = act; // ⌊log2 n⌋
+    region[u] = userRng.int(10);
+    planted.push(P); weights.push(pi); affinity.push(aff);
+    seen.clear();
+    let z = P[userRng.weighted(pi)];
+    for (let t = 0; t < n; t++) {
+      if (t > 0 && !(userRng.uniform() < cfg.stickiness)) z = P[userRng.weighted(pi)];
+      const drawItem = () => (userRng.uniform() < cfg.noise ? userRng.int(N) : z * M + drawCdf(userRng, itemCdf));
+      let item = drawItem();
+      if (!cfg.repeats) for (let r = 0; r < 20 && seen.has(item); r++) item = drawItem();
+      seen.add(item);
+      const p = 1 / (1 + detExp(-(cfg.beta0 + cfg.beta1 * aff[cluster[item]])));
+      converted.push(userRng.uniform() < p ? 1 : 0);
+      latent.push(z);
+      b.push(userIds[u], itemIds[item], ++clock);
+    }
+  }
+  const events = b.finish({ hasTime: true, source: `synthetic:${preset}:seed${cfg.seed}`, format: 'synthetic', summary: { lines: 0, events: b.length, skipped: 0, filtered: 0, reasons: {}, examples: [] } });
+  return {
+    config: cfg, events, converted: Uint8Array.from(converted), latent: Int32Array.from(latent),
+    items: { ids: itemIds, cluster, tags }, tagNames,
+    users: { ids: userIds, segment, activity, region }, truth: { planted, weights, affinity },
+  };
+}
+
+/** Canonical text form of the events (`user item time converted` per line), e.g. for hashing. */
+export function serializeSynthetic(d: SyntheticData): string {
+  const e = d.events, out: string[] = [];
+  for (let i = 0; i < e.length; i++) out.push(`${e.userIds[e.user[i]]} ${e.itemIds[e.item[i]]} ${e.time[i]} ${d.converted[i]}`);
+  return out.join('\n') + '\n';
+}
