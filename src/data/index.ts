@@ -1,0 +1,12 @@
+// The data layer's public face: readers (every format, gzip, any host), the events collection,
+// the vocabulary, the retrieval protocols of evaluation.md §1 and the synthetic generator of §5.
+export { readEvents, type ReadOptions } from './read-events.js';
+export { forEachLine, sourceChunks, sourceName, type DataSource } from './read-lines.js';
+export { StringTable, EventsBuilder, describeSummary, type Events, type ReadSummary } from './events.js';
+export { detectFormat, type EventFormat, type Columns, type ColumnRef } from './formats.js';
+export { Vocabulary, buildVocabulary, type VocabularyJSON } from './vocab.js';
+export {
+  prepareRetrieval, sampleTrainBatch, evalCases, casesBatch,
+  type ProtocolOptions, type SplitDataset, type TrainBatch, type EvalCases,
+} from './protocol.js';
+export { generateSynthetic, serializeSynthetic, SYNTHETIC_PRESETS, type SyntheticConfig, type SyntheticData } from './synthetic.js';
