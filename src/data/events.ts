@@ -89,7 +89,7 @@ export class EventsBuilder {
   }
 
   private grow(): void {
-    const cap = this.cap * 2;
+    const cap = Math.ceil(this.cap * 1.5); // 1.5× keeps the old+new copy during growth small
     const g = <A extends Int32Array | Float64Array | Float32Array | Uint8Array>(a: A): A => {
       const n = new (a.constructor as new (n: number) => A)(cap); n.set(a); return n;
     };
@@ -112,17 +112,20 @@ export class EventsBuilder {
     if (this.c) this.c[k] = this.categories.intern(category);
   }
 
-  /** Freeze into an Events value (arrays trimmed to length). */
+  /**
+   * Freeze into an Events value. Arrays are views of length n on the growth buffers (no copy:
+   * copying would double the peak memory of a large read; the slack is at most the last growth).
+   */
   finish(meta: { hasTime: boolean; source: string; format: string; summary: ReadSummary }): Events {
     const n = this.length;
     const ev: Events = {
       length: n,
-      user: this.u.slice(0, n), item: this.i.slice(0, n), time: this.t.slice(0, n),
+      user: this.u.subarray(0, n), item: this.i.subarray(0, n), time: this.t.subarray(0, n),
       userIds: this.users.values, itemIds: this.items.values, ...meta,
     };
-    if (this.r) ev.rating = this.r.slice(0, n);
-    if (this.b) { ev.behavior = this.b.slice(0, n); ev.behaviorNames = this.behaviors.values; }
-    if (this.c) { ev.category = this.c.slice(0, n); ev.categoryIds = this.categories.values; }
+    if (this.r) ev.rating = this.r.subarray(0, n);
+    if (this.b) { ev.behavior = this.b.subarray(0, n); ev.behaviorNames = this.behaviors.values; }
+    if (this.c) { ev.category = this.c.subarray(0, n); ev.categoryIds = this.categories.values; }
     return ev;
   }
 }
