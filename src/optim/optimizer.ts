@@ -44,8 +44,8 @@ export abstract class Optimizer {
       else dense.push(p);
     }
     let sq = 0;
-    for (const p of dense) sq += p.engine.k.grad_sq_sum_f32(p.grad!.ptr, p.size) as number;
-    for (const [, rg] of sparse) sq += rg.rows.engine.k.grad_sq_sum_f32(rg.rows.ptr, rg.rows.size) as number;
+    for (const p of dense) sq += p.engine.k.sum_sq_f32(p.grad!.ptr, p.size) as number;
+    for (const [, rg] of sparse) sq += rg.rows.engine.k.sum_sq_f32(rg.rows.ptr, rg.rows.size) as number;
     const norm = Math.sqrt(sq);
     const clip = this.config.clipNorm;
     const scale = clip && norm > clip ? clip / norm : 1;
