@@ -10,3 +10,4 @@ export {
   type ProtocolOptions, type SplitDataset, type TrainBatch, type EvalCases,
 } from './protocol.js';
 export { generateSynthetic, serializeSynthetic, SYNTHETIC_PRESETS, type SyntheticConfig, type SyntheticData } from './synthetic.js';
+export { buildTagSamples, type TagSampleOptions, type TagSamples, type LabelledRows } from './tag-samples.js';
