@@ -3,7 +3,7 @@
 // The SIMD main loop and the scalar tail live in one function; the scalar build comes from the
 // same source with ASC_FEATURE_SIMD false. Every row subtracts its max before exp: logits of
 // +-1e4 would otherwise overflow to Inf (or all underflow to 0, giving 0/0).
-import { exp4, expf, hmax4, hsum4 } from './vmath';
+import { exp4, expf, hpmax4, hsum4 } from './vmath';
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): f32 {
@@ -29,9 +29,11 @@ import { exp4, expf, hmax4, hsum4 } from './vmath';
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     if (n >= 4) {
+      // pmax (one instruction) over max (~8 in V8): a NaN may be skipped here, but it still
+      // poisons its own exp and hence the whole row, as in the reference.
       let v = vld(x, 0);
-      for (i = 4; i + 4 <= n; i += 4) v = f32x4.max(v, vld(x, i));
-      m = hmax4(v);
+      for (i = 4; i + 4 <= n; i += 4) v = f32x4.pmax(v, vld(x, i));
+      m = hpmax4(v);
     }
   }
   for (; i < n; i++) m = Mathf.max(m, ld(x, i));
@@ -86,51 +88,79 @@ import { exp4, expf, hmax4, hsum4 } from './vmath';
   return s;
 }
 
+// 4x4 transpose of the rows at p (16 floats) into the four column vectors of the lanes = rows
+// layout, via a static 64-byte scratch (stays in L1; AssemblyScript has no multi-value returns).
+const T4: usize = memory.data(64, 16);
+
+// @ts-ignore: decorator
+@inline function transpose4(p: usize, dst: usize): void {
+  const a = v128.load(p);
+  const b = v128.load(p, 16);
+  const c = v128.load(p, 32);
+  const d = v128.load(p, 48);
+  const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+  v128.store(dst, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+}
+
 /**
- * Four rows of length 4 at once in the lanes = rows layout: a 4x4 transpose puts element j of
- * every row in one vector, so max, exp, sum and scale are plain vertical ops with no horizontal
- * reductions (the K = 4 interest axis of capsule routing is this shape).
+ * Four rows of length 4 at once in the lanes = rows layout: after a 4x4 transpose, element j of
+ * every row sits in one vector, so max, exp, sum and scale are vertical ops with no horizontal
+ * reductions (the K = 4 interest axis of capsule routing has this shape). `masked` is a
+ * compile-time switch; mask semantics as in softmax_rows_masked_f32.
  */
 // @ts-ignore: decorator
-@inline function softmax4x4(x: usize, out: usize): void {
-  const a = v128.load(x);
-  const b = v128.load(x, 16);
-  const c = v128.load(x, 32);
-  const d = v128.load(x, 48);
-  let t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-  let t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  let t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-  let t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  let c0 = v128.shuffle<f32>(t0, t2, 0, 1, 4, 5);
-  let c1 = v128.shuffle<f32>(t0, t2, 2, 3, 6, 7);
-  let c2 = v128.shuffle<f32>(t1, t3, 0, 1, 4, 5);
-  let c3 = v128.shuffle<f32>(t1, t3, 2, 3, 6, 7);
-  const m = f32x4.max(f32x4.max(c0, c1), f32x4.max(c2, c3));
+@inline function softmax4x4(x: usize, mask: usize, out: usize, masked: bool): void {
+  transpose4(x, T4);
+  let c0 = v128.load(T4);
+  let c1 = v128.load(T4, 16);
+  let c2 = v128.load(T4, 32);
+  let c3 = v128.load(T4, 48);
+  let k0 = c0, k1 = c0, k2 = c0, k3 = c0; // keep-masks (unused unless masked)
+  if (masked) {
+    transpose4(mask, T4);
+    const z = f32x4.splat(0);
+    const ninf = f32x4.splat(-Infinity);
+    k0 = f32x4.ne(v128.load(T4), z);
+    k1 = f32x4.ne(v128.load(T4, 16), z);
+    k2 = f32x4.ne(v128.load(T4, 32), z);
+    k3 = f32x4.ne(v128.load(T4, 48), z);
+    c0 = v128.bitselect(c0, ninf, k0);
+    c1 = v128.bitselect(c1, ninf, k1);
+    c2 = v128.bitselect(c2, ninf, k2);
+    c3 = v128.bitselect(c3, ninf, k3);
+  }
+  const m = f32x4.pmax(f32x4.pmax(c0, c1), f32x4.pmax(c2, c3));
   c0 = exp4(f32x4.sub(c0, m));
   c1 = exp4(f32x4.sub(c1, m));
   c2 = exp4(f32x4.sub(c2, m));
   c3 = exp4(f32x4.sub(c3, m));
-  const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)));
-  c0 = f32x4.mul(c0, inv);
-  c1 = f32x4.mul(c1, inv);
-  c2 = f32x4.mul(c2, inv);
-  c3 = f32x4.mul(c3, inv);
-  // The same shuffles transpose back.
-  t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5);
-  t1 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
-  t2 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5);
-  t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
-  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-  v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-  v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+  if (masked) {
+    c0 = v128.and(c0, k0);
+    c1 = v128.and(c1, k1);
+    c2 = v128.and(c2, k2);
+    c3 = v128.and(c3, k3);
+  }
+  const s = f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3));
+  let inv = f32x4.div(f32x4.splat(1), s);
+  if (masked) inv = v128.and(inv, f32x4.gt(s, f32x4.splat(0))); // fully masked row: 0, not 0 * Inf
+  v128.store(T4, f32x4.mul(c0, inv));
+  v128.store(T4, f32x4.mul(c1, inv), 16);
+  v128.store(T4, f32x4.mul(c2, inv), 32);
+  v128.store(T4, f32x4.mul(c3, inv), 48);
+  transpose4(T4, out); // a transpose is its own inverse
 }
 
 /** out[r] = softmax(x[r]) for `rows` rows of length n. */
 export function softmax_rows_f32(x: usize, out: usize, rows: i32, n: i32): void {
   let r = 0;
   if (ASC_FEATURE_SIMD) {
-    if (n == 4) for (; r + 4 <= rows; r += 4) softmax4x4(x + ((<usize>r) << 4), out + ((<usize>r) << 4));
+    if (n == 4) for (; r + 4 <= rows; r += 4) softmax4x4(x + ((<usize>r) << 4), 0, out + ((<usize>r) << 4), false);
   }
   for (; r < rows; r++) {
     const o = (<usize>r * <usize>n) << 2;
@@ -146,7 +176,16 @@ export function softmax_rows_f32(x: usize, out: usize, rows: i32, n: i32): void 
  * Inf in masked slots cannot leak). A fully masked row has sum 0 and gives zeros, not NaN.
  */
 export function softmax_rows_masked_f32(x: usize, mask: usize, out: usize, rows: i32, n: i32): void {
-  for (let r = 0; r < rows; r++) {
+  let r = 0;
+  if (ASC_FEATURE_SIMD) {
+    if (n == 4) {
+      for (; r + 4 <= rows; r += 4) {
+        const o = (<usize>r) << 4;
+        softmax4x4(x + o, mask + o, out + o, true);
+      }
+    }
+  }
+  for (; r < rows; r++) {
     const o = (<usize>r * <usize>n) << 2;
     const xr = x + o;
     const mr = mask + o;
@@ -158,9 +197,9 @@ export function softmax_rows_masked_f32(x: usize, mask: usize, out: usize, rows:
       const zero = f32x4.splat(0);
       let vm = f32x4.splat(-Infinity);
       for (; i + 4 <= n; i += 4) {
-        vm = f32x4.max(vm, v128.bitselect(vld(xr, i), f32x4.splat(-Infinity), f32x4.ne(vld(mr, i), zero)));
+        vm = f32x4.pmax(vm, v128.bitselect(vld(xr, i), f32x4.splat(-Infinity), f32x4.ne(vld(mr, i), zero)));
       }
-      m = hmax4(vm);
+      m = hpmax4(vm);
     }
     for (; i < n; i++) if (ld(mr, i) != 0) m = Mathf.max(m, ld(xr, i));
     i = 0;

@@ -1,2 +1,8 @@
 // The list of benchmark suites `npm run bench` knows. Each returns a markdown table.
-export const suites: Record<string, () => Promise<string>> = {};
+import { softmaxSuite, squashSuite, layernormSuite, elementwiseSuite } from './rowops.js';
+export const suites: Record<string, () => Promise<string>> = {
+  softmax: softmaxSuite,
+  squash: squashSuite,
+  layernorm: layernormSuite,
+  elementwise: elementwiseSuite,
+};
