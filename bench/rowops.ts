@@ -105,20 +105,29 @@ export async function layernormSuite(): Promise<string> {
 }
 
 export async function elementwiseSuite(): Promise<string> {
-  const big = 4 << 20;
+  // 4M floats (16 MB per buffer) still partly fits this machine kind's L3; 16M (64 MB) does not.
   const small = 32768;
-  const specs: Spec[] = [
-    { name: `add 4M (12 B/elem)`, kernel: 'add_f32', work: big, args: (e) => [buf(e, big), buf(e, big), buf(e, big), big] },
-    { name: `axpy 4M (12 B/elem)`, kernel: 'axpy_f32', work: big, args: (e) => [big, 0.5, buf(e, big), buf(e, big)] },
-    { name: `scale 4M (8 B/elem)`, kernel: 'scale_f32', work: big, args: (e) => [buf(e, big), 0.5, buf(e, big), big] },
-  ];
+  const specs: Spec[] = [];
+  const bigBufs = new Map<string, number[]>(); // three big buffers per engine and size, shared by cases
+  const bigs = (e: Engine, big: number) => {
+    const key = `${e.backend}:${big}`;
+    if (!bigBufs.has(key)) bigBufs.set(key, [buf(e, big), buf(e, big), buf(e, big)]);
+    return bigBufs.get(key)!;
+  };
+  for (const [label, big] of [['4M', 4 << 20], ['16M', 16 << 20]] as const) {
+    specs.push(
+      { name: `add ${label} (12 B/elem)`, kernel: 'add_f32', work: big, args: (e) => [...bigs(e, big), big] },
+      { name: `axpy ${label} (12 B/elem)`, kernel: 'axpy_f32', work: big, args: (e) => [big, 1e-6, bigs(e, big)[0], bigs(e, big)[1]] },
+      { name: `scale ${label} (8 B/elem)`, kernel: 'scale_f32', work: big, args: (e) => [bigs(e, big)[0], 0.5, bigs(e, big)[2], big] },
+    );
+  }
   for (const k of ['relu_f32', 'tanh_f32', 'sigmoid_f32', 'exp_f32'] as const) {
     specs.push({ name: `${k.replace('_f32', '')} 32K`, kernel: k, work: small, args: (e) => [buf(e, small, 4), buf(e, small), small] });
   }
   const rows = await runSuite('elementwise', await cases(specs));
   const bytes: Record<string, number> = { add: 12, axpy: 12, scale: 8 };
   const bw = rows
-    .filter((r) => r.name.includes('4M'))
+    .filter((r) => r.name.includes('M ('))
     .map((r) => `- ${r.name} [${r.impl}]: ${((r.value * 1e6 * bytes[r.name.split(' ')[0]]) / 1e9).toFixed(1)} GB/s effective`);
   return `${table(rows, RATIOS)}\n\n${bw.join('\n')}`;
 }
