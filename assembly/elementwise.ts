@@ -24,7 +24,13 @@ import { exp4, expf, log4, tanh4, tanhf, sigmoid4, sigmoidf } from './vmath';
 /** out[i] = a[i] + b[i] for i < n. */
 export function add_f32(a: usize, b: usize, out: usize, n: i32): void {
   let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) vst(out, i, f32x4.add(vld(a, i), vld(b, i)));
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= n; i += 8) {
+      vst(out, i, f32x4.add(vld(a, i), vld(b, i)));
+      vst(out, i + 4, f32x4.add(vld(a, i + 4), vld(b, i + 4)));
+    }
+    for (; i + 4 <= n; i += 4) vst(out, i, f32x4.add(vld(a, i), vld(b, i)));
+  }
   for (; i < n; i++) st(out, i, ld(a, i) + ld(b, i));
 }
 
