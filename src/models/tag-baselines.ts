@@ -309,21 +309,23 @@ export class PopularTags extends CountingModel {
   }
 }
 
-/** HistoryTags: the user's own input-part tag counts (field `tagField`), ties by popularity. */
+/** HistoryTags: the user's own input-part tag counts (summed over the `tagFields`), ties by popularity. */
 export class HistoryTags extends CountingModel {
   readonly kind = 'HistoryTags';
-  private readonly field: number;
+  private readonly tagFields: number[];
 
-  constructor(fields: readonly FieldSpec[], tasks: readonly TagTask[], popularity: Float64Array[], tagField = 'hist_tags', tagNames?: string[]) {
+  constructor(fields: readonly FieldSpec[], tasks: readonly TagTask[], popularity: Float64Array[], tagFields: string | string[] = 'hist_tags', tagNames?: string[]) {
     super(fields, tasks, popularity, tagNames);
-    this.field = fields.findIndex((f) => f.name === tagField && f.kind === 'multi');
-    if (this.field < 0) throw new Error(`HistoryTags: no multi-valued field "${tagField}" (have ${fields.map((f) => f.name).join(', ')})`);
+    this.tagFields = [tagFields].flat().map((name) => {
+      const i = fields.findIndex((f) => f.name === name && f.kind === 'multi');
+      if (i < 0) throw new Error(`HistoryTags: no multi-valued field "${name}" (have ${fields.map((f) => f.name).join(', ')})`);
+      return i;
+    });
   }
 
   scoreTags(fb: FieldBatch): Float64Array[] {
     const N = this.tagNames.length;
-    const v = fb.values[this.field];
-    if (v.kind !== 'multi') throw new Error('HistoryTags: tag field is not multi-valued');
+    const vs = this.tagFields.map((f) => fb.values[f] as Extract<FieldBatch['values'][number], { kind: 'multi' }>);
     return this.popularity.map((pop) => {
       // count + pop / (max pop + 1): popularity only breaks ties between equal counts.
       let max = 0;
@@ -331,9 +333,11 @@ export class HistoryTags extends CountingModel {
       const out = new Float64Array(fb.B * N);
       for (let b = 0; b < fb.B; b++) {
         for (let t = 1; t < N; t++) out[b * N + t] = pop[t] / (max + 1);
-        for (let i = 0; i < v.n; i++) {
-          const id = v.ids[b * v.n + i];
-          if (id > 0 && id < N) out[b * N + id] += v.weights[b * v.n + i];
+        for (const v of vs) {
+          for (let i = 0; i < v.n; i++) {
+            const id = v.ids[b * v.n + i];
+            if (id > 0 && id < N) out[b * N + id] += v.weights[b * v.n + i];
+          }
         }
         out[b * N] = -Infinity;
       }
