@@ -1,5 +1,13 @@
 // ABI of the optim kernel family (assembly/optim.ts): export name -> argument kinds.
+// Stateless steps: bc1 = 1 - beta1^t and bc2 = 1 - beta2^t come from the caller. Row variants
+// take `count` unique ids and a [count, d] gradient; only those table rows change.
 import type { AbiTable } from './types.js';
 
 export const OPTIM_ABI = {
+  adam_f32: 'ppppiffffff', // (param, grad, m, v, n, lr, beta1, beta2, eps, bc1, bc2)
+  adam_rows_f32: 'pppppiiffffff', // (param, grad, m, v, ids, count, d, lr, beta1, beta2, eps, bc1, bc2)
+  adagrad_f32: 'pppiff', // (param, grad, acc, n, lr, eps)
+  adagrad_rows_f32: 'ppppiiff', // (param, grad, acc, ids, count, d, lr, eps)
+  sgd_f32: 'ppif', // (param, grad, n, lr)
+  sgd_rows_f32: 'pppiif', // (param, grad, ids, count, d, lr)
 } as const satisfies AbiTable;
