@@ -1,5 +1,9 @@
 // ABI of the loss kernel family (assembly/loss.ts): export name -> argument kinds.
+// Backward kernels end in `acc` (i): 0 writes the input gradient, 1 adds into it.
 import type { AbiTable } from './types.js';
 
 export const LOSS_ABI = {
+  bce_logits_f32: 'pppif', // (logits, labels, out, n, posWeight): per-element BCE with logits
+  bce_logits_bwd_f32: 'ppppifi', // (logits, labels, g, dx, n, posWeight, acc)
+  softmax_xent_rows_f32: 'ppiippf', // (logits, mask, rows, n, loss, dlogits, scale): true class in column 0
 } as const satisfies AbiTable;

@@ -1,4 +1,54 @@
 // Pure-TS reference kernels of the loss family: the test oracle (in float64) and the no-wasm
 // fallback (in float32). Same names and argument order as assembly/loss.ts, except that the
 // first two arguments are the float and int heaps and pointers are element indices.
+// BCE is written with softplus of non-positive arguments only, so |logit| = 100 stays exact.
 import type { Floats } from './types.js';
+
+type I = Int32Array;
+
+/** out[i] = w y softplus(-x) + (1 - y) softplus(x), softplus(z) = max(z, 0) + log1p(exp(-|z|)). */
+export function bce_logits_f32(F: Floats, _I: I, logits: number, labels: number, out: number, n: number, posWeight: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = F[logits + i];
+    const y = F[labels + i];
+    const l = Math.log1p(Math.exp(-Math.abs(x)));
+    F[out + i] = posWeight * y * (Math.max(-x, 0) + l) + (1 - y) * (Math.max(x, 0) + l);
+  }
+}
+
+/** dx[i] (+)= g[i] * ((1 - y) sigmoid(x) - w y sigmoid(-x)). */
+export function bce_logits_bwd_f32(F: Floats, _I: I, logits: number, labels: number, g: number, dx: number, n: number, posWeight: number, acc: number): void {
+  for (let i = 0; i < n; i++) {
+    const x = F[logits + i];
+    const y = F[labels + i];
+    const e = Math.exp(-Math.abs(x));
+    const sp = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+    const sn = x >= 0 ? e / (1 + e) : 1 / (1 + e);
+    const r = F[g + i] * ((1 - y) * sp - posWeight * y * sn);
+    F[dx + i] = acc ? F[dx + i] + r : r;
+  }
+}
+
+/**
+ * loss[r] = logsumexp over kept j (mask != 0) of logits[r, j] - logits[r, 0];
+ * dlogits[r, j] = scale (p_j - [j = 0]), 0 where masked; mask[r, 0] = 0 makes the row padding.
+ */
+export function softmax_xent_rows_f32(F: Floats, _I: I, logits: number, mask: number, rows: number, n: number, loss: number, dlogits: number, scale: number): void {
+  for (let r = 0; r < rows; r++) {
+    const x = logits + r * n;
+    const mk = mask + r * n;
+    const dl = dlogits + r * n;
+    if (n === 0 || F[mk] === 0) {
+      F[loss + r] = 0;
+      for (let j = 0; j < n; j++) F[dl + j] = 0;
+      continue;
+    }
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) if (F[mk + j] !== 0) m = Math.max(m, F[x + j]);
+    let s = 0;
+    for (let j = 0; j < n; j++) s += F[mk + j] !== 0 ? Math.exp(F[x + j] - m) : 0;
+    F[loss + r] = m + Math.log(s) - F[x];
+    for (let j = 0; j < n; j++) F[dl + j] = F[mk + j] !== 0 ? (scale * Math.exp(F[x + j] - m)) / s : 0;
+    F[dl] -= scale;
+  }
+}
