@@ -1,8 +1,14 @@
 // The list of benchmark suites `npm run bench` knows. Each returns a markdown table.
 import { softmaxSuite, squashSuite, layernormSuite, elementwiseSuite } from './rowops.js';
+import { embeddingSuite } from './embedding.js';
+import { optimSuite } from './optim.js';
+import { topkSuite } from './topk.js';
 export const suites: Record<string, () => Promise<string>> = {
   softmax: softmaxSuite,
   squash: squashSuite,
   layernorm: layernormSuite,
   elementwise: elementwiseSuite,
+  embedding: embeddingSuite,
+  optim: optimSuite,
+  topk: topkSuite,
 };
