@@ -4,14 +4,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import loader from '@assemblyscript/loader';
+import { instantiate } from '@assemblyscript/loader';
 
 const HEAP = 65536; // TypeScript's heap starts at page 1, as in the engine
 
 async function debugModule() {
   const memory = new WebAssembly.Memory({ initial: 4 });
   const bytes = readFileSync(new URL('../../build/mirec-debug.wasm', import.meta.url));
-  const { exports } = await loader.instantiate<Record<string, (...a: number[]) => number>>(bytes, { env: { memory } });
+  const { exports } = await instantiate<Record<string, (...a: number[]) => number>>(bytes, { env: { memory } });
   return { exports, memory };
 }
 
