@@ -2,4 +2,10 @@
 import type { AbiTable } from './types.js';
 
 export const GEMM_ABI = {
+  gemm_f32_nn: 'iiifpipifpi', // (M, N, K, alpha, a, lda, b, ldb, beta, c, ldc): C = αAB + βC
+  gemm_f32_nt: 'iiifpipifpi', // B stored [N, K]
+  gemm_f32_tn: 'iiifpipifpi', // A stored [K, M]
+  gemm_batched_f32_nn: 'iiiifpiipiifpii', // (batch, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc)
+  gemm_batched_f32_nt: 'iiiifpiipiifpii',
+  gemm_batched_f32_tn: 'iiiifpiipiifpii',
 } as const satisfies AbiTable;
