@@ -2,7 +2,7 @@
 // compiled dist/), workerd (a generated config embedding dist/ and the worker), and headless
 // Chromium through playwright-core (a loopback static server). Used by runtimes.test.ts.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -125,11 +125,9 @@ export async function withBrowserPage<T>(path: string, read: (page: import('play
       return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
     },
     async (port) => {
-      const userDir = mkdtempSync(join(tmpdir(), 'mirec-chromium-'));
-      mkdirSync(userDir, { recursive: true });
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${userDir}`],
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
       try {
         const page = await browser.newPage();
