@@ -106,6 +106,39 @@ function tile1(a: usize, aKs: usize, kc: i32, alpha: f32, beta: f32, c: usize, n
   writeRow(c, c0, c1, alpha, beta, nr);
 }
 
+/**
+ * NT with few rows of A (e.g. the [4,64]·[20,64]ᵀ products of attention backward): packing B
+ * would cost as much as the product, so take row-by-row dot products, both rows contiguous.
+ */
+function ntDot(M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: usize, b: usize, ldb: usize, beta: f32, c: usize, ldc: usize): void {
+  for (let i = 0; i < M; i++) {
+    const ar = a + (((<usize>i) * lda) << 2);
+    for (let j = 0; j < N; j++) {
+      const br = b + (((<usize>j) * ldb) << 2);
+      let acc0 = f32x4.splat(0);
+      let acc1 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 8 <= K; k += 8) {
+        const o = <usize>k << 2;
+        acc0 = f32x4.add(acc0, f32x4.mul(v128.load(ar + o), v128.load(br + o)));
+        acc1 = f32x4.add(acc1, f32x4.mul(v128.load(ar + o, 16), v128.load(br + o, 16)));
+      }
+      for (; k + 4 <= K; k += 4) {
+        const o = <usize>k << 2;
+        acc0 = f32x4.add(acc0, f32x4.mul(v128.load(ar + o), v128.load(br + o)));
+      }
+      acc0 = f32x4.add(acc0, acc1);
+      let s = f32x4.extract_lane(acc0, 0) + f32x4.extract_lane(acc0, 1) + f32x4.extract_lane(acc0, 2) + f32x4.extract_lane(acc0, 3);
+      for (; k < K; k++) s += load<f32>(ar + (<usize>k << 2)) * load<f32>(br + (<usize>k << 2));
+      const p = c + (((<usize>i) * ldc + <usize>j) << 2);
+      store<f32>(p, beta != 0 ? alpha * s + beta * load<f32>(p) : alpha * s);
+    }
+  }
+}
+
+/** Rows of A below which NT takes the dot-product path instead of packing B. */
+const NT_DOT_ROWS = 8;
+
 /** C ← beta·C (beta = 0 writes zeros without reading C). */
 function scaleC(M: i32, N: i32, beta: f32, c: usize, ldc: usize): void {
   for (let i = 0; i < M; i++) {
@@ -128,6 +161,10 @@ function gemmCore(M: i32, N: i32, K: i32, alpha: f32, a: usize, aRs: usize, aKs:
     return;
   }
   if (ASC_FEATURE_SIMD) {
+    if (aKs == 1 && bKs == 1 && M <= NT_DOT_ROWS) {
+      ntDot(M, N, K, alpha, a, aRs, b, bNs, beta, c, ldc);
+      return;
+    }
     for (let j0 = 0; j0 < N; j0 += NR) {
       const nr = min(NR, N - j0);
       for (let k0 = 0; k0 < K; k0 += KC) {

@@ -3,7 +3,9 @@ import { softmaxSuite, squashSuite, layernormSuite, elementwiseSuite } from './r
 import { embeddingSuite } from './embedding.js';
 import { optimSuite } from './optim.js';
 import { topkSuite } from './topk.js';
+import { benchGemm } from './gemm.js';
 export const suites: Record<string, () => Promise<string>> = {
+  gemm: benchGemm,
   softmax: softmaxSuite,
   squash: squashSuite,
   layernorm: layernormSuite,
