@@ -1,0 +1,114 @@
+// ComiRec-DR — Y. Cen et al., "Controllable Multi-Interest Framework for Recommendation", KDD 2020
+// (arXiv 2005.09347), Algorithm 1. Reading fixed by models.md §3, after THUDM/ComiRec:src/model.py
+// (CapsuleNetwork, bilinear_type=2, Model_ComiRec_DR): a map W[t, k] per (slot, interest) with
+// N(0, 1) init, zero routing logits re-created on every call, three iterations of which only the
+// last is taped, K interests always active, hard read-out. Use Adam lr 5e-3 (ComiRec README).
+import type { Tensor } from '../tensor.js';
+import { idTensor, tensor, zeros } from '../tensor.js';
+import { Rng } from '../engine/random.js';
+import { ParamStore } from '../nn/params.js';
+import { hardReadout } from '../nn/readout.js';
+import { routePerInterest, routingMask } from '../nn/capsule.js';
+import { bmm, gather, mulRows, reshape } from '../ops/index.js';
+import { sampledSoftmaxLoss } from '../loss/sampled-softmax.js';
+import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
+import { checkBatch, drawNegatives, type CapsuleTrace } from './mind.js';
+import { fmtCount } from './utpm.js';
+
+/** ComiRec-DR settings (models.md §3 defaults). */
+export interface ComiRecDRConfig extends RetrievalConfig {
+  /** Routing iterations; only the last one is taped (default 3). */
+  iterations: number;
+  /** Init of W [T, K, D, D]: 'normal' N(0, 1) as the official code (default), 'glorot' (uniform, std 1/√D). */
+  mapInit: 'normal' | 'glorot';
+  /** Recommended Adam learning rate (default 5e-3, the ComiRec README's; read by trainers). */
+  lr: number;
+}
+
+export const COMIREC_DR_DEFAULTS: Omit<ComiRecDRConfig, 'items'> = {
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
+  iterations: 3, mapInit: 'normal', lr: 5e-3,
+};
+
+export class ComiRecDR implements RetrievalModel {
+  readonly kind = 'ComiRec-DR';
+  readonly config: ComiRecDRConfig;
+  readonly params: ParamStore;
+
+  constructor(config: Partial<ComiRecDRConfig> & { items: number }) {
+    const c: ComiRecDRConfig = { ...COMIREC_DR_DEFAULTS, ...config };
+    if (!(c.items >= 2)) throw new Error(`ComiRecDR: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
+    if (!(c.iterations >= 1)) throw new Error(`ComiRecDR: iterations = ${c.iterations}; need ≥ 1`);
+    this.config = c;
+    this.params = new ParamStore(new Rng(c.seed).fork(1));
+    const { items: N, dim: D, interests: K, seqLen: T } = c;
+    this.params.create('item_emb', [N, D], { kind: 'glorot' }, { paddingRow: true, sparse: true });
+    if (c.itemBias) this.params.create('item_bias', [N, 1], { kind: 'zeros' }, { paddingRow: true, sparse: true });
+    // W[t, k] is [D_out, D_in]: û_{k,t} = W[t, k] h_t (ComiRec's w[t] viewed as [K·D, D]).
+    const init = c.mapInit === 'glorot' ? { kind: 'uniform' as const, limit: Math.sqrt(3 / D) } : { kind: 'normal' as const, std: 1 };
+    this.params.create('dr.W', [T, K, D, D], init);
+  }
+
+  itemTable(): Tensor {
+    return this.params.get('item_emb');
+  }
+
+  interests(batch: RetrievalBatch, _opts: { training?: boolean; rng?: Rng } = {}): Interests {
+    return this.forward(batch);
+  }
+
+  queries(batch: RetrievalBatch): Interests {
+    return this.forward(batch);
+  }
+
+  /** Steps 1–4 of §3: capsules [B, K, D], all K active. Deterministic (no random state). */
+  forward(batch: RetrievalBatch, trace?: CapsuleTrace): Interests {
+    const c = this.config;
+    checkBatch('ComiRecDR', c, batch, false);
+    const { B, T } = batch;
+    const { dim: D, interests: K } = c;
+    const E = this.itemTable();
+    const e = E.engine;
+    // Slot-major layout [T, B, ·]: each slot's B rows meet the same W[t] in one GEMM of the batch.
+    const histT = new Int32Array(T * B);
+    const maskT = new Float32Array(T * B);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        histT[t * B + b] = batch.hist[b * T + t];
+        maskT[t * B + b] = batch.mask[b * T + t];
+      }
+    }
+    const H = mulRows(gather(E, idTensor(histT, [T, B], e)), tensor(maskT, [T * B], 'f32', e)); // [T, B, D]
+    const W = reshape(this.params.get('dr.W'), [T, K * D, D]); // [T, K·D, D]
+    const uHat = reshape(bmm(H, W, false, true), [T, B * K, D]); // [T, B·K, D]: û_{k,t} of row b at t·B·K + b·K + k
+    const active = new Uint8Array(B * K).fill(1);
+    const mask = routingMask(batch.mask, active, B, T, K, 'TBK', E); // [T, B, K]
+    const logits = zeros([T, B, K], 'f32', e); // b = 0, re-created on every call
+    const routed = routePerInterest(uHat, logits, mask, c.iterations, trace?.frozen);
+    if (trace) {
+      trace.routed = routed;
+      trace.vectors = routed.V;
+    }
+    return { vectors: routed.V, active };
+  }
+
+  loss(batch: RetrievalBatch, rng: Rng, trace?: CapsuleTrace): Tensor {
+    const c = this.config;
+    checkBatch('ComiRecDR', c, batch, true);
+    const { vectors, active } = this.forward(batch, trace);
+    const E = this.itemTable();
+    const labels = batch.target!;
+    const eY = gather(E, idTensor(labels, [batch.B], E.engine)); // [B, D]
+    const user = hardReadout(vectors, active, eY); // [B, D]
+    if (trace) trace.user = user;
+    return sampledSoftmaxLoss({
+      user, table: E, labels, negatives: drawNegatives(c, batch.B, rng),
+      bias: c.itemBias ? this.params.get('item_bias') : undefined,
+    });
+  }
+
+  toString(): string {
+    const c = this.config;
+    return `ComiRecDR(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, params=${fmtCount(this.params.count())})`;
+  }
+}

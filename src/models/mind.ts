@@ -1,0 +1,180 @@
+// MIND — C. Li et al., "Multi-Interest Network with Dynamic Routing for Recommendation at Tmall",
+// CIKM 2019 (arXiv 1904.08030); no official code. Reading fixed by models.md §2, informed by
+// THUDM/ComiRec:src/model.py (CapsuleNetwork, bilinear_type=0), shenweichen/DeepMatch
+// deepmatch/layers/core.py and alibaba/EasyRec capsule_layer.py: a shared bilinear map S,
+// fresh TruncatedNormal routing logits per row and forward pass (a fixed seeded draw b° at
+// serving), adaptive K′ = max(1, min(K, ⌊log₂ n⌋)), label-aware read-out (p = ∞: hard argmax).
+// The optional profile head of §2 step 5 is not implemented.
+import type { Tensor } from '../tensor.js';
+import { empty, idTensor, tensor } from '../tensor.js';
+import { Rng } from '../engine/random.js';
+import { ParamStore } from '../nn/params.js';
+import { labelAwareAttention } from '../nn/readout.js';
+import { activeInterestCount, routeShared, routingMask, type Routed } from '../nn/capsule.js';
+import { gather, linear, mulRows, relu } from '../ops/index.js';
+import {
+  capNegatives, sampleNegatives, sampledSoftmaxLoss, type SampledSoftmaxInput,
+} from '../loss/sampled-softmax.js';
+import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
+import { fmtCount } from './utpm.js';
+
+/** MIND settings (models.md §2 defaults). */
+export interface MINDConfig extends RetrievalConfig {
+  /** Routing iterations; only the last one is taped (default 3). */
+  iterations: number;
+  /** Label-aware attention power p: Infinity = hard argmax read-out (default), 0 = mean of active capsules. */
+  labelAwareP: number;
+  /** Adaptive interest count K′ = max(1, min(K, ⌊log₂ n⌋)) (default true); false = fixed K as ComiRec's MIND. */
+  adaptiveInterests: boolean;
+  /** Routing logits: 'random' TruncatedNormal(0, 1) (default); 'zeros' only for the symmetry test. */
+  routingInit: 'random' | 'zeros';
+  /** Seed of the serving logits b° [K, T], stored as a non-trainable buffer (default 28, EasyRec's). */
+  routingSeed: number;
+  /** 'none' (default) or 'relu': Dense(D, ReLU) on the capsules (ComiRec's MIND on Book). */
+  capsuleProjection: 'none' | 'relu';
+  /** Bias on the bilinear map S, as ComiRec's tf.layers.dense (default false). */
+  mapBias: boolean;
+  /** Recommended Adam learning rate (default 1e-3; read by trainers, not by the model). */
+  lr: number;
+}
+
+/** Defaults shared with RetrievalConfig (models.md §0, §2). */
+export const MIND_DEFAULTS: Omit<MINDConfig, 'items'> = {
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
+  iterations: 3, labelAwareP: Infinity, adaptiveInterests: true, routingInit: 'random', routingSeed: 28,
+  capsuleProjection: 'none', mapBias: false, lr: 1e-3,
+};
+
+/** Optional hooks of one forward pass (tests, gradchecks, inspection). */
+export interface CapsuleTrace {
+  /** Use these final coupling weights instead of routing (frozen-w gradcheck). */
+  frozen?: Tensor;
+  /** Set by the forward: routing result (V before the projection, final weights and logits). */
+  routed?: Routed;
+  /** Set by the forward: interest vectors as returned by `interests`. */
+  vectors?: Tensor;
+  /** Set by the loss: the read-out user vectors [B, D]. */
+  user?: Tensor;
+}
+
+/** Negatives of one batch from the model's negative config (models.md §1.3). */
+export function drawNegatives(cfg: RetrievalConfig, B: number, rng: Rng): SampledSoftmaxInput['negatives'] {
+  const { kind } = cfg.negatives;
+  if (kind === 'full') return { kind: 'full' };
+  if (kind === 'inBatch') throw new Error('negatives: kind "inBatch" needs training item frequencies; call sampledSoftmaxLoss directly');
+  return sampleNegatives(rng, kind, cfg.items, capNegatives(cfg.negatives.count ?? 10 * B, cfg.items));
+}
+
+/** Checks shared by the capsule models: window length, lengths, targets. */
+export function checkBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalBatch, needTarget: boolean): void {
+  const { B, T } = batch;
+  if (T !== cfg.seqLen) throw new Error(`${kind}: batch window T=${T} differs from seqLen=${cfg.seqLen}`);
+  if (batch.hist.length !== B * T || batch.mask.length !== B * T || batch.len.length !== B) {
+    throw new Error(`${kind}: batch arrays do not match B=${B}, T=${T} (hist ${batch.hist.length}, mask ${batch.mask.length}, len ${batch.len.length})`);
+  }
+  for (let b = 0; b < B; b++) {
+    if (!(batch.len[b] >= 1)) throw new Error(`${kind}: row ${b} has an empty history (len ${batch.len[b]}); every row needs ≥ 1 item`);
+  }
+  if (needTarget && (!batch.target || batch.target.length !== B)) throw new Error(`${kind}: loss needs batch.target with ${B} labels`);
+}
+
+export class MIND implements RetrievalModel {
+  readonly kind = 'MIND';
+  readonly config: MINDConfig;
+  readonly params: ParamStore;
+  /** Fallback generator for training forwards called without an rng. */
+  private readonly ownRng: Rng;
+
+  constructor(config: Partial<MINDConfig> & { items: number }) {
+    const c: MINDConfig = { ...MIND_DEFAULTS, ...config };
+    if (!(c.items >= 2)) throw new Error(`MIND: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
+    if (!(c.iterations >= 1)) throw new Error(`MIND: iterations = ${c.iterations}; need ≥ 1`);
+    if (!(c.labelAwareP >= 0)) throw new Error(`MIND: labelAwareP = ${c.labelAwareP}; need ≥ 0 or Infinity`);
+    this.config = c;
+    const rng = new Rng(c.seed);
+    this.params = new ParamStore(rng.fork(1));
+    const { items: N, dim: D, interests: K, seqLen: T } = c;
+    this.params.create('item_emb', [N, D], { kind: 'glorot' }, { paddingRow: true, sparse: true });
+    if (c.itemBias) this.params.create('item_bias', [N, 1], { kind: 'zeros' }, { paddingRow: true, sparse: true });
+    this.params.create('mind.S', [D, D]);
+    if (c.mapBias) this.params.create('mind.S_bias', [D], { kind: 'zeros' });
+    if (c.capsuleProjection === 'relu') {
+      this.params.create('mind.proj.W', [D, D]);
+      this.params.create('mind.proj.b', [D], { kind: 'zeros' });
+    }
+    // b° [K, T]: one TruncatedNormal(0, 1) draw from routingSeed, a buffer saved with the model.
+    const b0 = this.params.create('mind.routing_b0', [K, T], { kind: 'zeros' }, { trainable: false });
+    const r0 = new Rng(c.routingSeed);
+    const B0 = b0.data;
+    for (let i = 0; i < K * T; i++) B0[i] = r0.truncatedNormal();
+    this.ownRng = rng.fork(2);
+  }
+
+  itemTable(): Tensor {
+    return this.params.get('item_emb');
+  }
+
+  interests(batch: RetrievalBatch, opts: { training?: boolean; rng?: Rng } = {}): Interests {
+    return this.forward(batch, !!opts.training, opts.rng ?? this.ownRng);
+  }
+
+  queries(batch: RetrievalBatch): Interests {
+    return this.forward(batch, false, this.ownRng);
+  }
+
+  /** Steps 1–4 of §2 (and the optional projection): capsules [B, K, D] with K′ active per row. */
+  forward(batch: RetrievalBatch, training: boolean, rng: Rng, trace?: CapsuleTrace): Interests {
+    const c = this.config;
+    checkBatch('MIND', c, batch, false);
+    const { B, T } = batch;
+    const { dim: D, interests: K } = c;
+    const E = this.itemTable();
+    const H = mulRows(gather(E, idTensor(batch.hist, [B, T], E.engine)), tensor(batch.mask, [B * T], 'f32', E.engine)); // [B, T, D]
+    const hHat = linear(H, this.params.get('mind.S'), c.mapBias ? this.params.get('mind.S_bias') : undefined); // [B, T, D]
+    const active = new Uint8Array(B * K);
+    for (let b = 0; b < B; b++) active.fill(1, b * K, b * K + activeInterestCount(batch.len[b], K, c.adaptiveInterests));
+    const mask = routingMask(batch.mask, active, B, T, K, 'BTK', E); // [B, T, K]
+    const logits = empty([B, T, K], 'f32', E.engine); // [B, T, K]: b[k, t] of row b at (b·T + t)·K + k
+    const L = logits.data;
+    if (c.routingInit === 'zeros') L.fill(0);
+    else if (training) {
+      // Drawn in [B, K, T] order (row, interest, slot), fresh for every row and every pass.
+      for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) for (let t = 0; t < T; t++) L[(b * T + t) * K + k] = rng.truncatedNormal();
+    } else {
+      const B0 = this.params.get('mind.routing_b0').data; // [K, T]
+      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) L[(b * T + t) * K + k] = B0[k * T + t];
+    }
+    const routed = routeShared(hHat, logits, mask, c.iterations, trace?.frozen);
+    let V = routed.V; // [B, K, D]
+    if (c.capsuleProjection === 'relu') {
+      V = relu(linear(V, this.params.get('mind.proj.W'), this.params.get('mind.proj.b'))); // [B, K, D]
+      // Inactive capsules are zero before the layer but not after it: re-mask them.
+      V = mulRows(V, tensor(active, [B * K], 'f32', E.engine)); // [B, K, D]
+    }
+    if (trace) {
+      trace.routed = routed;
+      trace.vectors = V;
+    }
+    return { vectors: V, active };
+  }
+
+  loss(batch: RetrievalBatch, rng: Rng, trace?: CapsuleTrace): Tensor {
+    const c = this.config;
+    checkBatch('MIND', c, batch, true);
+    const { vectors, active } = this.forward(batch, true, rng, trace);
+    const E = this.itemTable();
+    const labels = batch.target!;
+    const eY = gather(E, idTensor(labels, [batch.B], E.engine)); // [B, D]
+    const user = labelAwareAttention(vectors, active, eY, c.labelAwareP); // [B, D]
+    if (trace) trace.user = user;
+    return sampledSoftmaxLoss({
+      user, table: E, labels, negatives: drawNegatives(c, batch.B, rng),
+      bias: c.itemBias ? this.params.get('item_bias') : undefined,
+    });
+  }
+
+  toString(): string {
+    const c = this.config;
+    return `MIND(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, params=${fmtCount(this.params.count())})`;
+  }
+}

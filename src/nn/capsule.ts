@@ -1,0 +1,114 @@
+// Dynamic (capsule) routing of MIND (models.md §2 step 4) and ComiRec-DR (§3 step 4), built from
+// GEMMs, the masked row softmax and squash. Iterations 1..r−1 run off the tape on sg(Ĥ); the last
+// one is the only taped step, Z = sg(w)·Ĥ, V = squash(Z). Logits are kept with the interest axis
+// last so the per-behaviour softmax over *active* interests is one masked row softmax; a padded
+// behaviour has every entry masked, so its row comes out all zero (no renormalisation).
+import { Tensor, empty } from '../tensor.js';
+import { gradSlot, noGrad, record, stopGradient } from '../autograd/tape.js';
+import { bmm, reshape, softmax, squash } from '../ops/index.js';
+import { gemmInto } from '../ops/matmul.js';
+
+/** Routing result: the capsules, the final coupling weights (constants) and the final logits. */
+export interface Routed {
+  /** Interest capsules [B, K, D] (on the tape through Ĥ / Û of the last iteration only). */
+  V: Tensor;
+  /** Coupling weights used by the last iteration: [B, T, K] (shared) or [T, B, K] (per interest). */
+  weights: Tensor;
+  /** Routing logits after the last update, same layout as `weights`; never on the tape. */
+  logits: Tensor;
+}
+
+/** MIND's adaptive interest count K′ = max(1, min(K, ⌊log₂ n⌋)); K when not adaptive. */
+export function activeInterestCount(n: number, K: number, adaptive = true): number {
+  if (!adaptive) return K;
+  const lg = n >= 1 ? 31 - Math.clz32(n) : 0; // ⌊log₂ n⌋ exactly, no float log
+  return Math.max(1, Math.min(K, lg));
+}
+
+/**
+ * The routing softmax mask: 1 iff slot t of row b holds an item and interest k is active.
+ * `layout` 'BTK' orders rows b·T + t (MIND), 'TBK' orders them t·B + b (DR).
+ * @param mask history mask [B*T]; @param active interest flags [B*K]
+ */
+export function routingMask(
+  mask: ArrayLike<number>, active: ArrayLike<number>, B: number, T: number, K: number, layout: 'BTK' | 'TBK', ref: Tensor,
+): Tensor {
+  const out = empty(layout === 'BTK' ? [B, T, K] : [T, B, K], 'f32', ref.engine);
+  const M = out.data;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const valid = mask[b * T + t] !== 0;
+      const row = (layout === 'BTK' ? b * T + t : t * B + b) * K;
+      for (let k = 0; k < K; k++) M[row + k] = valid && active[b * K + k] ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * MIND routing with one map shared by all interests: Ĥ [B, T, D], logits [B, T, K] (updated in
+ * place; caller-owned arena scratch, never on the tape), mask [B, T, K] from `routingMask`.
+ * `frozen` [B, T, K] replaces the routing by fixed final weights (gradchecks).
+ */
+export function routeShared(hHat: Tensor, logits: Tensor, mask: Tensor, iterations: number, frozen?: Tensor): Routed {
+  const e = hHat.engine;
+  const [B, T, D] = hHat.shape;
+  const K = logits.cols;
+  const sgH = stopGradient(hHat);
+  let w = frozen as Tensor;
+  if (!frozen) {
+    noGrad(() => {
+      for (let r = 1; r < iterations; r++) {
+        const c = softmax(logits, mask); // [B, T, K]; padded t and inactive k are 0
+        const u = squash(bmm(c, sgH, true)); // [B, K, D]
+        gemmInto(e, false, true, B, T, K, D, 1, sgH.ptr, T * D, u.ptr, K * D, 1, logits.ptr); // logits += Ĥ uᵀ  [B, T, K]
+      }
+      w = softmax(logits, mask); // [B, T, K]
+    });
+  }
+  const V = squash(bmm(w, hHat, true)); // [B, K, D] = squash(sg(w)ᵀ Ĥ)
+  return { V, weights: w, logits };
+}
+
+/**
+ * ComiRec-DR routing with a map per (slot, interest): Û [T, B·K, D] (row t·B·K + b·K + k holds
+ * û_{k,t} of row b), logits [T, B, K] (updated in place), mask [T, B, K]. Output V [B, K, D].
+ */
+export function routePerInterest(uHat: Tensor, logits: Tensor, mask: Tensor, iterations: number, frozen?: Tensor): Routed {
+  const e = uHat.engine;
+  const [T, J, D] = uHat.shape;
+  const [, B, K] = logits.shape;
+  const sgU = stopGradient(uHat);
+  let c = frozen as Tensor;
+  if (!frozen) {
+    noGrad(() => {
+      for (let r = 1; r < iterations; r++) {
+        const w = softmax(logits, mask); // [T, B, K]
+        const u = squash(slotSum(w, sgU)); // [B·K, D]
+        // logits[t, j] += ⟨û[t, j], u[j]⟩: per j an [T, D]·[D, 1] product written with stride J.
+        e.k.gemm_batched_f32_nt(J, T, 1, D, 1, sgU.ptr, J * D, D, u.ptr, D, D, 1, logits.ptr, J, 1);
+      }
+      c = softmax(logits, mask); // [T, B, K]
+    });
+  }
+  const V = squash(slotSum(c, uHat)); // [B·K, D]
+  return { V: reshape(V, [B, K, D]), weights: c, logits };
+}
+
+/**
+ * z[j] = Σ_t c[t, j] û[t, j] for constant weights c [T, J] and Û [T, J, D] → [J, D]: one
+ * strided-batched GEMM over j (each a [1, T]·[T, D] product reading Û with row stride J·D).
+ * Gradient to Û only: dû[t, j] = c[t, j] dz[j] (a rank-1 product per j).
+ */
+export function slotSum(c: Tensor, uHat: Tensor): Tensor {
+  const e = uHat.engine;
+  const [T, J, D] = uHat.shape;
+  if (c.size !== T * J) throw new Error(`slotSum: weights ${c.describe()} do not match Û ${uHat.describe()} (need ${T}·${J})`);
+  if (c.requiresGrad) throw new Error(`slotSum: the coupling weights ${c.describe()} must be constants (sg)`);
+  const out = empty([J, D], 'f32', e);
+  e.k.gemm_batched_f32_tn(J, 1, D, T, 1, c.ptr, J, 1, uHat.ptr, J * D, D, 0, out.ptr, D, D);
+  return record('slotSum', [uHat], out, () => {
+    const { grad, acc } = gradSlot(uHat);
+    e.k.gemm_batched_f32_nn(J, T, D, 1, 1, c.ptr, J, 1, out.grad!.ptr, D, D, acc, grad.ptr, J * D, D);
+  });
+}
