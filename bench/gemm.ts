@@ -1,84 +1,84 @@
-// GEMM suite: reference (plain JS) vs scalar wasm vs wasm-simd vs the peer tfjs-backend-wasm
-// (XNNPACK, one thread) on square, skinny model-shaped, transposed and batched products.
-// Reports GFLOP/s = 2·batch·M·N·K / s; the table adds simd/tfjs and simd/reference ratios.
+// Benchmark suite of the gemm family: square (512^3, 1024^3), the ComiRec training and scoring
+// shapes (2560x64x64, 128 users x 1281 or 4096 items, the TN weight gradient, 128 batched
+// [4,20]x[20,64]) and narrow ones, in GFLOP/s = 2·M·N·K·batch / s, for the plain-JS reference,
+// wasm (scalar), wasm-simd and tfjs-backend-wasm (XNNPACK, single thread, result read back).
+// Run: `npm run build:wasm --silent && node --import tsx bench/run.ts gemm`.
 import { createRequire } from 'node:module';
-import { Engine } from '../src/engine/engine.js';
-import { embeddedBytes, instantiate } from '../src/engine/load.js';
+import { dirname, join } from 'node:path';
 import { runSuite, table, type BenchCase } from './harness.js';
+import { benchEngines, buf, implName } from './embedding.js';
 
 type Kind = 'nn' | 'nt' | 'tn';
 interface Shape { kind: Kind; M: number; N: number; K: number; batch?: number; label?: string }
 
 const SHAPES: Shape[] = [
   { kind: 'nn', M: 512, N: 512, K: 512 },
-  { kind: 'nn', M: 1024, N: 1024, K: 1024 },
-  { kind: 'nn', M: 128, N: 64, K: 64 },
-  { kind: 'nn', M: 2560, N: 64, K: 64, label: 'SA attention input (B·T x D x D)' },
-  { kind: 'nn', M: 128, N: 64, K: 4096 },
-  { kind: 'nt', M: 128, N: 64, K: 4096 },
-  { kind: 'nt', M: 128, N: 1281, K: 64, label: 'scores vs 1+S items' },
   { kind: 'nt', M: 512, N: 512, K: 512 },
   { kind: 'tn', M: 512, N: 512, K: 512 },
-  { kind: 'tn', M: 64, N: 64, K: 2560, label: 'weight gradient (Xᵀ dY)' },
+  { kind: 'nn', M: 1024, N: 1024, K: 1024 },
+  { kind: 'nn', M: 128, N: 64, K: 64 },
+  { kind: 'nn', M: 2560, N: 64, K: 64, label: 'B·T rows x D x D' },
+  { kind: 'nt', M: 2560, N: 64, K: 64, label: 'dX = dY Wᵀ' },
+  { kind: 'tn', M: 64, N: 64, K: 2560, label: 'dW = Xᵀ dY' },
+  { kind: 'nn', M: 128, N: 64, K: 4096 },
+  { kind: 'nt', M: 128, N: 64, K: 4096 },
+  { kind: 'nn', M: 128, N: 4096, K: 64 },
+  { kind: 'nt', M: 128, N: 4096, K: 64, label: 'scores vs 4096 items' },
+  { kind: 'nt', M: 128, N: 1281, K: 64, label: 'scores vs 1281 sampled items' },
+  { kind: 'nn', M: 512, N: 64, K: 20 },
   { kind: 'nn', M: 512, N: 20, K: 64 },
-  { kind: 'nn', M: 4, N: 64, K: 20, batch: 128, label: 'batched A·H [4,20]x[20,64]' },
-  { kind: 'nt', M: 4, N: 20, K: 64, batch: 128, label: 'batched dA = dV·Hᵀ' },
-  { kind: 'tn', M: 20, N: 64, K: 4, batch: 128, label: 'batched dH = Aᵀ·dV' },
+  { kind: 'nn', M: 2560, N: 4, K: 64, label: 'N ≤ 4' },
+  { kind: 'nn', M: 4, N: 64, K: 64, label: 'M ≤ 4' },
+  { kind: 'nn', M: 4, N: 64, K: 20, batch: 128, label: '[128,4,20]x[128,20,64]' },
+  { kind: 'nt', M: 4, N: 64, K: 20, batch: 128, label: '[128,4,20]x[128,64,20]ᵀ' },
+  { kind: 'nt', M: 4, N: 20, K: 64, batch: 128, label: 'attention backward dA = dV·Hᵀ' },
+  { kind: 'tn', M: 20, N: 64, K: 4, batch: 128, label: 'attention backward dH = Aᵀ·dV' },
 ];
 
-const name = (s: Shape) => `${s.kind} ${s.batch ? `${s.batch}x` : ''}${s.M}x${s.N}x${s.K}${s.label ? ` (${s.label})` : ''}`;
+/** Skip the slow implementations where one call would take seconds. */
+const MAX_FLOPS = { reference: 3e8, wasm: 3e9 } as Record<string, number>;
 
-function engineCase(e: Engine, impl: string, s: Shape): BenchCase {
-  const B = s.batch ?? 1;
-  const { M, N, K, kind } = s;
-  const a = e.heap.alloc(B * M * K * 4);
-  const b = e.heap.alloc(B * K * N * 4);
-  const c = e.heap.alloc(B * M * N * 4);
-  const F = e.floats;
-  for (let i = 0; i < B * M * K; i++) F[(a >> 2) + i] = ((i * 7919) % 1000) / 1000 - 0.5;
-  for (let i = 0; i < B * K * N; i++) F[(b >> 2) + i] = ((i * 104729) % 1000) / 1000 - 0.5;
-  const lda = kind === 'tn' ? M : K;
-  const ldb = kind === 'nt' ? K : N;
-  const k = e.k;
-  const fn = s.batch
-    ? () => k[`gemm_batched_f32_${kind}`](B, M, N, K, 1, a, lda, M * K, b, ldb, K * N, 0, c, N, M * N)
-    : () => k[`gemm_f32_${kind}`](M, N, K, 1, a, lda, b, ldb, 0, c, N);
-  return { name: name(s), impl, fn, work: 2 * B * M * N * K, unit: 'GFLOP/s' };
-}
+const name = (s: Shape) =>
+  `${s.kind} ${s.batch ? `${s.batch}x` : ''}M${s.M} N${s.N} K${s.K}${s.label ? ` (${s.label})` : ''}`;
 
-async function tfjsCases(): Promise<(s: Shape) => BenchCase> {
+async function tfjsWasm() {
   const tf = await import('@tensorflow/tfjs-core');
-  const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
-  const require = createRequire(import.meta.url);
-  setWasmPaths(require.resolve('@tensorflow/tfjs-backend-wasm').replace(/[^/]+$/, ''));
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const req = createRequire(import.meta.url);
+  wasm.setWasmPaths(join(dirname(req.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
   await tf.setBackend('wasm');
   await tf.ready();
-  return (s) => {
-    const B = s.batch;
-    const [ar, ac] = s.kind === 'tn' ? [s.K, s.M] : [s.M, s.K];
-    const [br, bc] = s.kind === 'nt' ? [s.N, s.K] : [s.K, s.N];
-    const a = tf.randomUniform(B ? [B, ar, ac] : [ar, ac]);
-    const b = tf.randomUniform(B ? [B, br, bc] : [br, bc]);
-    const fn = () => {
-      const c = tf.matMul(a, b, s.kind === 'tn', s.kind === 'nt');
-      c.dataSync(); // forces the product; copies M·N floats out
-      c.dispose();
-    };
-    return { name: name(s), impl: 'tfjs-wasm', fn, work: 2 * (B ?? 1) * s.M * s.N * s.K, unit: 'GFLOP/s' };
-  };
+  return tf;
 }
 
 export async function benchGemm(): Promise<string> {
-  const ref = Engine.fromReference(32);
-  const scalar = await instantiate(await embeddedBytes(false), 'wasm');
-  const simd = await instantiate(await embeddedBytes(true), 'wasm-simd');
-  const tfjs = await tfjsCases();
+  const engines = await benchEngines();
+  const tf = await tfjsWasm();
   const cases: BenchCase[] = [];
   for (const s of SHAPES) {
-    const flops = 2 * (s.batch ?? 1) * s.M * s.N * s.K;
-    if (flops <= 3e8) cases.push(engineCase(ref, 'reference', s));
-    cases.push(engineCase(scalar, 'wasm', s), engineCase(simd, 'wasm-simd', s), tfjs(s));
+    const B = s.batch ?? 1;
+    const { kind, M, N, K } = s;
+    const work = 2 * M * N * K * B;
+    const [ar, ac] = kind === 'tn' ? [K, M] : [M, K];
+    const [br, bc] = kind === 'nt' ? [N, K] : [K, N];
+    for (const e of engines) {
+      const impl = implName(e);
+      if (work > (MAX_FLOPS[impl] ?? Infinity)) continue;
+      const a = buf(e, B * ar * ac), b = buf(e, B * br * bc), c = buf(e, B * M * N);
+      const fn = B > 1
+        ? () => e.k[`gemm_batched_f32_${kind}`](B, M, N, K, 1, a, ac, ar * ac, b, bc, br * bc, 0, c, N, M * N)
+        : () => e.k[`gemm_f32_${kind}`](M, N, K, 1, a, ac, b, bc, 0, c, N);
+      cases.push({ name: name(s), impl, fn, work, unit: 'GFLOP/s' });
+    }
+    const ta = tf.randomUniform(B > 1 ? [B, ar, ac] : [ar, ac]);
+    const tb = tf.randomUniform(B > 1 ? [B, br, bc] : [br, bc]);
+    const fn = () => {
+      const out = tf.matMul(ta, tb, kind === 'tn', kind === 'nt');
+      out.dataSync(); // forces the product to run
+      out.dispose();
+    };
+    cases.push({ name: name(s), impl: 'tfjs-wasm', fn, work, unit: 'GFLOP/s' });
   }
   const rows = await runSuite('gemm', cases);
-  return table(rows, [['wasm-simd', 'tfjs-wasm'], ['wasm-simd', 'reference']]);
+  return table(rows, [['wasm-simd', 'tfjs-wasm'], ['wasm-simd', 'reference'], ['wasm-simd', 'wasm']]);
 }
