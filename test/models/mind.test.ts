@@ -138,7 +138,7 @@ test('padding invariance: overwriting row 0 of E changes no output and no other 
   const run = () => {
     const tr: CapsuleTrace = {};
     const loss = m.loss(BATCH, new Rng(7), tr);
-    const out = { loss: loss.item(), V: values(tr.vectors!), serve: new Float64Array(0), grads: [] as Float64Array[] };
+    const out = { loss: loss.item(), V: values(tr.vectors!), serve: new Float64Array(0) as Float64Array, grads: [] as Float64Array[] };
     backward(loss);
     out.grads = m.params.list().map((p) => { const g = gradOf(p); if (p.name === 'item_emb') g.fill(0, 0, 4); return g; });
     reset(e);
