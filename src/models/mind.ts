@@ -10,7 +10,7 @@ import { empty, idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { labelAwareAttention } from '../nn/readout.js';
-import { activeInterestCount, routeShared, routingMask, type Routed } from '../nn/capsule.js';
+import { activeInterestCount, fillTruncatedNormal, routeShared, routingMask, type Routed } from '../nn/capsule.js';
 import { gather, linear, mulRows, relu } from '../ops/index.js';
 import {
   capNegatives, sampleNegatives, sampledSoftmaxLoss, type SampledSoftmaxInput,
@@ -139,7 +139,9 @@ export class MIND implements RetrievalModel {
     if (c.routingInit === 'zeros') L.fill(0);
     else if (training) {
       // Drawn in [B, K, T] order (row, interest, slot), fresh for every row and every pass.
-      for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) for (let t = 0; t < T; t++) L[(b * T + t) * K + k] = rng.truncatedNormal();
+      const draw = new Float64Array(B * K * T);
+      fillTruncatedNormal(rng, draw);
+      for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) for (let t = 0; t < T; t++) L[(b * T + t) * K + k] = draw[(b * K + k) * T + t];
     } else {
       const B0 = this.params.get('mind.routing_b0').data; // [K, T]
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) L[(b * T + t) * K + k] = B0[k * T + t];
