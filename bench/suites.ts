@@ -4,8 +4,10 @@ import { embeddingSuite } from './embedding.js';
 import { optimSuite } from './optim.js';
 import { topkSuite } from './topk.js';
 import { benchGemm } from './gemm.js';
+import { benchTrainStep } from './train-step.js';
 export const suites: Record<string, () => Promise<string>> = {
   gemm: benchGemm,
+  'train-step': benchTrainStep,
   softmax: softmaxSuite,
   squash: squashSuite,
   layernorm: layernormSuite,

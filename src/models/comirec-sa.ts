@@ -1,0 +1,102 @@
+// ComiRec-SA — Y. Cen et al., "Controllable Multi-Interest Framework for Recommendation",
+// KDD 2020 (arXiv 2005.09347), eqs. 5–8; reference THUDM/ComiRec:src/model.py Model_ComiRec_SA.
+// Self-attentive multi-interest extraction (models.md §4): A = softmax_T(W2 tanh(W1 (H+P)ᵀ)),
+// masked over padding, V = A·H with the raw item embeddings as values, hard read-out, sampled
+// softmax against the tied item table.
+import type { Tensor } from '../tensor.js';
+import { empty, idTensor, tensor } from '../tensor.js';
+import { Rng } from '../engine/random.js';
+import { ParamStore } from '../nn/params.js';
+import { hardReadout } from '../nn/readout.js';
+import { addRow, bmm, gather, linear, mulRows, reshape, softmax, tanh, transpose } from '../ops/index.js';
+import { sampledSoftmaxLoss } from '../loss/sampled-softmax.js';
+import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
+import { checkBatch, drawNegatives } from './mind.js';
+import { fmtCount } from './utpm.js';
+
+/** ComiRec-SA settings (models.md §4 defaults). */
+export interface ComiRecSAConfig extends RetrievalConfig {
+  /** Width of the attention MLP W1 [D, width] (default 4·D, "set by intuition", ComiRec #16). */
+  attentionWidth: number;
+  /** 'learned' positional table P [T, D] added to the attention input (default), or 'none'. */
+  positions: 'learned' | 'none';
+  /** Use H + P as the values too (ReChorus #46); default false: raw embeddings, as ComiRec. */
+  valuesWithPositions: boolean;
+  /** Recommended Adam learning rate (default 1e-3; read by trainers). */
+  lr: number;
+}
+
+export const COMIREC_SA_DEFAULTS: Omit<ComiRecSAConfig, 'items' | 'attentionWidth'> & { attentionWidth?: number } = {
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
+  positions: 'learned', valuesWithPositions: false, lr: 1e-3,
+};
+
+export class ComiRecSA implements RetrievalModel {
+  readonly kind = 'ComiRec-SA';
+  readonly config: ComiRecSAConfig;
+  readonly params: ParamStore;
+
+  constructor(config: Partial<ComiRecSAConfig> & { items: number }) {
+    const merged = { ...COMIREC_SA_DEFAULTS, ...config };
+    const c: ComiRecSAConfig = { ...merged, attentionWidth: merged.attentionWidth ?? 4 * merged.dim } as ComiRecSAConfig;
+    if (!(c.items >= 2)) throw new Error(`ComiRecSA: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
+    this.config = c;
+    const rng = new Rng(c.seed);
+    this.params = new ParamStore(rng.fork(1));
+    const { items: N, dim: D, interests: K, seqLen: T, attentionWidth: W } = c;
+    this.params.create('item_emb', [N, D], { kind: 'glorot' }, { paddingRow: true, sparse: true });
+    if (c.itemBias) this.params.create('item_bias', [N, 1], { kind: 'zeros' }, { paddingRow: true, sparse: true });
+    if (c.positions === 'learned') this.params.create('sa.pos', [T, D]);
+    this.params.create('sa.W1', [D, W]);
+    this.params.create('sa.b1', [W], { kind: 'zeros' });
+    this.params.create('sa.W2', [W, K]);
+    this.params.create('sa.b2', [K], { kind: 'zeros' });
+  }
+
+  itemTable(): Tensor {
+    return this.params.get('item_emb');
+  }
+
+  /** Interests V [B, K, D] (all K active). Deterministic: training and serving agree. */
+  interests(batch: RetrievalBatch): Interests {
+    const c = this.config;
+    checkBatch('ComiRecSA', c, batch, false);
+    const { B, T } = batch;
+    const { dim: D, interests: K } = c;
+    const E = this.itemTable();
+    const e = E.engine;
+    const p = this.params;
+    const H = mulRows(gather(E, idTensor(batch.hist, [B, T], e)), tensor(batch.mask, [B * T], 'f32', e)); // [B, T, D]
+    const X = c.positions === 'learned' ? reshape(addRow(reshape(H, [B, T * D]), reshape(p.get('sa.pos'), [T * D])), [B, T, D]) : H; // [B, T, D]
+    const logits = linear(tanh(linear(X, p.get('sa.W1'), p.get('sa.b1'))), p.get('sa.W2'), p.get('sa.b2')); // [B, T, K]
+    const mask = empty([B, K, T], 'f32', e); // padded slots excluded from the softmax over T
+    const M = mask.data;
+    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) M.set(batch.mask.subarray(b * T, b * T + T), (b * K + k) * T);
+    const A = softmax(transpose(logits), mask); // [B, K, T]
+    const V = bmm(A, c.valuesWithPositions ? X : H); // [B, K, D]
+    return { vectors: V, active: new Uint8Array(B * K).fill(1) };
+  }
+
+  queries(batch: RetrievalBatch): Interests {
+    return this.interests(batch);
+  }
+
+  loss(batch: RetrievalBatch, rng: Rng): Tensor {
+    const c = this.config;
+    checkBatch('ComiRecSA', c, batch, true);
+    const { vectors, active } = this.interests(batch);
+    const E = this.itemTable();
+    const labels = batch.target!;
+    const eY = gather(E, idTensor(labels, [batch.B], E.engine)); // [B, D]
+    const user = hardReadout(vectors, active, eY); // [B, D]
+    return sampledSoftmaxLoss({
+      user, table: E, labels, negatives: drawNegatives(c, batch.B, rng),
+      bias: c.itemBias ? this.params.get('item_bias') : undefined,
+    });
+  }
+
+  toString(): string {
+    const c = this.config;
+    return `ComiRecSA(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, params=${fmtCount(this.params.count())})`;
+  }
+}
