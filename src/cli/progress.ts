@@ -1,0 +1,29 @@
+// Progress output: a live one-line bar (steps/s, loss, ETA, validation recall) on a TTY and plain
+// lines otherwise; optional JSONL log of every progress event.
+import { appendFileSync } from 'node:fs';
+import type { TrainProgress } from '../train/trainer.js';
+
+export function progressPrinter(label: string, logFile?: string): (p: TrainProgress) => void {
+  const tty = !!process.stderr.isTTY;
+  let lastPlain = 0;
+  return (p) => {
+    if (logFile) appendFileSync(logFile, JSON.stringify({ model: label, ...p, time: new Date().toISOString() }) + '\n');
+    const eta = p.stepsPerSec > 0 ? (p.maxSteps - p.step) / p.stepsPerSec : 0;
+    const val = p.valRecall50 !== undefined ? ` val R@50 ${p.valRecall50.toFixed(4)} (best ${p.bestRecall50.toFixed(4)} @${p.bestStep})` : '';
+    const line = `${label} step ${p.step}/${p.maxSteps} loss ${p.loss.toFixed(4)} ${p.stepsPerSec.toFixed(1)} steps/s ETA ≤ ${formatTime(eta)}${val}`;
+    if (tty) {
+      const width = 20;
+      const done = Math.round((p.step / p.maxSteps) * width);
+      process.stderr.write(`\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${line}\x1b[K${p.valRecall50 !== undefined ? '\n' : ''}`);
+    } else if (p.valRecall50 !== undefined || p.step - lastPlain >= 500) {
+      lastPlain = p.step;
+      process.stderr.write(line + '\n');
+    }
+  };
+}
+
+function formatTime(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${Math.round(s % 60)}s` : `${Math.round(s)}s`;
+}

@@ -1,0 +1,28 @@
+// Model registry: build a retrieval model (or the MostPopular ranker) from its CLI name.
+import type { RetrievalConfig, RetrievalModel } from './types.js';
+import { MIND } from './mind.js';
+import { ComiRecDR } from './comirec-dr.js';
+import { ComiRecSA } from './comirec-sa.js';
+import { YouTubeDNN } from './youtube-dnn.js';
+import { MostPopular } from './most-popular.js';
+
+export const RETRIEVAL_MODELS = ['comirec-sa', 'comirec-dr', 'mind', 'youtube-dnn', 'most-popular'] as const;
+export type RetrievalModelName = (typeof RETRIEVAL_MODELS)[number];
+
+/** A model by name; `config` needs at least `items`. */
+export function createModel(name: string, config: Partial<RetrievalConfig> & { items: number } & Record<string, unknown>): RetrievalModel | MostPopular {
+  switch (name) {
+    case 'comirec-sa':
+      return new ComiRecSA(config);
+    case 'comirec-dr':
+      return new ComiRecDR(config);
+    case 'mind':
+      return new MIND(config);
+    case 'youtube-dnn':
+      return new YouTubeDNN(config);
+    case 'most-popular':
+      return new MostPopular(config.items);
+    default:
+      throw new Error(`unknown model "${name}" (choose one of ${RETRIEVAL_MODELS.join(', ')})`);
+  }
+}
