@@ -57,8 +57,11 @@ export class ComiRecSA implements RetrievalModel {
     return this.params.get('item_emb');
   }
 
-  /** Interests V [B, K, D] (all K active). Deterministic: training and serving agree. */
-  interests(batch: RetrievalBatch): Interests {
+  /**
+   * Interests V [B, K, D] (all K active). Deterministic: training and serving agree.
+   * `trace.attention` receives A [B, K, T] (tests, inspection).
+   */
+  interests(batch: RetrievalBatch, opts: { trace?: { attention?: Tensor } } = {}): Interests {
     const c = this.config;
     checkBatch('ComiRecSA', c, batch, false);
     const { B, T } = batch;
@@ -73,6 +76,7 @@ export class ComiRecSA implements RetrievalModel {
     const M = mask.data;
     for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) M.set(batch.mask.subarray(b * T, b * T + T), (b * K + k) * T);
     const A = softmax(transpose(logits), mask); // [B, K, T]
+    if (opts.trace) opts.trace.attention = A;
     const V = bmm(A, c.valuesWithPositions ? X : H); // [B, K, D]
     return { vectors: V, active: new Uint8Array(B * K).fill(1) };
   }
