@@ -1,0 +1,73 @@
+// The mirec command: option parsing (types, config file, did-you-mean), exit codes, the quick
+// demo end to end, and train → checkpoint → recommend on a small generated file.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, UsageError } from '../../src/cli/args.js';
+import { main } from '../../src/cli/main.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [o, e] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await fn(), out: out.join(''), err: err.join('') };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+test('parseArgs: typed values, config file merged under flags, clear errors', () => {
+  const table = { dim: 'number', model: 'string', strict: 'boolean', config: 'string' } as const;
+  assert.equal(parseArgs(['train', '--dim', '32', '--strict', '--model=mind'], table), { command: 'train', options: { dim: 32, strict: true, model: 'mind' } });
+  const dir = mkdtempSync(join(tmpdir(), 'mirec-cli-'));
+  writeFileSync(join(dir, 'c.json'), JSON.stringify({ dim: 16, model: 'comirec-sa' }));
+  assert.equal(parseArgs(['train', '--config', join(dir, 'c.json'), '--dim', '8'], table).options, { dim: 8, model: 'comirec-sa', config: join(dir, 'c.json') });
+  assert.throws(() => parseArgs(['train', '--dimm', '3'], table), (e: Error) => e instanceof UsageError && /unknown option --dimm \(did you mean --dim\?\)/.test(e.message));
+  assert.throws(() => parseArgs(['train', '--dim', 'abc'], table), /--dim expects a number, got "abc"/);
+});
+
+test('bad flag → exit code 2 and a message; help → 0', async () => {
+  const r = await capture(() => main(['train', '--dimm', '3']));
+  assert.is(r.code, 2);
+  assert.match(r.err, /mirec: unknown option --dimm \(did you mean --dim\?\)/);
+  const missing = await capture(() => main(['train', '--data', '/no/such/file.csv']));
+  assert.is(missing.code, 2);
+  assert.match(missing.err, /--data \/no\/such\/file\.csv: ENOENT/);
+  assert.is((await capture(() => main(['help']))).code, 0);
+});
+
+test('demo --quick trains and prints the metrics table', async () => {
+  const r = await capture(() => main(['demo', '--quick']));
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /\| comirec-sa \| [\d.]+ \|/);
+  assert.match(r.out, /\| most-popular \| [\d.]+ \|/);
+});
+
+test('train → checkpoint → recommend with raw ids', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mirec-cli-'));
+  const d = generateSynthetic('tiny');
+  const ev = d.events;
+  const lines = Array.from({ length: ev.length }, (_, i) => `${ev.userIds[ev.user[i]]},${ev.itemIds[ev.item[i]]},${i}`);
+  const file = join(dir, 'events.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  const ck = join(dir, 'm.safetensors');
+  const report = join(dir, 'r.json');
+  const r = await capture(() => main(['train', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '60', '--evalEvery', '30', '--out', ck, '--report', report]));
+  assert.is(r.code, 0, r.err);
+  assert.ok(existsSync(ck) && existsSync(report));
+  const hist = lines.slice(0, 5).map((l) => l.split(',')[1]).join(',');
+  const rec = await capture(() => main(['recommend', '--checkpoint', ck, '--history', hist, '--topN', '5']));
+  assert.is(rec.code, 0, rec.err);
+  const out = JSON.parse(rec.out);
+  assert.is(out.recommendations.length, 5);
+  assert.ok(out.recommendations.every((x: { item: string }) => typeof x.item === 'string' && x.item !== ''));
+});
+
+test.run();
