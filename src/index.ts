@@ -1,9 +1,43 @@
-// mirec's public API. Nothing runs at import time: call `await init()` first.
+// mirec's public API. Nothing runs at import time: call `await init()` first. Node-only pieces
+// (file paths, atomic writes) import node: modules lazily, so this entry loads in browsers and
+// Workers too.
+
+// Engine, tensors, autograd, ops, optimizers
 export { init, engine, setEngine, setDebug, hasWasmSimd, Engine, type InitOptions, type BackendName, type MemoryReport } from './engine/index.js';
+export { Rng } from './engine/random.js';
 export { Tensor, tensor, idTensor, zeros, empty, poolTensor, type DType } from './tensor.js';
 export { backward, noGrad, stopGradient, clearTape } from './autograd/tape.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
 export * as ops from './ops/index.js';
 export { Adam, Adagrad, SGD, type AdamConfig, type AdagradConfig, type OptimizerConfig } from './optim/index.js';
 export { ParamStore, type Init } from './nn/params.js';
-export { Rng } from './engine/random.js';
+export { sampledSoftmaxLoss, sampleNegatives, type NegativeConfig } from './loss/sampled-softmax.js';
+
+// Retrieval models, training, evaluation, serving
+export type { RetrievalBatch, RetrievalConfig, RetrievalModel, Interests } from './models/types.js';
+export { MIND, type MINDConfig } from './models/mind.js';
+export { ComiRecDR, type ComiRecDRConfig } from './models/comirec-dr.js';
+export { ComiRecSA, type ComiRecSAConfig } from './models/comirec-sa.js';
+export { YouTubeDNN, type YouTubeDNNConfig } from './models/youtube-dnn.js';
+export { MostPopular } from './models/most-popular.js';
+export { createModel, RETRIEVAL_MODELS } from './models/registry.js';
+export { Trainer, type TrainerOptions, type TrainProgress, type TrainResult } from './train/trainer.js';
+export { evaluateRetrieval, recallAt, type EvaluateOptions } from './train/evaluate.js';
+export { retrieve, type RetrieveOptions } from './serve/retrieve.js';
+export { mergeInterests, candidatePool, mergeDense, type ScoredItems, type ScoredList } from './serve/merge.js';
+export { controllableAggregate, aggregatePool, type AggregateOptions } from './serve/aggregate.js';
+
+// Tag-profile models
+export { UTPM, type UTPMConfig } from './models/utpm.js';
+export { MVKE, type MVKEConfig } from './models/mvke.js';
+export { TwoTower, HardSharing, MMoE, PopularTags, HistoryTags } from './models/tag-baselines.js';
+export { trainTagModel, evaluateTagModel } from './tags/train.js';
+export { runTagExperiment, type TagExperimentOptions } from './tags/experiment.js';
+export { buildTagDataset, syntheticTagDataset, movielensTagDataset, amazonTagDataset, taobaoTagDataset, readItemTagsJson, readItemTagsDelimited, type TagDataset } from './tags/datasets.js';
+
+// Data, metrics, checkpoints
+export * from './data/index.js';
+export * from './eval/index.js';
+export { encodeSafetensors, decodeSafetensors, type SafeTensor, type SafeFile } from './io/safetensors.js';
+export { encodeCheckpoint, decodeCheckpoint, loadParams, loadOptimizerState, type CheckpointParts } from './io/checkpoint.js';
+export { writeFileAtomic } from './io/atomic-write.js';

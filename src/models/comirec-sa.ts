@@ -61,7 +61,7 @@ export class ComiRecSA implements RetrievalModel {
    * Interests V [B, K, D] (all K active). Deterministic: training and serving agree.
    * `trace.attention` receives A [B, K, T] (tests, inspection).
    */
-  interests(batch: RetrievalBatch, opts: { trace?: { attention?: Tensor } } = {}): Interests {
+  interests(batch: RetrievalBatch, opts: { training?: boolean; trace?: { attention?: Tensor } } = {}): Interests {
     const c = this.config;
     checkBatch('ComiRecSA', c, batch, false);
     const { B, T } = batch;
