@@ -12,6 +12,8 @@ import type { RetrievalBatch, RetrievalModel } from '../src/models/types.js';
 import { MIND } from '../src/models/mind.js';
 import { ComiRecDR } from '../src/models/comirec-dr.js';
 import { ComiRecSA } from '../src/models/comirec-sa.js';
+import { SINE } from '../src/models/sine.js';
+import { YouTubeDNN } from '../src/models/youtube-dnn.js';
 import { runSuite, table, type BenchCase } from './harness.js';
 
 const B = 128, T = 20, D = 64, K = 4, N = 50_000;
@@ -73,6 +75,8 @@ export async function benchTrainStep(): Promise<string> {
     stepCase('ComiRec-SA step', new ComiRecSA(common), 1e-3),
     stepCase('MIND step', new MIND(common), 1e-3),
     stepCase('ComiRec-DR step', new ComiRecDR(common), 5e-3),
+    stepCase('SINE step', new SINE(common), 1e-3),
+    stepCase('YouTubeDNN step', new YouTubeDNN(common), 1e-3),
   ];
   const rows = await runSuite('train-step', cases);
   const torch = torchStepsPerSec();

@@ -18,6 +18,7 @@ export type { RetrievalBatch, RetrievalConfig, RetrievalModel, Interests } from 
 export { MIND, type MINDConfig } from './models/mind.js';
 export { ComiRecDR, type ComiRecDRConfig } from './models/comirec-dr.js';
 export { ComiRecSA, type ComiRecSAConfig } from './models/comirec-sa.js';
+export { SINE, covarianceLoss, type SINEConfig } from './models/sine.js';
 export { YouTubeDNN, type YouTubeDNNConfig } from './models/youtube-dnn.js';
 export { MostPopular } from './models/most-popular.js';
 export { createModel, RETRIEVAL_MODELS } from './models/registry.js';

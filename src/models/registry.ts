@@ -3,10 +3,11 @@ import type { RetrievalConfig, RetrievalModel } from './types.js';
 import { MIND } from './mind.js';
 import { ComiRecDR } from './comirec-dr.js';
 import { ComiRecSA } from './comirec-sa.js';
+import { SINE } from './sine.js';
 import { YouTubeDNN } from './youtube-dnn.js';
 import { MostPopular } from './most-popular.js';
 
-export const RETRIEVAL_MODELS = ['comirec-sa', 'comirec-dr', 'mind', 'youtube-dnn', 'most-popular'] as const;
+export const RETRIEVAL_MODELS = ['comirec-sa', 'comirec-dr', 'mind', 'sine', 'youtube-dnn', 'most-popular'] as const;
 export type RetrievalModelName = (typeof RETRIEVAL_MODELS)[number];
 
 /** A model by name; `config` needs at least `items`. */
@@ -18,6 +19,8 @@ export function createModel(name: string, config: Partial<RetrievalConfig> & { i
       return new ComiRecDR(config);
     case 'mind':
       return new MIND(config);
+    case 'sine':
+      return new SINE(config);
     case 'youtube-dnn':
       return new YouTubeDNN(config);
     case 'most-popular':
