@@ -4,22 +4,7 @@
 // same source with ASC_FEATURE_SIMD false. Backward kernels end in `acc`: 0 writes, 1 adds.
 import { exp4, expf, log4, tanh4, tanhf, sigmoid4, sigmoidf } from './vmath';
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f32): void {
-  store<f32>(p + ((<usize>i) << 2), v);
-}
-// @ts-ignore: decorator
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function vst(p: usize, i: i32, v: v128): void {
-  v128.store(p + ((<usize>i) << 2), v);
-}
+import { ld, st, vld, vst } from './mem';
 
 /** out[i] = a[i] + b[i] for i < n. */
 export function add_f32(a: usize, b: usize, out: usize, n: i32): void {

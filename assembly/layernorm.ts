@@ -5,22 +5,7 @@
 import { hsum4 } from './vmath';
 import { fill_f32 } from './elementwise';
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f32): void {
-  store<f32>(p + ((<usize>i) << 2), v);
-}
-// @ts-ignore: decorator
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function vst(p: usize, i: i32, v: v128): void {
-  v128.store(p + ((<usize>i) << 2), v);
-}
+import { ld, st, vld, vst } from './mem';
 
 /**
  * out = (x - mean) rstd gamma + beta per row, rstd = 1 / sqrt(var + eps). The variance is

@@ -5,22 +5,7 @@
 // non-positive argument, so |logit| = 100 (or 1e4) stays finite and exact to f32 rounding.
 import { exp4, expf, log4, hpmax4, hsum4 } from './vmath';
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f32): void {
-  store<f32>(p + ((<usize>i) << 2), v);
-}
-// @ts-ignore: decorator
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function vst(p: usize, i: i32, v: v128): void {
-  v128.store(p + ((<usize>i) << 2), v);
-}
+import { ld, st, vld, vst } from './mem';
 
 /** log1p(e) for e in [0, 1]: log(u) * e / (u - 1) with u = 1 + e cancels log's rounding of u. */
 // @ts-ignore: decorator

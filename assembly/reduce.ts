@@ -5,14 +5,7 @@
 import { hmax4, hsum4 } from './vmath';
 import { add_f32, fill_f32 } from './elementwise';
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + ((<usize>i) << 2));
-}
+import { ld, vld } from './mem';
 // @ts-ignore: decorator
 @inline function row(p: usize, r: i32, n: i32): usize {
   return p + ((<usize>r * <usize>n) << 2);

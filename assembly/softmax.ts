@@ -5,22 +5,7 @@
 // +-1e4 would otherwise overflow to Inf (or all underflow to 0, giving 0/0).
 import { exp4, expf, hpmax4, hsum4 } from './vmath';
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: f32): void {
-  store<f32>(p + ((<usize>i) << 2), v);
-}
-// @ts-ignore: decorator
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function vst(p: usize, i: i32, v: v128): void {
-  v128.store(p + ((<usize>i) << 2), v);
-}
+import { ld, st, vld, vst } from './mem';
 
 /** max of x[0..n); -Infinity when n = 0. */
 // @ts-ignore: decorator

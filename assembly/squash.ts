@@ -8,14 +8,7 @@ import { hsum4 } from './vmath';
 // backward factor f'(0) = 1/sqrt(eps) stays finite (it multiplies <s, g> = 0 there).
 const EPS: f64 = 1e-9;
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + ((<usize>i) << 2));
-}
-// @ts-ignore: decorator
-@inline function vld(p: usize, i: i32): v128 {
-  return v128.load(p + ((<usize>i) << 2));
-}
+import { ld, vld } from './mem';
 
 /** <a, b> over d elements, two vector accumulators. */
 // @ts-ignore: decorator
