@@ -10,10 +10,10 @@ import { ParamStore } from '../nn/params.js';
 import { hardReadout } from '../nn/readout.js';
 import { routePerInterest, routingMask } from '../nn/capsule.js';
 import { bmm, gather, mulRows, reshape } from '../ops/index.js';
-import { sampledSoftmaxLoss } from '../loss/sampled-softmax.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, drawNegatives, type CapsuleTrace } from './mind.js';
-import { fmtCount } from './utpm.js';
+import type { CapsuleTrace } from './mind.js';
+import { checkBatch, itemSoftmaxLoss } from './common.js';
+import { fmtCount } from './common.js';
 
 /** ComiRec-DR settings (models.md §3 defaults). */
 export interface ComiRecDRConfig extends RetrievalConfig {
@@ -101,10 +101,7 @@ export class ComiRecDR implements RetrievalModel {
     const eY = gather(E, idTensor(labels, [batch.B], E.engine)); // [B, D]
     const user = hardReadout(vectors, active, eY); // [B, D]
     if (trace) trace.user = user;
-    return sampledSoftmaxLoss({
-      user, table: E, labels, negatives: drawNegatives(c, batch.B, rng),
-      bias: c.itemBias ? this.params.get('item_bias') : undefined,
-    });
+    return itemSoftmaxLoss(c, this.params, user, batch, rng);
   }
 
   toString(): string {

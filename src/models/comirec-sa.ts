@@ -9,10 +9,9 @@ import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { hardReadout } from '../nn/readout.js';
 import { addRow, bmm, gather, linear, mulRows, reshape, softmax, tanh, transpose } from '../ops/index.js';
-import { sampledSoftmaxLoss } from '../loss/sampled-softmax.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, drawNegatives } from './mind.js';
-import { fmtCount } from './utpm.js';
+import { checkBatch, itemSoftmaxLoss } from './common.js';
+import { fmtCount } from './common.js';
 
 /** ComiRec-SA settings (models.md §4 defaults). */
 export interface ComiRecSAConfig extends RetrievalConfig {
@@ -93,10 +92,7 @@ export class ComiRecSA implements RetrievalModel {
     const labels = batch.target!;
     const eY = gather(E, idTensor(labels, [batch.B], E.engine)); // [B, D]
     const user = hardReadout(vectors, active, eY); // [B, D]
-    return sampledSoftmaxLoss({
-      user, table: E, labels, negatives: drawNegatives(c, batch.B, rng),
-      bias: c.itemBias ? this.params.get('item_bias') : undefined,
-    });
+    return itemSoftmaxLoss(c, this.params, user, batch, rng);
   }
 
   toString(): string {

@@ -12,11 +12,10 @@ import { ParamStore } from '../nn/params.js';
 import { labelAwareAttention } from '../nn/readout.js';
 import { activeInterestCount, fillTruncatedNormal, routeShared, routingMask, type Routed } from '../nn/capsule.js';
 import { gather, linear, mulRows, relu } from '../ops/index.js';
-import {
-  capNegatives, sampleNegatives, sampledSoftmaxLoss, type SampledSoftmaxInput,
-} from '../loss/sampled-softmax.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { fmtCount } from './utpm.js';
+import { checkBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+
+export { checkBatch, drawNegatives } from './common.js';
 
 /** MIND settings (models.md §2 defaults). */
 export interface MINDConfig extends RetrievalConfig {
@@ -55,27 +54,6 @@ export interface CapsuleTrace {
   vectors?: Tensor;
   /** Set by the loss: the read-out user vectors [B, D]. */
   user?: Tensor;
-}
-
-/** Negatives of one batch from the model's negative config (models.md §1.3). */
-export function drawNegatives(cfg: RetrievalConfig, B: number, rng: Rng): SampledSoftmaxInput['negatives'] {
-  const { kind } = cfg.negatives;
-  if (kind === 'full') return { kind: 'full' };
-  if (kind === 'inBatch') throw new Error('negatives: kind "inBatch" needs training item frequencies; call sampledSoftmaxLoss directly');
-  return sampleNegatives(rng, kind, cfg.items, capNegatives(cfg.negatives.count ?? 10 * B, cfg.items));
-}
-
-/** Checks shared by the capsule models: window length, lengths, targets. */
-export function checkBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalBatch, needTarget: boolean): void {
-  const { B, T } = batch;
-  if (T !== cfg.seqLen) throw new Error(`${kind}: batch window T=${T} differs from seqLen=${cfg.seqLen}`);
-  if (batch.hist.length !== B * T || batch.mask.length !== B * T || batch.len.length !== B) {
-    throw new Error(`${kind}: batch arrays do not match B=${B}, T=${T} (hist ${batch.hist.length}, mask ${batch.mask.length}, len ${batch.len.length})`);
-  }
-  for (let b = 0; b < B; b++) {
-    if (!(batch.len[b] >= 1)) throw new Error(`${kind}: row ${b} has an empty history (len ${batch.len[b]}); every row needs ≥ 1 item`);
-  }
-  if (needTarget && (!batch.target || batch.target.length !== B)) throw new Error(`${kind}: loss needs batch.target with ${B} labels`);
 }
 
 export class MIND implements RetrievalModel {
@@ -169,10 +147,7 @@ export class MIND implements RetrievalModel {
     const eY = gather(E, idTensor(labels, [batch.B], E.engine)); // [B, D]
     const user = labelAwareAttention(vectors, active, eY, c.labelAwareP); // [B, D]
     if (trace) trace.user = user;
-    return sampledSoftmaxLoss({
-      user, table: E, labels, negatives: drawNegatives(c, batch.B, rng),
-      bias: c.itemBias ? this.params.get('item_bias') : undefined,
-    });
+    return itemSoftmaxLoss(c, this.params, user, batch, rng);
   }
 
   toString(): string {

@@ -18,7 +18,7 @@ import {
   allTags, createFieldTables, createMlp, createTagFeatures, mlp, pickRows, pooledFields, tagFieldCount, tagInput,
   type Mlp, type TagFeatures,
 } from '../tags/parts.js';
-import { fmtCount } from './utpm.js';
+import { fmtCount } from './common.js';
 
 /** MVKE settings (models.md §7 defaults). */
 export interface MVKEConfig {

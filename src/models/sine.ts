@@ -11,10 +11,9 @@ import { ParamStore } from '../nn/params.js';
 import {
   add, addRow, bmm, concat, gather, layerNorm, linear, matmul, mul, mulRows, reshape, scale, sigmoid, softmax, sum, tanh, transpose,
 } from '../ops/index.js';
-import { sampledSoftmaxLoss } from '../loss/sampled-softmax.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, drawNegatives } from './mind.js';
-import { fmtCount } from './utpm.js';
+import { checkBatch, itemSoftmaxLoss } from './common.js';
+import { fmtCount } from './common.js';
 
 /** SINE settings (models.md §5 defaults). */
 export interface SINEConfig extends RetrievalConfig {
@@ -150,11 +149,7 @@ export class SINE implements RetrievalModel {
     const c = this.config;
     checkBatch('SINE', c, batch, true);
     const { user } = this.forward(batch);
-    const E = this.itemTable();
-    const ssm = sampledSoftmaxLoss({
-      user, table: E, labels: batch.target!, negatives: drawNegatives(c, batch.B, rng),
-      bias: c.itemBias ? this.params.get('item_bias') : undefined,
-    });
+    const ssm = itemSoftmaxLoss(c, this.params, user, batch, rng);
     return c.covWeight > 0 ? add(ssm, scale(covarianceLoss(this.params.get('sine.C')), c.covWeight)) : ssm;
   }
 

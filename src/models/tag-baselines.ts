@@ -16,7 +16,7 @@ import {
   allTags, createFieldTables, createMlp, createTagFeatures, mlp, pickRows, pooledFields, tagFieldCount, tagInput,
   type Mlp, type TagFeatures,
 } from '../tags/parts.js';
-import { fmtCount } from './utpm.js';
+import { fmtCount } from './common.js';
 
 /** Settings shared by TwoTower, HardSharing and MMoE (defaults as MVKE's, models.md §7). */
 export interface TowerConfig {

@@ -3,6 +3,7 @@
 // Wang-Yu-Qing/UTPM:model.py (sizes) and Czkonverse/UTPM:src/model/layer.py (learning rate):
 // two-level attention fusion with per-head global queries (ln w in the level-1 logits), the FM
 // cross layer in Gram form, two FC layers to u, and the joint loss σ(w·Σ_{t∈τ(item)}⟨u, Θ_t⟩ + b).
+import { fmtCount } from './common.js';
 import type { Tensor } from '../tensor.js';
 import { idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
@@ -303,9 +304,4 @@ export class UTPM implements TagModel {
     const c = this.config;
     return `UTPM(E=${c.embedDim}, A=${c.attnDim}, C=${c.fmDim}, U=${c.userDim}, heads=${c.heads}, F=${c.fields.length}, tags=${c.tags - 1}, params=${fmtCount(this.params.count())})`;
   }
-}
-
-/** 1234567 → '1.2M'. */
-export function fmtCount(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }

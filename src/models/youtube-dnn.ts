@@ -6,10 +6,9 @@ import { idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { bmm, gather, linear, reshape } from '../ops/index.js';
-import { sampledSoftmaxLoss } from '../loss/sampled-softmax.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, drawNegatives } from './mind.js';
-import { fmtCount } from './utpm.js';
+import { checkBatch, itemSoftmaxLoss } from './common.js';
+import { fmtCount } from './common.js';
 
 export interface YouTubeDNNConfig extends RetrievalConfig {
   /** Recommended Adam learning rate (default 1e-3; read by trainers). */
@@ -62,10 +61,7 @@ export class YouTubeDNN implements RetrievalModel {
     checkBatch('YouTubeDNN', this.config, batch, true);
     const { B } = batch;
     const user = reshape(this.interests(batch).vectors, [B, this.config.dim]); // [B, D]
-    return sampledSoftmaxLoss({
-      user, table: this.itemTable(), labels: batch.target!, negatives: drawNegatives(this.config, B, rng),
-      bias: this.config.itemBias ? this.params.get('item_bias') : undefined,
-    });
+    return itemSoftmaxLoss(this.config, this.params, user, batch, rng);
   }
 
   toString(): string {

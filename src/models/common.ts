@@ -1,0 +1,42 @@
+// Pieces every retrieval model shares: batch checks with messages naming the model and the
+// shapes, the batch's negatives from the model's negative config, the sampled-softmax loss of a
+// read-out against the tied item table, and parameter counts for toString().
+import type { Rng } from '../engine/random.js';
+import type { Tensor } from '../tensor.js';
+import type { ParamStore } from '../nn/params.js';
+import { capNegatives, sampleNegatives, sampledSoftmaxLoss, type SampledSoftmaxInput } from '../loss/sampled-softmax.js';
+import type { RetrievalBatch, RetrievalConfig } from './types.js';
+
+/** Negatives of one batch from the model's negative config (models.md §1.3). */
+export function drawNegatives(cfg: RetrievalConfig, B: number, rng: Rng): SampledSoftmaxInput['negatives'] {
+  const { kind } = cfg.negatives;
+  if (kind === 'full') return { kind: 'full' };
+  if (kind === 'inBatch') throw new Error('negatives: kind "inBatch" needs training item frequencies; call sampledSoftmaxLoss directly');
+  return sampleNegatives(rng, kind, cfg.items, capNegatives(cfg.negatives.count ?? 10 * B, cfg.items));
+}
+
+/** Checks shared by the capsule models: window length, lengths, targets. */
+export function checkBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalBatch, needTarget: boolean): void {
+  const { B, T } = batch;
+  if (T !== cfg.seqLen) throw new Error(`${kind}: batch window T=${T} differs from seqLen=${cfg.seqLen}`);
+  if (batch.hist.length !== B * T || batch.mask.length !== B * T || batch.len.length !== B) {
+    throw new Error(`${kind}: batch arrays do not match B=${B}, T=${T} (hist ${batch.hist.length}, mask ${batch.mask.length}, len ${batch.len.length})`);
+  }
+  for (let b = 0; b < B; b++) {
+    if (!(batch.len[b] >= 1)) throw new Error(`${kind}: row ${b} has an empty history (len ${batch.len[b]}); every row needs ≥ 1 item`);
+  }
+  if (needTarget && (!batch.target || batch.target.length !== B)) throw new Error(`${kind}: loss needs batch.target with ${B} labels`);
+}
+
+/** Mean sampled-softmax loss of read-out vectors `user` [B, D] against the batch targets. */
+export function itemSoftmaxLoss(cfg: RetrievalConfig, params: ParamStore, user: Tensor, batch: RetrievalBatch, rng: Rng): Tensor {
+  return sampledSoftmaxLoss({
+    user, table: params.get('item_emb'), labels: batch.target!, negatives: drawNegatives(cfg, batch.B, rng),
+    bias: cfg.itemBias ? params.get('item_bias') : undefined,
+  });
+}
+
+/** 1234567 → '1.2M'. */
+export function fmtCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
