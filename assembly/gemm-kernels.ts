@@ -86,6 +86,17 @@ const TILE: usize = memory.data(NR * 4, 16);
   }
 }
 
+/**
+ * c + a·b per lane. The opt-in `relaxed` build fuses it (FMA: one instruction, one register
+ * fewer, different rounding, so results differ in the last bits across hosts); the default
+ * build keeps separate mul and add.
+ */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** 4x8 tile: rows of A at a + r*rs, k stride ks; B rows (8 floats) at pb + k*bs; C rows ldc apart. */
 // @ts-ignore: decorator
 @inline export function tile4x8(a: usize, rs: usize, ks: usize, kc: i32, pb: usize, bs: usize, alpha: f32, beta: f32, c: usize, ldc: usize, nr: i32): void {
@@ -96,17 +107,17 @@ const TILE: usize = memory.data(NR * 4, 16);
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(p0);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(p0 + rs);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(p0 + 2 * rs);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(p0 + 3 * rs);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     p0 += ks;
     pb += bs;
   }
@@ -123,8 +134,8 @@ const TILE: usize = memory.data(NR * 4, 16);
   let p0 = a;
   for (let k = 0; k < kc; k++) {
     const av = v128.load32_splat(p0);
-    c0 = f32x4.add(c0, f32x4.mul(av, v128.load(pb)));
-    c1 = f32x4.add(c1, f32x4.mul(av, v128.load(pb, 16)));
+    c0 = madd(av, v128.load(pb), c0);
+    c1 = madd(av, v128.load(pb, 16), c1);
     p0 += ks;
     pb += bs;
   }
