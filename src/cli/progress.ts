@@ -10,10 +10,12 @@ export function progressPrinter(label: string, logFile?: string): (p: TrainProgr
     if (logFile) appendFileSync(logFile, JSON.stringify({ model: label, ...p, time: new Date().toISOString() }) + '\n');
     const eta = p.stepsPerSec > 0 ? (p.maxSteps - p.step) / p.stepsPerSec : 0;
     const val = p.valRecall50 !== undefined ? ` val R@50 ${p.valRecall50.toFixed(4)} (best ${p.bestRecall50.toFixed(4)} @${p.bestStep})` : '';
-    const line = `${label} step ${p.step}/${p.maxSteps} loss ${p.loss.toFixed(4)} ${p.stepsPerSec.toFixed(1)} steps/s ETA ≤ ${formatTime(eta)}${val}`;
+    // With the default cap (10⁶) early stopping decides the end, so an ETA would only mislead.
+    const bounded = p.maxSteps < 1e6;
+    const line = `${label} step ${p.step}${bounded ? `/${p.maxSteps}` : ''} loss ${p.loss.toFixed(4)} ${p.stepsPerSec.toFixed(1)} steps/s ${bounded ? `ETA ≤ ${formatTime(eta)}` : 'until early stopping'}${val}`;
     if (tty) {
       const width = 20;
-      const done = Math.round((p.step / p.maxSteps) * width);
+      const done = bounded ? Math.round((p.step / p.maxSteps) * width) : p.step % (width + 1);
       process.stderr.write(`\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${line}\x1b[K${p.valRecall50 !== undefined ? '\n' : ''}`);
     } else if (p.valRecall50 !== undefined || p.step - lastPlain >= 500) {
       lastPlain = p.step;
