@@ -36,6 +36,8 @@ test('shape errors name the op and the shapes', async () => {
   await checkOp('setup', [{ shape: [2, 2] }], ([x]) => sum(x));
   const { empty } = await import('../../src/tensor.js');
   assert.throws(() => matmul(empty([32, 64]), empty([48, 16])), /matmul: inner dims differ \(64 vs 48\): \[32,64\] x \[48,16\]/);
+  assert.throws(() => matmul(empty([2, 3]), empty([3, 4], 'i32')), /matmul: \[3,4\] is i32, expected f32: \[2,3\] x \[3,4\]/);
+  assert.throws(() => bmm(empty([2, 3, 4]), empty([3, 4, 5])), /bmm: batch sizes differ \(2 vs 3\)/);
 });
 
 test.run();
