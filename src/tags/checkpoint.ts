@@ -1,0 +1,168 @@
+// Checkpoints of trained tag-profile models (UTPM, MVKE, TwoTower, HardSharing, MMoE, and the
+// counting baselines PopularTags / HistoryTags) on top of io/checkpoint.ts: one file holds the
+// model(s) of one run (UTPM trains one model per task), their configs, the tag vocabulary and the
+// field vocabularies (raw item ids, tag names) that map a user's raw history into model ids.
+// Loading rebuilds every model from its config and checks kinds, vocabulary sizes and shapes.
+import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint.js';
+import type { Tensor } from '../tensor.js';
+import { UTPM, type UTPMConfig } from '../models/utpm.js';
+import { MVKE, type MVKEConfig } from '../models/mvke.js';
+import { HardSharing, HistoryTags, MMoE, PopularTags, TwoTower, type TowerConfig } from '../models/tag-baselines.js';
+import type { FieldSpec, TagTask, UserFields } from './fields.js';
+import type { TagModel } from './model.js';
+
+/** Checkpoint kind of every tag-profile file (retrieval checkpoints use the model name). */
+export const TAG_CHECKPOINT_KIND = 'tag-profile';
+
+/** How a field's value ids are named: Events items, tag ids, or plain buckets (activity, rating, …). */
+export type FieldValues = 'item' | 'tag' | 'bucket';
+
+/** Vocabulary stored with the models: enough to build a user's fields from raw data. */
+export interface TagVocab {
+  /** Tag names by id (0 = '<pad>'). */
+  tagNames: string[];
+  /** Raw item ids by Events item index (field id = index + 1). */
+  items: string[];
+  /** Field schema and the vocabulary of each field's values. */
+  fields: FieldSpec[];
+  values: FieldValues[];
+  /** Multi-valued fields holding tag ids (HistoryTags). */
+  tagFields: string[];
+}
+
+/** One stored model: kind and config (typed arrays as plain arrays, tag names left to the vocab). */
+interface StoredModel {
+  kind: string;
+  config?: Record<string, unknown>;
+  tasks?: TagTask[];
+  popularity?: number[][];
+}
+
+const KINDS = ['UTPM', 'MVKE', 'TwoTower', 'HardSharing', 'MMoE', 'PopularTags', 'HistoryTags'];
+
+/** The vocabulary of a dataset: `items` are the raw ids of its Events item table. */
+export function tagVocabOf(data: { tagNames: string[]; fields: FieldSpec[]; tagFields: string[] }, items: readonly string[]): TagVocab {
+  const root = (f: FieldSpec) => f.table ?? f.name;
+  const values = data.fields.map((f): FieldValues => (root(f) === 'hist_items' ? 'item' : data.tagFields.includes(root(f)) ? 'tag' : 'bucket'));
+  return { tagNames: [...data.tagNames], items: [...items], fields: data.fields.map((f) => ({ ...f })), values, tagFields: [...data.tagFields] };
+}
+
+function storeModel(m: TagModel): StoredModel {
+  if (!KINDS.includes(m.kind)) throw new Error(`saveTagModels: unknown tag model kind "${m.kind}" (${KINDS.join(', ')})`);
+  if (m.kind === 'PopularTags' || m.kind === 'HistoryTags') {
+    const pop = (m as unknown as { popularity: Float64Array[] }).popularity;
+    return { kind: m.kind, tasks: [...m.tasks], popularity: pop.map((p) => Array.from(p)) };
+  }
+  const { tagNames: _names, tagGroups, ...rest } = (m as unknown as { config: Record<string, unknown> }).config;
+  return { kind: m.kind, config: { ...rest, ...(tagGroups ? { tagGroups: Array.from(tagGroups as Int32Array) } : {}) } };
+}
+
+/** Model params of several models in one map, names prefixed `m<i>.`. */
+function paramMap(models: readonly TagModel[]): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  models.forEach((m, i) => {
+    for (const [name, t] of m.params?.tensors ?? []) out.set(`m${i}.${name}`, t);
+  });
+  return out;
+}
+
+/** Serialise the trained model(s) of one run with their vocabulary; `extra` is any JSON (metrics, data). */
+export function encodeTagCheckpoint(models: readonly TagModel[], vocab: TagVocab, extra: Record<string, unknown> = {}): Uint8Array {
+  if (!models.length) throw new Error('encodeTagCheckpoint: no models');
+  for (const m of models) {
+    if (m.tagNames.length !== vocab.tagNames.length) throw new Error(`encodeTagCheckpoint: ${m.kind} has ${m.tagNames.length} tag ids, the vocabulary ${vocab.tagNames.length}`);
+  }
+  return encodeCheckpoint({
+    kind: TAG_CHECKPOINT_KIND,
+    config: { models: models.map(storeModel) },
+    params: paramMap(models),
+    vocab,
+    extra,
+  });
+}
+
+export interface LoadedTagCheckpoint {
+  models: TagModel[];
+  vocab: TagVocab;
+  extra: Record<string, unknown>;
+}
+
+function rebuild(s: StoredModel, vocab: TagVocab, source: string): TagModel {
+  const bad = (msg: string): never => {
+    throw new Error(`tag checkpoint: ${source}: ${s.kind}: ${msg}`);
+  };
+  const names = vocab.tagNames;
+  if (s.kind === 'PopularTags' || s.kind === 'HistoryTags') {
+    const pop = (s.popularity ?? []).map((p) => Float64Array.from(p));
+    const tasks = s.tasks ?? [];
+    if (!tasks.length || pop.length !== tasks.length) bad(`${pop.length} popularity arrays for tasks [${tasks.join(', ')}]`);
+    if (pop.some((p) => p.length !== names.length)) bad(`popularity covers ${pop[0]?.length} tags, the vocabulary ${names.length}`);
+    return s.kind === 'PopularTags' ? new PopularTags(vocab.fields, tasks, pop, names) : new HistoryTags(vocab.fields, tasks, pop, vocab.tagFields, names);
+  }
+  const c = s.config ?? bad('no config');
+  if (c.tags !== names.length) bad(`config has ${c.tags} tag ids, the vocabulary ${names.length}`);
+  const fields = c.fields as FieldSpec[] | undefined;
+  if (!Array.isArray(fields) || fields.length !== vocab.fields.length || fields.some((f, i) => f.name !== vocab.fields[i].name || f.kind !== vocab.fields[i].kind)) {
+    bad(`config fields [${(fields ?? []).map((f) => f.name).join(', ')}] differ from the vocabulary's [${vocab.fields.map((f) => f.name).join(', ')}]`);
+  }
+  const config = { ...c, tagNames: names, ...(Array.isArray(c.tagGroups) ? { tagGroups: Int32Array.from(c.tagGroups as number[]) } : {}) };
+  switch (s.kind) {
+    case 'UTPM': return new UTPM(config as unknown as UTPMConfig);
+    case 'MVKE': return new MVKE(config as unknown as MVKEConfig);
+    case 'TwoTower': return new TwoTower(config as unknown as TowerConfig);
+    case 'HardSharing': return new HardSharing(config as unknown as TowerConfig);
+    case 'MMoE': return new MMoE(config as unknown as TowerConfig);
+  }
+  return bad(`unknown tag model kind (expected one of ${KINDS.join(', ')})`);
+}
+
+/**
+ * Parse a tag checkpoint and rebuild its models (weights loaded, checked name by name and shape by
+ * shape). Refuses retrieval checkpoints and other files with a message naming what the file is.
+ */
+export function decodeTagCheckpoint(bytes: Uint8Array, source = 'checkpoint'): LoadedTagCheckpoint {
+  const ck = decodeCheckpoint(bytes, source);
+  if (ck.kind !== TAG_CHECKPOINT_KIND) {
+    throw new Error(`tag checkpoint: ${source} holds a "${ck.kind}" model, not a tag-profile model (write one with \`mirec train-tags --out FILE\`)`);
+  }
+  const stored = (ck.config as { models?: StoredModel[] } | undefined)?.models;
+  if (!Array.isArray(stored) || !stored.length) throw new Error(`tag checkpoint: ${source}: config lists no models`);
+  const vocab = ck.vocab as TagVocab | undefined;
+  if (!vocab || !Array.isArray(vocab.tagNames) || !Array.isArray(vocab.items) || !Array.isArray(vocab.fields) || !Array.isArray(vocab.values) || vocab.values.length !== vocab.fields.length) {
+    throw new Error(`tag checkpoint: ${source}: vocabulary is missing or malformed (need tagNames, items, fields, values)`);
+  }
+  const models = stored.map((s) => rebuild(s, vocab, source));
+  loadParams(ck, paramMap(models), source);
+  return { models, vocab, extra: ck.extra };
+}
+
+/**
+ * A user's fields from another vocabulary (the data the user was read from) in the checkpoint's
+ * ids: items and tags are matched by raw id / name (unknown ones dropped), buckets kept when in
+ * range. The two schemas must list the same fields.
+ */
+export function remapUserFields(user: UserFields, from: TagVocab, to: TagVocab): UserFields {
+  if (from.fields.length !== to.fields.length || from.fields.some((f, i) => f.name !== to.fields[i].name || f.kind !== to.fields[i].kind)) {
+    throw new Error(`remapUserFields: the data's fields [${from.fields.map((f) => f.name).join(', ')}] differ from the model's [${to.fields.map((f) => f.name).join(', ')}]; use the dataset the model was trained on`);
+  }
+  const itemIndex = new Map(to.items.map((id, i) => [id, i + 1]));
+  const tagIndex = new Map(to.tagNames.map((n, i) => [n, i]));
+  const map = (f: number, id: number): number => {
+    if (id <= 0) return 0;
+    switch (to.values[f]) {
+      case 'item': return itemIndex.get(from.items[id - 1]) ?? 0;
+      case 'tag': return id < from.tagNames.length ? tagIndex.get(from.tagNames[id]) ?? 0 : 0;
+      default: return id < to.fields[f].size ? id : 0;
+    }
+  };
+  return user.map((v, f) => {
+    if (typeof v === 'number') return map(f, v);
+    const ids: number[] = [];
+    const weights: number[] = [];
+    v.ids.forEach((id, i) => {
+      const m = map(f, id);
+      if (m > 0) { ids.push(m); weights.push(v.weights[i]); }
+    });
+    return { ids: Int32Array.from(ids), weights: Float32Array.from(weights) };
+  });
+}
