@@ -1,0 +1,165 @@
+// The tag-profile commands of `mirec` (evaluation.md §4): `train-tags` trains one tag model
+// (UTPM, MVKE, a tower baseline or a counting baseline) on a dataset, prints the §4.3 metrics
+// table, and writes a checkpoint and a JSON report; `profile` loads a checkpoint and prints one
+// raw user's top tags as JSON. main.ts merges TAG_OPTIONS into its table and routes both commands.
+import { existsSync, readFileSync } from 'node:fs';
+import { init } from '../engine/load.js';
+import { readEvents } from '../data/read-events.js';
+import { generateSynthetic } from '../data/synthetic.js';
+import { buildTagModels, loadTagDataset, TAG_MODELS, type TagExperimentOptions, type TagModelName } from '../tags/experiment.js';
+import { evaluateTagModel, trainTagModel, type TaskReport, type TrainTagResult } from '../tags/train.js';
+import { decodeTagCheckpoint, encodeTagCheckpoint, remapUserFields, tagVocabOf } from '../tags/checkpoint.js';
+import { profileOf } from '../tags/model.js';
+import type { TagDataset } from '../tags/datasets.js';
+import type { TagTask } from '../tags/fields.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { UsageError, type OptionType } from './args.js';
+
+/** Options of train-tags and profile (types match main.ts's table where names are shared). */
+export const TAG_OPTIONS: Record<string, OptionType> = {
+  model: 'string', dataset: 'string', data: 'string', splitSeed: 'number', epochs: 'number', patience: 'number',
+  lr: 'number', batch: 'number', seed: 'number', out: 'string', report: 'string',
+  checkpoint: 'string', user: 'string', topK: 'number', task: 'string',
+};
+
+type Opts = Record<string, string | number | boolean>;
+type DatasetName = TagExperimentOptions['dataset'];
+const DATASETS: readonly DatasetName[] = ['movielens', 'amazon', 'taobao', 'synthetic'];
+const PRESETS = ['tiny', 'small', 'medium'] as const;
+const DATA_HINT: Record<DatasetName, string> = {
+  movielens: 'the ml-latest-small folder (ratings.csv.gz, movies.csv.gz, tags.csv.gz)',
+  amazon: 'the folder with Beauty.txt.gz and Beauty_item2attributes.json.gz',
+  taobao: 'UserBehavior_head.csv.gz',
+  synthetic: 'a preset name: tiny, small (default) or medium',
+};
+
+function oneOf<T extends string>(flag: string, value: unknown, choices: readonly T[], fallback?: T): T {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (value === undefined) throw new UsageError(`--${flag} is required (${choices.join(' | ')})`);
+  if (!choices.includes(value as T)) throw new UsageError(`--${flag} "${value}" is not one of ${choices.join(' | ')}`);
+  return value as T;
+}
+
+function positiveInt(flag: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new UsageError(`--${flag} expects a positive integer, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The dataset options of a run, with --data checked before any loading. */
+function datasetOptions(name: DatasetName, data: unknown): TagExperimentOptions {
+  if (name === 'synthetic') return { dataset: name, preset: oneOf('data', data, PRESETS, 'small') };
+  if (typeof data !== 'string') throw new UsageError(`--data is required for --dataset ${name}: ${DATA_HINT[name]}`);
+  if (!existsSync(data)) throw new UsageError(`--data ${data}: no such file or folder (expected ${DATA_HINT[name]})`);
+  return { dataset: name, path: data };
+}
+
+/** Raw user and item ids of the Events table a dataset was built from (the loaders read the same files). */
+async function rawIds(o: TagExperimentOptions, data: TagDataset): Promise<{ userIds: string[]; itemIds: string[] }> {
+  let ev: { userIds: string[]; itemIds: string[] };
+  switch (o.dataset) {
+    case 'synthetic': ev = generateSynthetic(o.preset ?? 'small').events; break;
+    case 'movielens': ev = await readEvents(`${o.path}/ratings.csv.gz`); break;
+    case 'amazon': ev = await readEvents(`${o.path}/Beauty.txt.gz`, { format: 'sequence' }); break;
+    case 'taobao': ev = await readEvents(o.path!, { behaviors: 'all' }); break;
+  }
+  if (ev.itemIds.length !== data.itemTags.length) throw new Error(`${data.name}: ${ev.itemIds.length} raw item ids for ${data.itemTags.length} items; the loader and the id reader disagree`);
+  return ev;
+}
+
+const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
+
+/** The §4.3 table: per task AUC, GAUC, P@K / R@K for every K, coverage of the top-10 profiles. */
+export function tagMetricsTable(rows: { name: string; tasks: TaskReport[] }[]): string {
+  const ks = rows[0]?.tasks[0]?.atK.map((x) => x.k) ?? [1, 3, 5, 10];
+  const head = `| model | task | AUC | GAUC | ${ks.map((k) => `P@${k} | R@${k}`).join(' | ')} | coverage | users |`;
+  const sep = `|${'---|'.repeat(6 + 2 * ks.length)}`;
+  const lines = rows.flatMap(({ name, tasks }) => tasks.map((t) =>
+    `| ${name} | ${t.task} | ${f4(t.auc)} | ${f4(t.gauc)} | ${ks.map((k) => { const a = t.atK.find((x) => x.k === k); return `${f4(a?.precision ?? NaN)} | ${f4(a?.recall ?? NaN)}`; }).join(' | ')} | ${f4(t.coverage)} | ${t.users} |`));
+  return [head, sep, ...lines].join('\n');
+}
+
+async function trainTags(o: Opts): Promise<void> {
+  const name = oneOf('model', o.model, TAG_MODELS as readonly TagModelName[]);
+  const dsName = oneOf('dataset', o.dataset, DATASETS);
+  const dso = datasetOptions(dsName, o.data);
+  const splitSeed = (o.splitSeed as number | undefined) ?? 1230;
+  const train = {
+    epochs: positiveInt('epochs', o.epochs), patience: positiveInt('patience', o.patience),
+    batchSize: positiveInt('batch', o.batch), lr: o.lr as number | undefined, seed: o.seed as number | undefined,
+  };
+  if (train.lr !== undefined && !(train.lr > 0)) throw new UsageError(`--lr expects a positive number, got ${train.lr}`);
+  const engine = await init();
+  const data = await loadTagDataset(dso, splitSeed);
+  const ids = await rawIds(dso, data);
+  const s = data.samples;
+  process.stderr.write(`mirec: ${data.name} split ${splitSeed}: ${s.users.length} users (${s.train.length}/${s.valid.length}/${s.test.length}), ${data.tagNames.length - 1} tags, ${s.itemRows.user.length} item rows, ${s.tagRows.user.length} tag rows\n`);
+  const models = buildTagModels(name, data);
+  const results: TrainTagResult[] = [];
+  const tasks: TaskReport[] = [];
+  for (const m of models) {
+    process.stderr.write(`mirec: ${m.toString()}\n`);
+    const r = trainTagModel(m, data, {
+      ...train,
+      onEpoch: (e) => process.stderr.write(`mirec: ${name} ${m.tasks.join('+')} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, valid AUC ${f4(e.validMean)}, ${Math.round(e.rowsPerSec)} rows/s\n`),
+    });
+    if (m.params) process.stderr.write(`mirec: ${name} ${m.tasks.join('+')}: kept epoch ${r.bestEpoch} (valid AUC ${f4(r.bestValid)})\n`);
+    results.push(r);
+    tasks.push(...evaluateTagModel(m, data, 'test'));
+  }
+  process.stdout.write(`\n${data.name}, split seed ${splitSeed}, ${s.test.length} test users (evaluation.md §4.3; P@K / R@K over the whole tag vocabulary)\n${tagMetricsTable([{ name, tasks }])}\n`);
+  const about = { dataset: dsName, data: dso.path ?? dso.preset, splitSeed };
+  if (typeof o.out === 'string') {
+    await writeFileAtomic(o.out, encodeTagCheckpoint(models, tagVocabOf(data, ids.itemIds), { ...about, test: tasks, bestEpoch: results.map((r) => r.bestEpoch) }));
+    process.stderr.write(`mirec: checkpoint written to ${o.out}\n`);
+  }
+  if (typeof o.report === 'string') {
+    const doc = {
+      command: 'train-tags', ...about, model: name, models: models.map(String), options: o,
+      data: { name: data.name, users: s.users.length, test: s.test.length, tags: data.tagNames.length - 1, itemRows: s.itemRows.user.length, tagRows: s.tagRows.user.length },
+      training: results, test: tasks, backend: engine.backend, node: process.version, library: 'mirec 0.1.0',
+    };
+    await writeFileAtomic(o.report, JSON.stringify(doc, null, 2));
+    process.stderr.write(`mirec: report written to ${o.report}\n`);
+  }
+}
+
+async function profile(o: Opts): Promise<void> {
+  if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required (written by `mirec train-tags --out FILE`)');
+  if (o.user === undefined || o.user === '') throw new UsageError('--user RAW_USER_ID is required (the user id as it appears in the data file)');
+  const topK = positiveInt('topK', o.topK) ?? 10;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(o.checkpoint);
+  } catch (e) {
+    throw new UsageError(`--checkpoint ${o.checkpoint}: ${(e as Error).message}`);
+  }
+  await init();
+  const ck = decodeTagCheckpoint(bytes, o.checkpoint);
+  // The data defaults to what the model was trained on (recorded in the checkpoint).
+  const dsName = oneOf('dataset', o.dataset ?? ck.extra.dataset, DATASETS);
+  const dso = datasetOptions(dsName, o.data ?? (o.dataset === undefined || o.dataset === ck.extra.dataset ? ck.extra.data : undefined));
+  const tasks = [...new Set(ck.models.flatMap((m) => m.tasks))];
+  const task = oneOf('task', o.task, tasks as TagTask[], tasks[0]);
+  const model = ck.models.find((m) => m.tasks.includes(task))!;
+  const data = await loadTagDataset(dso, typeof ck.extra.splitSeed === 'number' ? ck.extra.splitSeed : 1230);
+  const ids = await rawIds(dso, data);
+  const raw = String(o.user);
+  const u = data.samples.users.findIndex((e) => ids.userIds[e] === raw);
+  if (u < 0) {
+    const known = ids.userIds.includes(raw);
+    throw new UsageError(`--user ${raw}: ${known ? 'has fewer than 5 events in' : 'is not a user of'} ${data.name}${known ? ' (the protocol drops such users)' : ` (ids look like ${ids.userIds.slice(0, 3).join(', ')})`}`);
+  }
+  const fields = remapUserFields(data.users[u], tagVocabOf(data, ids.itemIds), ck.vocab);
+  const key = model.params ? 'probability' : 'score';
+  const tags = profileOf(model, fields, { topK, task }).map((t) => ({ tag: t.tag, [key]: +t.score.toFixed(6) }));
+  // Inputs are the user's first 80% of events (evaluation.md §4.1), as in training.
+  process.stdout.write(JSON.stringify({ user: raw, model: model.toString(), task, inputEvents: data.samples.inputs[u].length, tags }, null, 2) + '\n');
+}
+
+/** Run `train-tags` or `profile` with parsed options; bad or missing flags throw UsageError. */
+export async function tagsCommand(command: 'train-tags' | 'profile', options: Record<string, string | number | boolean>): Promise<void> {
+  if (command === 'train-tags') return trainTags(options);
+  if (command === 'profile') return profile(options);
+  throw new UsageError(`unknown tag command "${command}" (train-tags, profile)`);
+}

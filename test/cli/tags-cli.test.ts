@@ -1,0 +1,101 @@
+// `mirec train-tags` and `mirec profile` through tagsCommand on the synthetic tag data: the
+// metrics table prints, checkpoint and report are written, profile prints K tags as JSON, and bad
+// or missing flags are UsageErrors that name the choices.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../src/cli/args.js';
+import { tagsCommand, TAG_OPTIONS } from '../../src/cli/tags.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
+import { syntheticTagDataset } from '../../src/tags/datasets.js';
+
+async function capture(fn: () => Promise<void>): Promise<{ out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const [o, e] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    await fn();
+    return { out: out.join(''), err: err.join('') };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+const usage = async (fn: () => Promise<void>, re: RegExp) => {
+  try {
+    await capture(fn);
+  } catch (e) {
+    assert.instance(e, UsageError, (e as Error).message);
+    assert.match((e as Error).message, re);
+    return;
+  }
+  assert.unreachable(`expected a UsageError matching ${re}`);
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'mirec-tags-'));
+const ckpt = join(dir, 'mvke.safetensors');
+// A user kept by the protocol: the raw id of the first sample user of the tiny preset.
+const data = syntheticTagDataset('tiny');
+const rawUser = generateSynthetic('tiny').events.userIds[data.samples.users[0]];
+
+test('train-tags: metrics table, checkpoint and report', async () => {
+  const report = join(dir, 'report.json');
+  const r = await capture(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', data: 'tiny', epochs: 2, lr: 0.01, out: ckpt, report }));
+  assert.match(r.out, /\| model \| task \| AUC \| GAUC \| P@1 \| R@1 \| P@3 \| R@3 \| P@5 \| R@5 \| P@10 \| R@10 \| coverage \| users \|/);
+  assert.match(r.out, /\| mvke \| ctr \| 0\.\d{4} \| 0\.\d{4} \|/);
+  assert.match(r.out, /\| mvke \| cvr \|/);
+  assert.match(r.err, /epoch 2: loss/);
+  assert.ok(existsSync(ckpt));
+  const doc = JSON.parse(readFileSync(report, 'utf8'));
+  assert.is(doc.command, 'train-tags');
+  assert.is(doc.test.length, 2);
+  assert.is(doc.training[0].epochs.length, 2);
+});
+
+test('profile: K tags with probabilities as JSON, per task', async () => {
+  const r = await capture(() => tagsCommand('profile', { checkpoint: ckpt, user: rawUser, dataset: 'synthetic', data: 'tiny', topK: 5 }));
+  const doc = JSON.parse(r.out);
+  assert.is(doc.user, rawUser);
+  assert.is(doc.task, 'ctr');
+  assert.is(doc.tags.length, 5);
+  for (const t of doc.tags) assert.ok(typeof t.tag === 'string' && t.tag !== '<pad>' && t.probability > 0 && t.probability < 1);
+  for (let i = 1; i < 5; i++) assert.ok(doc.tags[i - 1].probability >= doc.tags[i].probability);
+  // Dataset and data default to the checkpoint's; the CVR task ranks by its own tower.
+  const cvr = JSON.parse((await capture(() => tagsCommand('profile', { checkpoint: ckpt, user: rawUser, task: 'cvr' }))).out);
+  assert.is(cvr.task, 'cvr');
+  assert.is(cvr.tags.length, 10);
+});
+
+test('UTPM: two models (click and conversion) in one checkpoint; profile picks the task', async () => {
+  const out = join(dir, 'utpm.safetensors');
+  const r = await capture(() => tagsCommand('train-tags', { model: 'utpm', dataset: 'synthetic', data: 'tiny', epochs: 1, out }));
+  assert.match(r.out, /\| utpm \| ctr \|[^\n]*\n\| utpm \| cvr \|/);
+  const p = JSON.parse((await capture(() => tagsCommand('profile', { checkpoint: out, user: rawUser, task: 'cvr', topK: 3 }))).out);
+  assert.match(p.model, /^UTPM/);
+  assert.is(p.tags.length, 3);
+});
+
+test('bad and missing flags are UsageErrors naming the choices', async () => {
+  await usage(() => tagsCommand('train-tags', { model: 'bert', dataset: 'synthetic' }), /--model "bert" is not one of mvke \| utpm \| mmoe \| hardsharing \| twotower \| historytags \| populartags/);
+  await usage(() => tagsCommand('train-tags', { dataset: 'synthetic' }), /--model is required/);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'netflix' }), /--dataset "netflix" is not one of movielens \| amazon \| taobao \| synthetic/);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'movielens' }), /--data is required for --dataset movielens/);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'movielens', data: '/no/such/dir' }), /--data \/no\/such\/dir: no such file or folder/);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', data: 'huge' }), /--data "huge" is not one of tiny \| small \| medium/);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', epochs: 0 }), /--epochs expects a positive integer/);
+  await usage(() => tagsCommand('profile', { user: '1' }), /--checkpoint FILE is required/);
+  await usage(() => tagsCommand('profile', { checkpoint: ckpt }), /--user RAW_USER_ID is required/);
+  await usage(() => tagsCommand('profile', { checkpoint: join(dir, 'nope') }), /--user/);
+  await usage(() => tagsCommand('profile', { checkpoint: join(dir, 'nope'), user: '1' }), /--checkpoint .*nope/);
+  await usage(() => tagsCommand('profile', { checkpoint: ckpt, user: 'no-such-user' }), /--user no-such-user: is not a user of synthetic:tiny/);
+  await usage(() => tagsCommand('profile', { checkpoint: ckpt, user: rawUser, task: 'ltv' }), /--task "ltv" is not one of ctr \| cvr/);
+  // Every option used here is typed for the CLI parser.
+  for (const k of ['model', 'dataset', 'data', 'splitSeed', 'epochs', 'out', 'report', 'checkpoint', 'user', 'topK', 'task']) assert.ok(k in TAG_OPTIONS, k);
+});
+
+test.run();
