@@ -21,10 +21,11 @@ export { ComiRecSA, type ComiRecSAConfig } from './models/comirec-sa.js';
 export { SINE, covarianceLoss, type SINEConfig } from './models/sine.js';
 export { YouTubeDNN, type YouTubeDNNConfig } from './models/youtube-dnn.js';
 export { MostPopular } from './models/most-popular.js';
-export { createModel, RETRIEVAL_MODELS } from './models/registry.js';
+export { createModel, modelNameOfKind, RETRIEVAL_MODELS } from './models/registry.js';
 export { Trainer, type TrainerOptions, type TrainProgress, type TrainResult } from './train/trainer.js';
 export { evaluateRetrieval, recallAt, type EvaluateOptions } from './train/evaluate.js';
 export { retrieve, type RetrieveOptions } from './serve/retrieve.js';
+export { Recommender, type RecommendOptions, type Recommendation } from './serve/recommender.js';
 export { mergeInterests, candidatePool, mergeDense, type ScoredItems, type ScoredList } from './serve/merge.js';
 export { controllableAggregate, aggregatePool, type AggregateOptions } from './serve/aggregate.js';
 

@@ -7,14 +7,12 @@ import { readFileSync } from 'node:fs';
 import { init } from '../engine/load.js';
 import { readEvents } from '../data/read-events.js';
 import { prepareRetrieval, evalCases, type SplitDataset } from '../data/protocol.js';
-import { Vocabulary } from '../data/vocab.js';
 import { generateSynthetic } from '../data/synthetic.js';
 import { createModel, RETRIEVAL_MODELS } from '../models/registry.js';
 import type { RetrievalModel } from '../models/types.js';
 import { Trainer } from '../train/trainer.js';
 import { evaluateRetrieval } from '../train/evaluate.js';
-import { retrieve } from '../serve/retrieve.js';
-import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint.js';
+import { Recommender } from '../serve/recommender.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
 import { parseArgs, UsageError, type OptionType } from './args.js';
@@ -122,44 +120,34 @@ async function train(o: Opts): Promise<void> {
   }
 }
 
-async function loadModel(path: string): Promise<{ model: RetrievalModel; vocab: Vocabulary }> {
+async function loadModel(path: string): Promise<Recommender> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new UsageError(`--checkpoint ${path}: ${(e as Error).message}`);
   }
-  const ck = decodeCheckpoint(bytes, path);
-  const name = RETRIEVAL_MODELS.find((m) => createModel(m, { items: 2 }).kind === ck.kind);
-  if (!name) throw new Error(`${path}: unknown model kind ${ck.kind}`);
-  const model = createModel(name, ck.config as { items: number }) as RetrievalModel;
-  loadParams(ck, model.params, path);
-  const vocabJson = (ck.extra as { vocab?: unknown }).vocab;
-  if (!vocabJson) throw new Error(`${path}: the checkpoint has no vocabulary; it cannot map raw ids`);
-  return { model, vocab: Vocabulary.fromJSON(vocabJson as never) };
+  return Recommender.load(bytes);
 }
 
 async function recommend(o: Opts): Promise<void> {
   if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required');
   if (typeof o.history !== 'string') throw new UsageError('--history ID,ID,... is required (raw item ids, oldest first)');
-  const { model, vocab } = await loadModel(o.checkpoint);
-  const T = model.config.seqLen;
+  const rec = await loadModel(o.checkpoint);
   const raw = o.history.split(',').map((s) => s.trim()).filter(Boolean);
-  const known = raw.map((r) => vocab.index(r)).filter((i) => i > 0);
-  if (!known.length) throw new UsageError(`--history: none of ${raw.length} ids is in the model's vocabulary`);
-  const win = known.slice(-T);
-  const hist = new Int32Array(T);
-  hist.set(win);
-  const mask = new Float32Array(T).fill(1, 0, win.length);
-  const [list] = retrieve(model, { B: 1, T, hist, mask, len: Int32Array.of(win.length) }, { topN: (o.topN as number) ?? 10, filterHistory: !!o.filterHistory });
-  const out = Array.from(list.ids, (id, r) => ({ item: vocab.raw(id), score: +list.scores[r].toFixed(5) }));
-  process.stdout.write(JSON.stringify({ model: model.toString(), unknownIds: raw.length - known.length, recommendations: out }, null, 2) + '\n');
+  const unknownIds = raw.filter((r) => rec.vocab.index(r) <= 0).length;
+  if (unknownIds === raw.length) throw new UsageError(`--history: none of ${raw.length} ids is in the model's vocabulary`);
+  const out = rec.recommend(raw, { topN: (o.topN as number) ?? 10, filterHistory: !!o.filterHistory }).map((r) => ({ item: r.item, score: +r.score.toFixed(5) }));
+  process.stdout.write(JSON.stringify({ model: rec.model.toString(), unknownIds, recommendations: out }, null, 2) + '\n');
 }
 
 async function evalCmd(o: Opts): Promise<void> {
   if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required');
-  const { model } = await loadModel(o.checkpoint);
+  const { model, vocab } = await loadModel(o.checkpoint);
   const { ds } = await loadData(o);
+  if (vocab.size !== ds.vocab.size || vocab.ids.some((id, i) => id !== ds.vocab.ids[i])) {
+    throw new UsageError(`--data ${o.data} gives a different item vocabulary than the checkpoint was trained on (same file, --filter and --splitSeed needed)`);
+  }
   const report = evaluateRetrieval(model, evalCases(ds, 'test', model.config.seqLen));
   process.stdout.write(metricsTable([{ name: model.kind, report }]) + '\n');
 }

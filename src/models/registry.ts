@@ -10,6 +10,14 @@ import { MostPopular } from './most-popular.js';
 export const RETRIEVAL_MODELS = ['comirec-sa', 'comirec-dr', 'mind', 'sine', 'youtube-dnn', 'most-popular'] as const;
 export type RetrievalModelName = (typeof RETRIEVAL_MODELS)[number];
 
+/** CLI name of a model `kind` (as stored in checkpoints), or undefined. */
+export function modelNameOfKind(kind: string): RetrievalModelName | undefined {
+  const names: Record<string, RetrievalModelName> = {
+    'ComiRec-SA': 'comirec-sa', 'ComiRec-DR': 'comirec-dr', MIND: 'mind', SINE: 'sine', YouTubeDNN: 'youtube-dnn', MostPopular: 'most-popular',
+  };
+  return names[kind];
+}
+
 /** A model by name; `config` needs at least `items`. */
 export function createModel(name: string, config: Partial<RetrievalConfig> & { items: number } & Record<string, unknown>): RetrievalModel | MostPopular {
   switch (name) {

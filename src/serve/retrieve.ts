@@ -8,12 +8,16 @@ import { Tensor, empty, idTensor } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import { matmul } from '../ops/index.js';
 import { mergeInterests, type ScoredItems, type ScoredList } from './merge.js';
+import { controllableAggregate } from './aggregate.js';
+import type { CategoryLookup } from '../eval/categories.js';
 
 export interface RetrieveOptions {
   /** List length N. */
   topN: number;
   /** Remove each user's history items before the per-interest top-N (default false, paper protocol). */
   filterHistory?: boolean;
+  /** Controllable aggregation (models.md §1.6): λ on the scale of raw scores, item index → category. */
+  diversity?: { lambda: number; categories: CategoryLookup };
   /** Cap on score-matrix floats per GEMM (default 16 M ≈ 64 MB); users are processed in chunks. */
   maxScores?: number;
 }
@@ -56,7 +60,7 @@ export function retrieve(model: RetrievalModel | Ranker, batch: RetrievalBatch, 
           while (len > 0 && I[r * n + len - 1] < 0) len--; // -1 pads when fewer candidates remain
           lists.push({ ids: I.subarray(r * n, r * n + len), scores: V.subarray(r * n, r * n + len) });
         }
-        out.push(mergeInterests(lists, n));
+        out.push(opts.diversity ? controllableAggregate(lists, { n, ...opts.diversity }) : mergeInterests(lists, n));
       }
     }
   });

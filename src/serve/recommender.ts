@@ -1,0 +1,120 @@
+// Serving with raw ids: a trained retrieval model plus its vocabulary. `recommend(history)` takes
+// and returns raw item ids (unknown ids are ignored and counted), with history filtering and the
+// diversity-controlled aggregation; `save`/`load` round-trip the whole thing as one safetensors
+// checkpoint (path in Node, bytes anywhere).
+import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
+import { createModel, modelNameOfKind } from '../models/registry.js';
+import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
+import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint.js';
+import { engine } from '../engine/load.js';
+import { noGrad } from '../autograd/tape.js';
+import { retrieve } from './retrieve.js';
+
+export interface RecommendOptions {
+  /** List length (default 10). */
+  topN?: number;
+  /** Remove the history's own items (default false). */
+  filterHistory?: boolean;
+  /** Diversity weight λ of the controllable aggregation (needs `categories`; default 0). */
+  diversity?: number;
+  /** Raw item id → category, for `diversity`. */
+  categories?: ReadonlyMap<string, string>;
+}
+
+export interface Recommendation {
+  item: string;
+  score: number;
+}
+
+export class Recommender {
+  constructor(readonly model: RetrievalModel, readonly vocab: Vocabulary) {
+    if (vocab.size !== model.itemTable().shape[0]) {
+      throw new Error(`Recommender: vocabulary has ${vocab.size} rows but the item table has ${model.itemTable().shape[0]}`);
+    }
+  }
+
+  /** Left-aligned window of the last T known items of each history. */
+  private batch(histories: readonly (readonly string[])[]): { batch: RetrievalBatch; unknown: number[] } {
+    const T = this.model.config.seqLen;
+    const B = histories.length;
+    const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B);
+    const unknown: number[] = [];
+    histories.forEach((h, b) => {
+      const known = h.map((r) => this.vocab.index(String(r))).filter((i) => i > 0);
+      unknown.push(h.length - known.length);
+      if (!known.length) throw new Error(`recommend: history ${b} has no item the model knows (${h.length} ids given)`);
+      const win = known.slice(-T);
+      hist.set(win, b * T);
+      mask.fill(1, b * T, b * T + win.length);
+      len[b] = win.length;
+    });
+    return { batch: { B, T, hist, mask, len }, unknown };
+  }
+
+  /** Top-N raw item ids with scores for one history (raw ids, oldest first). */
+  recommend(history: readonly string[], opts: RecommendOptions = {}): Recommendation[] {
+    return this.recommendBatch([history], opts)[0];
+  }
+
+  /** Top-N lists for many histories at once (one GEMM per chunk of users). */
+  recommendBatch(histories: readonly (readonly string[])[], opts: RecommendOptions = {}): Recommendation[][] {
+    const { batch } = this.batch(histories);
+    const cats = opts.categories;
+    const diversity = opts.diversity && cats
+      ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
+      : undefined;
+    if (opts.diversity && !cats) throw new Error('recommend: diversity needs a categories map (raw item id → category)');
+    const lists = retrieve(this.model, batch, { topN: opts.topN ?? 10, filterHistory: opts.filterHistory, diversity });
+    engine().heap.resetArena();
+    return lists.map((l) => Array.from(l.ids, (id, r) => ({ item: this.vocab.raw(id), score: l.scores[r] })));
+  }
+
+  /** The serving interest vectors of one history: K arrays of D floats (inactive ones left out). */
+  interests(history: readonly string[]): Float32Array[] {
+    const { batch } = this.batch([history]);
+    const out = noGrad(() => {
+      const q = this.model.queries(batch);
+      const [, Q, D] = q.vectors.shape;
+      const v = q.vectors.data;
+      return Array.from({ length: Q }, (_, k) => k).filter((k) => q.active[k]).map((k) => Float32Array.from(v.subarray(k * D, (k + 1) * D)));
+    });
+    engine().heap.resetArena();
+    return out;
+  }
+
+  /** One safetensors checkpoint: weights, config, vocabulary. */
+  toBytes(): Uint8Array {
+    return encodeCheckpoint({ kind: this.model.kind, config: this.model.config, params: this.model.params, extra: { vocab: this.vocab.toJSON() } });
+  }
+
+  /** Write atomically to a path (Node, Deno, Bun). */
+  async save(path: string): Promise<void> {
+    const { writeFileAtomic } = await import('../io/atomic-write.js');
+    await writeFileAtomic(path, this.toBytes());
+  }
+
+  /** Rebuild from checkpoint bytes, a path (Node) or a URL (fetch). */
+  static async load(source: Uint8Array | string | URL): Promise<Recommender> {
+    let bytes: Uint8Array;
+    let name = 'checkpoint';
+    if (source instanceof Uint8Array) bytes = source;
+    else if (source instanceof URL || /^https?:/.test(source)) {
+      const res = await fetch(source);
+      if (!res.ok) throw new Error(`Recommender.load: ${source}: HTTP ${res.status}`);
+      bytes = new Uint8Array(await res.arrayBuffer());
+      name = String(source);
+    } else {
+      const { readFile } = await import('node:fs/promises');
+      bytes = new Uint8Array(await readFile(source));
+      name = source;
+    }
+    const ck = decodeCheckpoint(bytes, name);
+    const kind = modelNameOfKind(ck.kind);
+    if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${ck.kind} model, which is not a retrieval model`);
+    const model = createModel(kind, ck.config as { items: number }) as RetrievalModel;
+    loadParams(ck, model.params, name);
+    const vocab = (ck.extra as { vocab?: VocabularyJSON }).vocab;
+    if (!vocab) throw new Error(`Recommender.load: ${name} has no vocabulary; it cannot map raw ids`);
+    return new Recommender(model, Vocabulary.fromJSON(vocab));
+  }
+}
