@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
 import { parseArgs, UsageError, type OptionType } from './args.js';
 import { progressPrinter } from './progress.js';
+import { tagsCommand, TAG_OPTIONS } from './tags.js';
 
 const OPTIONS: Record<string, OptionType> = {
   config: 'string', model: 'string', data: 'string', format: 'string', strict: 'boolean',
@@ -24,6 +25,7 @@ const OPTIONS: Record<string, OptionType> = {
   splitSeed: 'number', maxSteps: 'number', evalEvery: 'number', patience: 'number', filter: 'boolean',
   out: 'string', report: 'string', log: 'string', checkpoint: 'string', history: 'string', topN: 'number',
   filterHistory: 'boolean', quick: 'boolean', help: 'boolean',
+  ...TAG_OPTIONS,
 };
 
 const HELP = `mirec — multi-interest recommendation on WebAssembly SIMD
@@ -32,6 +34,8 @@ const HELP = `mirec — multi-interest recommendation on WebAssembly SIMD
   mirec train --data FILE [--model comirec-sa] [--out model.safetensors] [--report report.json]
   mirec eval --checkpoint FILE --data FILE   test metrics of a saved model
   mirec recommend --checkpoint FILE --history ID,ID,... [--topN 10] [--filterHistory]
+  mirec train-tags --model utpm|mvke|... --dataset movielens|amazon|taobao|synthetic [--data PATH] [--out FILE]
+  mirec profile --checkpoint FILE --user RAW_USER_ID --dataset NAME [--data PATH] [--topK 10] [--task ctr|cvr]
 
 Options: --model (${RETRIEVAL_MODELS.join(' | ')}) --dim 64 --interests 4 --seqLen 20 --batch 128
   --lr --seed 1 --splitSeed 1230 --maxSteps --evalEvery --patience 10 --filter true --format auto
@@ -160,9 +164,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await init();
-    const commands: Record<string, (o: Opts) => Promise<void>> = { demo, train, eval: evalCmd, recommend };
+    const commands: Record<string, (o: Opts) => Promise<void>> = {
+      demo, train, eval: evalCmd, recommend,
+      'train-tags': (o) => tagsCommand('train-tags', o),
+      profile: (o) => tagsCommand('profile', o),
+    };
     const run = commands[command];
-    if (!run) throw new UsageError(`unknown command "${command}" (demo, train, eval, recommend, help)`);
+    if (!run) throw new UsageError(`unknown command "${command}" (demo, train, eval, recommend, train-tags, profile, help)`);
     await run(options);
     return 0;
   } catch (e) {
