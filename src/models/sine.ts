@@ -9,7 +9,7 @@ import { Rng } from '../engine/random.js';
 import { noGrad } from '../autograd/tape.js';
 import { ParamStore } from '../nn/params.js';
 import {
-  add, addRow, bmm, concat, gather, layerNorm, linear, matmul, mul, mulRows, reshape, scale, sigmoid, softmax, sum, tanh, transpose,
+  add, addRow, bmm, concat, dotRows, gather, layerNorm, linear, matmul, mul, mulRows, reshape, scale, sigmoid, softmax, sub, sum, tanh, transpose,
 } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, itemSoftmaxLoss } from './common.js';
@@ -161,19 +161,18 @@ export class SINE implements RetrievalModel {
 
 /**
  * L_c = ½ (‖M‖_F² − ‖diag M‖²), M = (1/D)(C − C̄)(C − C̄)ᵀ centred over prototypes (models.md §5):
- * invariant to translating every prototype by the same vector.
+ * invariant to translating every prototype by the same vector. Computed without the [L, L]
+ * matrix: ‖Cc Ccᵀ‖_F = ‖Ccᵀ Cc‖_F (a [D, D] Gram) and M_ll = ‖c_l‖² / D.
  */
 export function covarianceLoss(C: Tensor): Tensor {
   const [L, D] = C.shape;
   const e = C.engine;
   const avg = tensor(new Float64Array(L).fill(1 / L), [1, L], 'f32', e);
   const centred = addRow(C, reshape(scale(matmul(avg, C), -1), [D])); // [L, D]
-  const M = scale(matmul(centred, centred, false, true), 1 / D); // [L, L]
-  const off = empty([L, L], 'f32', e);
-  const O = off.data;
-  O.fill(1);
-  for (let i = 0; i < L; i++) O[i * L + i] = 0;
-  return scale(sum(mul(mul(M, M), off)), 0.5);
+  const gram = matmul(centred, centred, true, false); // [D, D]
+  const frob = sum(mul(gram, gram)); // ‖M‖_F² · D²
+  const diag = dotRows(centred, centred); // [L] = D · M_ll
+  return scale(sub(frob, sum(mul(diag, diag))), 0.5 / (D * D));
 }
 
 /** Per row, the K largest scores in descending order (ties: lower index). */
