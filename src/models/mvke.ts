@@ -5,17 +5,16 @@
 // per-field LayerNorm), one expert per kernel, per-task tag towers, and a gate over each task's
 // kernel subset keyed by the raw kernels: ŷ_τ = σ(Σ_{k∈S_τ} g_τ,k ⟨x_k, t_τ⟩).
 import type { Tensor } from '../tensor.js';
-import { tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { noGrad } from '../autograd/tape.js';
 import {
-  add, bceWithLogits, bmm, concat, dotRows, layerNorm, linear, matmul, mulRows, reshape, scale, sliceLast, softmax, transpose,
+  add, bmm, concat, dotRows, layerNorm, linear, matmul, mulRows, reshape, scale, sliceLast, softmax, transpose,
 } from '../ops/index.js';
 import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../tags/fields.js';
 import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from '../tags/model.js';
 import {
-  allTags, createFieldTables, createMlp, createTagFeatures, mlp, pickRows, pooledFields, tagFieldCount, tagInput,
+  allTags, createFieldTables, createMlp, createTagFeatures, mlp, multiTaskBce, pickRows, pooledFields, tagFieldCount, tagInput,
   type Mlp, type TagFeatures,
 } from '../tags/parts.js';
 import { fmtCount } from './common.js';
@@ -195,16 +194,7 @@ export class MVKE implements TagModel {
   }
 
   loss(batch: TagBatch): Tensor {
-    const logits = this.logits(batch);
-    let total: Tensor | null = null;
-    this.tasks.forEach((task, ti) => {
-      const y = task === 'ctr' ? batch.click : batch.conversion;
-      const w = this.config.taskWeights[task === 'ctr' ? 0 : 1];
-      let l = bceWithLogits(logits[ti], tensor(y, [batch.B]));
-      if (w !== 1) l = scale(l, w);
-      total = total ? add(total, l) : l;
-    });
-    return total!;
+    return multiTaskBce(this.tasks, this.logits(batch), batch, this.config.taskWeights);
   }
 
   scoreRows(batch: TagBatch): Float64Array[] {

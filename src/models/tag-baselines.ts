@@ -5,15 +5,14 @@
 // subsets of shared experts, user_MMoE_and_tag_HS), and the counting baselines PopularTags and
 // HistoryTags. In every tower model the user vector depends on the user only.
 import type { Tensor } from '../tensor.js';
-import { tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { noGrad } from '../autograd/tape.js';
-import { add, bceWithLogits, bmm, concat, dotRows, linear, matmul, reshape, scale, softmax } from '../ops/index.js';
+import { bmm, concat, dotRows, linear, matmul, reshape, softmax } from '../ops/index.js';
 import type { FieldBatch, FieldSpec, RowSet, TagBatch, TagTask, UserFields } from '../tags/fields.js';
 import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from '../tags/model.js';
 import {
-  allTags, createFieldTables, createMlp, createTagFeatures, mlp, pickRows, pooledFields, tagFieldCount, tagInput,
+  allTags, createFieldTables, createMlp, createTagFeatures, mlp, multiTaskBce, pickRows, pooledFields, tagFieldCount, tagInput,
   type Mlp, type TagFeatures,
 } from '../tags/parts.js';
 import { fmtCount } from './common.js';
@@ -93,16 +92,7 @@ abstract class TowerModel implements TagModel {
   }
 
   loss(batch: TagBatch): Tensor {
-    const logits = this.logits(batch);
-    let total: Tensor | null = null;
-    this.tasks.forEach((task, ti) => {
-      const y = task === 'ctr' ? batch.click : batch.conversion;
-      let l = bceWithLogits(logits[ti], tensor(y, [batch.B]));
-      const w = this.config.taskWeights[task === 'ctr' ? 0 : 1];
-      if (w !== 1) l = scale(l, w);
-      total = total ? add(total, l) : l;
-    });
-    return total!;
+    return multiTaskBce(this.tasks, this.logits(batch), batch, this.config.taskWeights);
   }
 
   scoreRows(batch: TagBatch): Float64Array[] {

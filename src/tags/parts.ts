@@ -3,8 +3,8 @@
 // tensors built from batches. Everything composes ops, so gradients come from the tape.
 import { Tensor, idTensor, tensor } from '../tensor.js';
 import type { ParamStore } from '../nn/params.js';
-import { bmm, concat, gather, linear, relu, reshape } from '../ops/index.js';
-import type { FieldBatch, FieldSpec } from './fields.js';
+import { add, bceWithLogits, bmm, concat, gather, linear, relu, reshape, scale } from '../ops/index.js';
+import type { FieldBatch, FieldSpec, TagBatch, TagTask } from './fields.js';
 
 /** Create one [size, D] table per field (shared when `table` names another field). */
 export function createFieldTables(params: ParamStore, fields: readonly FieldSpec[], D: number, prefix = ''): Tensor[] {
@@ -107,3 +107,16 @@ export function pickRows(x: Tensor, ids: Int32Array): Tensor {
 
 /** Every tag id 0..n−1 (serving over the vocabulary). */
 export const allTags = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+
+/** Σ_τ w_τ · mean BCE(logits_τ, labels_τ) over the tasks a model serves (click or conversion labels). */
+export function multiTaskBce(tasks: readonly TagTask[], logits: readonly Tensor[], batch: TagBatch, weights: readonly number[]): Tensor {
+  let total: Tensor | null = null;
+  tasks.forEach((task, ti) => {
+    const y = task === 'ctr' ? batch.click : batch.conversion;
+    let l = bceWithLogits(logits[ti], tensor(y, [batch.B]));
+    const w = weights[task === 'ctr' ? 0 : 1];
+    if (w !== 1) l = scale(l, w);
+    total = total ? add(total, l) : l;
+  });
+  return total!;
+}
