@@ -4,14 +4,14 @@
 // masked over padding, V = A·H with the raw item embeddings as values, hard read-out, sampled
 // softmax against the tied item table.
 import type { Tensor } from '../tensor.js';
-import { empty, idTensor, tensor } from '../tensor.js';
+import { empty, idTensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { hardReadout } from '../nn/readout.js';
-import { addRow, bmm, gather, linear, mulRows, reshape, softmax, tanh, transpose } from '../ops/index.js';
+import { add, bmm, gather, linear, softmax, tanh, transpose } from '../ops/index.js';
+import { scatterRows } from '../ops/scatter-rows.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, itemSoftmaxLoss } from './common.js';
-import { fmtCount } from './common.js';
+import { checkBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 
 /** ComiRec-SA settings (models.md §4 defaults). */
 export interface ComiRecSAConfig extends RetrievalConfig {
@@ -68,15 +68,23 @@ export class ComiRecSA implements RetrievalModel {
     const E = this.itemTable();
     const e = E.engine;
     const p = this.params;
-    const H = mulRows(gather(E, idTensor(batch.hist, [B, T], e)), tensor(batch.mask, [B * T], 'f32', e)); // [B, T, D]
-    const X = c.positions === 'learned' ? reshape(addRow(reshape(H, [B, T * D]), reshape(p.get('sa.pos'), [T * D])), [B, T, D]) : H; // [B, T, D]
-    const logits = linear(tanh(linear(X, p.get('sa.W1'), p.get('sa.b1'))), p.get('sa.W2'), p.get('sa.b2')); // [B, T, K]
+    // The attention MLP runs on the valid slots only (about half of a batch is padding): their
+    // logits are scattered back to [B, T, K] and the masked softmax gives padding exactly 0, so
+    // the result equals the dense form of models.md §4 at half the GEMM and tanh work.
+    const { rows, ids, slots } = validSlots(batch);
+    const n = rows.length;
+    const at = idTensor(rows, [n], e); // flat positions b·T + t of the valid slots
+    const Hv = gather(E, idTensor(ids, [n], e)); // [n, D] valid history embeddings
+    const H = scatterRows(Hv, at, [B, T, D]); // [B, T, D] = E[hist] ⊙ m
+    const Xv = c.positions === 'learned' ? add(Hv, gather(p.get('sa.pos'), idTensor(slots, [n], e))) : Hv; // [n, D] = (H + P) at valid slots
+    const logitsV = linear(tanh(linear(Xv, p.get('sa.W1'), p.get('sa.b1'))), p.get('sa.W2'), p.get('sa.b2')); // [n, K]
+    const logits = scatterRows(logitsV, at, [B, T, K]); // [B, T, K], 0 at padding (masked below)
     const mask = empty([B, K, T], 'f32', e); // padded slots excluded from the softmax over T
     const M = mask.data;
     for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) M.set(batch.mask.subarray(b * T, b * T + T), (b * K + k) * T);
     const A = softmax(transpose(logits), mask); // [B, K, T]
     if (opts.trace) opts.trace.attention = A;
-    const V = bmm(A, c.valuesWithPositions ? X : H); // [B, K, D]
+    const V = bmm(A, c.valuesWithPositions ? scatterRows(Xv, at, [B, T, D]) : H); // [B, K, D]
     return { vectors: V, active: new Uint8Array(B * K).fill(1) };
   }
 
@@ -99,4 +107,19 @@ export class ComiRecSA implements RetrievalModel {
     const c = this.config;
     return `ComiRecSA(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, params=${fmtCount(this.params.count())})`;
   }
+}
+
+/** Flat positions b·T + t, item ids and slot indices t of the batch's valid slots (mask ≠ 0). */
+export function validSlots(batch: RetrievalBatch): { rows: Int32Array; ids: Int32Array; slots: Int32Array } {
+  const { B, T, mask, hist } = batch;
+  let n = 0;
+  for (let i = 0; i < B * T; i++) if (mask[i] !== 0) n++;
+  const rows = new Int32Array(n), ids = new Int32Array(n), slots = new Int32Array(n);
+  for (let i = 0, j = 0; i < B * T; i++) {
+    if (mask[i] === 0) continue;
+    rows[j] = i;
+    ids[j] = hist[i];
+    slots[j++] = i % T;
+  }
+  return { rows, ids, slots };
 }
