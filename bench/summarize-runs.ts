@@ -1,0 +1,38 @@
+// Summarise `mirec train --report` JSON files into one markdown table: per model, mean ± std over
+// the seeds of test Recall/NDCG/HitRate @20 and @50 (percent) and training steps/s.
+// Usage: node --import tsx bench/summarize-runs.ts runs/ml-*.json
+import { readFileSync } from 'node:fs';
+
+interface Report {
+  model: string;
+  options: { seed?: number };
+  training: { stepsPerSec: number } | null;
+  test: { rows: { n: number; recall: number; ndcg: number; hitRate: number }[] };
+}
+
+const files = process.argv.slice(2);
+if (!files.length) {
+  console.error('usage: summarize-runs.ts REPORT.json ...');
+  process.exit(2);
+}
+const byModel = new Map<string, Report[]>();
+for (const f of files) {
+  const r = JSON.parse(readFileSync(f, 'utf8')) as Report;
+  byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+}
+const stat = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
+  return `${m.toFixed(3)} ± ${sd.toFixed(3)}`;
+};
+const cols: [string, number, 'recall' | 'ndcg' | 'hitRate'][] = [
+  ['Recall@20', 20, 'recall'], ['NDCG@20', 20, 'ndcg'], ['HR@20', 20, 'hitRate'],
+  ['Recall@50', 50, 'recall'], ['NDCG@50', 50, 'ndcg'], ['HR@50', 50, 'hitRate'],
+];
+console.log(`| model | seeds | ${cols.map((c) => c[0]).join(' | ')} | steps/s |`);
+console.log(`|---|---|${cols.map(() => '---|').join('')}---|`);
+for (const [model, rs] of byModel) {
+  const cells = cols.map(([, n, k]) => stat(rs.map((r) => 100 * r.test.rows.find((x) => x.n === n)![k])));
+  const sps = rs.filter((r) => r.training).map((r) => r.training!.stepsPerSec);
+  console.log(`| ${model} | ${rs.map((r) => r.options.seed ?? 1).join(',')} | ${cells.join(' | ')} | ${sps.length ? stat(sps) : '—'} |`);
+}
