@@ -127,17 +127,30 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
   }
   const logits = concat([reshape(trueLogit, [B, 1]), negLogits]); // [B, 1+S]
   // −ln Q is a constant shift: applied in place, it changes no gradient.
-  const L = logits.data;
   const mask = empty([B, 1 + S], 'f32', table.engine);
-  const M = mask.data;
+  const rowShift = new Float64Array(B);
+  for (let b = 0; b < B; b++) rowShift[b] = labelShift(labels[b]);
+  shiftAndMask(logits.data, mask.data, B, S, rowShift, labels, cand, candShift);
+  return softmaxCrossEntropy(logits, mask);
+}
+
+/**
+ * logits [B, 1+S] −= ln Q (label column, then candidates); mask 0 at accidental hits. A separate
+ * function with typed-array arguments: inlined in sampledSoftmaxLoss, V8 sometimes kept this
+ * B·S loop on a slow path (6.9 ms instead of 0.5 ms per step at B 128, S 1280).
+ */
+function shiftAndMask(
+  L: Float32Array | Float64Array, M: Float32Array | Float64Array, B: number, S: number,
+  rowShift: Float64Array, labels: Int32Array, cand: Int32Array, candShift: Float64Array,
+): void {
   M.fill(1);
   for (let b = 0; b < B; b++) {
     const row = b * (1 + S);
-    L[row] -= labelShift(labels[b]);
+    const y = labels[b];
+    L[row] -= rowShift[b];
     for (let j = 0; j < S; j++) {
       L[row + 1 + j] -= candShift[j];
-      if (cand[j] === labels[b]) M[row + 1 + j] = 0; // accidental hit
+      if (cand[j] === y) M[row + 1 + j] = 0; // accidental hit
     }
   }
-  return softmaxCrossEntropy(logits, mask);
 }
