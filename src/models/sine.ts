@@ -9,11 +9,15 @@ import { Rng } from '../engine/random.js';
 import { noGrad } from '../autograd/tape.js';
 import { ParamStore } from '../nn/params.js';
 import {
-  add, addRow, bmm, concat, dotRows, gather, layerNorm, linear, matmul, mul, mulRows, reshape, scale, sigmoid, softmax, sub, sum, tanh, transpose,
+  add, bmm, concat, dotRows, exp, gather, layerNorm, linear, log, matmul, mul, mulRows, reshape, scale, sigmoid, softmax, tanh, transpose,
 } from '../ops/index.js';
+import { scatterRows } from '../ops/scatter-rows.js';
+import { covarianceLoss } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, itemSoftmaxLoss } from './common.js';
-import { fmtCount } from './common.js';
+import { checkBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { validSlots } from './comirec-sa.js';
+
+export { covarianceLoss };
 
 /** SINE settings (models.md §5 defaults). */
 export interface SINEConfig extends RetrievalConfig {
@@ -25,13 +29,17 @@ export interface SINEConfig extends RetrievalConfig {
   covWeight: number;
   /** 'aggregate' (default): one query v_u; 'multi': retrieve with the K interests φ_k and merge. */
   servingMode: 'aggregate' | 'multi';
+  /** Normalisation of the assignment query x_t W3: 'ln' (LN1, default, paper) or 'l2' (RecBole). */
+  assignNorm: 'ln' | 'l2';
+  /** Add the positions Pos to the concept-pooling attention input (official code); default false. */
+  conceptPositions: boolean;
   /** Recommended Adam learning rate (default 1e-3; read by trainers). */
   lr: number;
 }
 
 export const SINE_DEFAULTS: Omit<SINEConfig, 'items'> = {
   dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
-  prototypes: 500, tau: 0.1, covWeight: 0.1, servingMode: 'aggregate', lr: 1e-3,
+  prototypes: 500, tau: 0.1, covWeight: 0.1, servingMode: 'aggregate', assignNorm: 'ln', conceptPositions: false, lr: 1e-3,
 };
 
 /** What one forward pass produces (tests and inspection read the intermediate weights). */
@@ -87,7 +95,11 @@ export class SINE implements RetrievalModel {
     return layerNorm(x, this.params.get(`sine.${name}.g`), this.params.get(`sine.${name}.b`));
   }
 
-  /** Steps 1–7 of models.md §5. */
+  /**
+   * Steps 1–7 of models.md §5. The per-slot MLPs (concept pooling, assignment query, heads,
+   * intention pooling) run on the valid slots only and are scattered back to [B, T, ·]: padded
+   * slots get weight exactly 0 in every masked softmax, so the outputs equal the dense form.
+   */
   forward(batch: RetrievalBatch): SINEForward {
     const c = this.config;
     checkBatch('SINE', c, batch, false);
@@ -97,9 +109,14 @@ export class SINE implements RetrievalModel {
     const E = this.itemTable();
     const e = E.engine;
     const maskBT = tensor(batch.mask, [B, T], 'f32', e);
-    const X = mulRows(gather(E, idTensor(batch.hist, [B, T], e)), reshape(maskBT, [B * T])); // [B, T, D]
+    const { rows, ids, slots } = validSlots(batch);
+    const n = rows.length;
+    const at = idTensor(rows, [n], e); // flat positions b·T + t of the valid slots
+    const Xv = gather(E, idTensor(ids, [n], e)); // [n, D] valid x_t
+    const X = scatterRows(Xv, at, [B, T, D]); // [B, T, D] = E[hist] ⊙ m
+    const XPv = add(Xv, gather(p.get('sine.pos'), idTensor(slots, [n], e))); // [n, D] x_t + p_t
     // 2. Concept activation: z, scores against the pool, top-K prototypes with a sigmoid gate.
-    const a = softmax(reshape(linear(tanh(linear(X, p.get('sine.W1'))), p.get('sine.w2')), [B, T]), maskBT); // [B, T]
+    const a = this.slotSoftmax(linear(tanh(linear(c.conceptPositions ? XPv : Xv, p.get('sine.W1'))), p.get('sine.w2')), at, batch, maskBT); // [B, T]
     const z = reshape(bmm(reshape(a, [B, 1, T]), X), [B, D]); // [B, D]
     const C = p.get('sine.C');
     const s = matmul(z, C, false, true); // [B, L]
@@ -108,27 +125,38 @@ export class SINE implements RetrievalModel {
     const flat = Int32Array.from(selected, (l, i) => Math.floor(i / K) * L + l);
     const gate = sigmoid(gather(reshape(s, [B * L, 1]), idTensor(flat, [B * K], e))); // [B*K, 1]
     const Cu = reshape(mulRows(gather(C, idTensor(selected, [B * K], e)), reshape(gate, [B * K])), [B, K, D]); // [B, K, D]
-    // 3. Intention assignment P_{k|t} over the K selected prototypes.
-    const q = this.ln(linear(X, p.get('sine.W3')), 'ln1'); // [B, T, D]
+    // 3. Intention assignment P_{k|t} over the K selected prototypes (padded t: uniform, unused).
+    const qv = linear(Xv, p.get('sine.W3')); // [n, D]
+    const q = scatterRows(c.assignNorm === 'l2' ? l2Normalize(qv) : this.ln(qv, 'ln1'), at, [B, T, D]); // [B, T, D]
     const pkt = softmax(bmm(q, this.ln(Cu, 'ln2'), false, true)); // [B, T, K]
-    // 4. Attention weighting: head k (bound to rank k) over the valid slots.
-    const XP = reshape(addRow(reshape(X, [B, T * D]), reshape(p.get('sine.pos'), [T * D])), [B, T, D]); // [B, T, D]
-    const heads: Tensor[] = [];
-    for (let k = 0; k < K; k++) heads.push(linear(tanh(linear(XP, p.get(`sine.Wk1.${k}`))), p.get(`sine.wk2.${k}`))); // [B, T, 1]
+    // 4. Attention weighting: head k (bound to rank k) over the valid slots. The K heads run as
+    // one [D, K·D] product and a block-diagonal [K·D, K] read-out of the wk2[k].
+    const Wk1: Tensor[] = [], wk2: Tensor[] = [];
+    for (let k = 0; k < K; k++) {
+      Wk1.push(p.get(`sine.Wk1.${k}`));
+      wk2.push(reshape(p.get(`sine.wk2.${k}`), [1, D]));
+    }
+    const headScores = matmul(tanh(matmul(XPv, concat(Wk1))), blockDiagonal(reshape(concat(wk2), [K * D, 1]), K, D)); // [n, K]
     const maskBKT = empty([B, K, T], 'f32', e);
     const M = maskBKT.data;
     for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) M.set(batch.mask.subarray(b * T, (b + 1) * T), (b * K + k) * T);
-    const ptk = softmax(transpose(concat(heads)), maskBKT); // [B, K, T]
+    const ptk = softmax(transpose(scatterRows(headScores, at, [B, T, K])), maskBKT); // [B, K, T]
     // 5. Interests φ_k = LN3(Σ_t P_{k|t} P_{t|k} x_t).
     const phi = this.ln(bmm(mul(transpose(pkt), ptk), X), 'ln3'); // [B, K, D]
     // 6. Intention sequence and its attentive pooling C_apt.
     const Xhat = bmm(pkt, Cu); // [B, T, D]
-    const beta = softmax(reshape(linear(tanh(linear(Xhat, p.get('sine.W5'))), p.get('sine.w6')), [B, T]), maskBT); // [B, T]
+    const XhatV = gather(reshape(Xhat, [B * T, D]), at); // [n, D]
+    const beta = this.slotSoftmax(linear(tanh(linear(XhatV, p.get('sine.W5'))), p.get('sine.w6')), at, batch, maskBT); // [B, T]
     const capt = this.ln(reshape(bmm(reshape(beta, [B, 1, T]), Xhat), [B, D]), 'ln4'); // [B, D]
     // 7. Aggregation e = softmax_K(⟨φ_k, C_apt⟩ / τ); v_u = Σ_k e_k φ_k.
     const eK = softmax(scale(reshape(bmm(phi, reshape(capt, [B, D, 1])), [B, K]), 1 / c.tau)); // [B, K]
     const user = reshape(bmm(reshape(eK, [B, 1, K]), phi), [B, D]); // [B, D]
     return { phi, user, selected, pkt, ptk, gate, e: eK };
+  }
+
+  /** Masked softmax over the window of per-valid-slot scores [n, 1] → [B, T]. */
+  private slotSoftmax(scores: Tensor, at: Tensor, batch: RetrievalBatch, maskBT: Tensor): Tensor {
+    return softmax(reshape(scatterRows(scores, at, [batch.B, batch.T, 1]), [batch.B, batch.T]), maskBT);
   }
 
   /** The K interests φ_k [B, K, D]. */
@@ -160,34 +188,42 @@ export class SINE implements RetrievalModel {
 }
 
 /**
- * L_c = ½ (‖M‖_F² − ‖diag M‖²), M = (1/D)(C − C̄)(C − C̄)ᵀ centred over prototypes (models.md §5):
- * invariant to translating every prototype by the same vector. Computed without the [L, L]
- * matrix: ‖Cc Ccᵀ‖_F = ‖Ccᵀ Cc‖_F (a [D, D] Gram) and M_ll = ‖c_l‖² / D.
+ * [K·D, 1] stacked vectors w_k → [K·D, K] with w_k in rows k·D..k·D+D−1 of column k, zeros
+ * elsewhere (so [n, K·D] × it = the K per-head dot products).
  */
-export function covarianceLoss(C: Tensor): Tensor {
-  const [L, D] = C.shape;
-  const e = C.engine;
-  const avg = tensor(new Float64Array(L).fill(1 / L), [1, L], 'f32', e);
-  const centred = addRow(C, reshape(scale(matmul(avg, C), -1), [D])); // [L, D]
-  const gram = matmul(centred, centred, true, false); // [D, D]
-  const frob = sum(mul(gram, gram)); // ‖M‖_F² · D²
-  const diag = dotRows(centred, centred); // [L] = D · M_ll
-  return scale(sub(frob, sum(mul(diag, diag))), 0.5 / (D * D));
+function blockDiagonal(w: Tensor, K: number, D: number): Tensor {
+  const pos = new Int32Array(K * D);
+  for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) pos[k * D + d] = (k * D + d) * K + k;
+  return reshape(scatterRows(w, idTensor(pos, [K * D], w.engine), [K * D * K, 1]), [K * D, K]);
 }
 
-/** Per row, the K largest scores in descending order (ties: lower index). */
-function topKIndices(s: Float32Array | Float64Array, B: number, L: number, K: number, out: Int32Array): void {
+/** x / ‖x‖ per row (F.normalize with eps 1e-12 on the norm): [n, D] → [n, D]. */
+function l2Normalize(x: Tensor): Tensor {
+  const eps = tensor(new Float32Array(x.rows).fill(1e-24), [x.rows], 'f32', x.engine);
+  return mulRows(x, exp(scale(log(add(dotRows(x, x), eps)), -0.5)));
+}
+
+/**
+ * Per row, the K largest scores in descending order; a tie goes to the lower index (insertion
+ * keeps the earlier of equal scores first). One pass over L with a sorted list of K.
+ */
+export function topKIndices(s: Float32Array | Float64Array, B: number, L: number, K: number, out: Int32Array): void {
+  const val = new Float64Array(K);
   for (let b = 0; b < B; b++) {
     const row = b * L;
-    for (let k = 0; k < K; k++) {
-      let best = -1;
-      for (let l = 0; l < L; l++) {
-        let taken = false;
-        for (let j = 0; j < k; j++) if (out[b * K + j] === l) taken = true;
-        if (taken) continue;
-        if (best < 0 || s[row + l] > s[row + best]) best = l;
+    const idx = out.subarray(b * K, b * K + K);
+    let count = 0;
+    for (let l = 0; l < L; l++) {
+      const v = s[row + l];
+      if (count === K && !(v > val[K - 1])) continue;
+      let j = count < K ? count++ : K - 1;
+      while (j > 0 && v > val[j - 1]) {
+        val[j] = val[j - 1];
+        idx[j] = idx[j - 1];
+        j--;
       }
-      out[b * K + k] = best;
+      val[j] = v;
+      idx[j] = l;
     }
   }
 }

@@ -1,7 +1,8 @@
 // SINE (models.md §5): covariance regulariser by hand, translation invariance and gradcheck;
-// distributions P_{k|t}, P_{t|k} (exact zeros at padding), e; gate in (0, 1); top-K order;
-// unselected prototypes get no gradient with λ = 0; K = 1 serving modes agree; float64 gradcheck
-// of the whole loss; 200 training steps beat most-popular.
+// distributions P_{k|t}, P_{t|k} (exact zeros at padding), e; gate in (0, 1); top-K order and
+// ties; unselected prototypes get no gradient with λ = 0 and exactly λ ∂L_c/∂C with λ > 0; K = 1
+// serving modes agree; padding invariance; float64 gradcheck of the whole loss (also with
+// assignNorm 'l2' and conceptPositions); 200 training steps beat most-popular.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setEngine } from '../../src/engine/load.js';
@@ -9,7 +10,9 @@ import { Rng } from '../../src/engine/random.js';
 import { poolTensor } from '../../src/tensor.js';
 import { backward, clearTape } from '../../src/autograd/tape.js';
 import { gradcheck } from '../../src/autograd/gradcheck.js';
-import { SINE, covarianceLoss } from '../../src/models/sine.js';
+import { SINE, topKIndices } from '../../src/models/sine.js';
+import { covarianceLoss } from '../../src/loss/covariance.js';
+import { scale } from '../../src/ops/index.js';
 import { f32Backends, oracle } from '../helpers/engines.js';
 import { makeBatch, maxDiff, trainAndEvaluate, values } from './capsule-helpers.js';
 import { gradOf, modelGradcheck } from './tag-helpers.js';
@@ -57,11 +60,72 @@ test('distributions: Σ_k P_{k|t} = 1, Σ_t P_{t|k} = 1 with zeros at padding, e
     assert.ok(Math.abs(ev[b * K] + ev[b * K + 1] - 1) < 1e-12);
   }
   for (const g of f.gate.data) assert.ok(g > 0 && g < 1);
-  // Scores of the selected prototypes are non-increasing in rank.
-  const C = m.params.get('sine.C').data;
-  assert.is(new Set(f.selected.subarray(0, K)).size, K);
-  assert.ok(C.length === 6 * 4);
+  // g = σ(score) is monotone, so non-increasing gates per row mean descending prototype scores.
+  const g = f.gate.data;
+  for (let b = 0; b < BATCH.B; b++) {
+    assert.is(new Set(f.selected.subarray(b * K, b * K + K)).size, K);
+    for (let k = 1; k < K; k++) assert.ok(g[b * K + k] <= g[b * K + k - 1], `row ${b}: gates ${g[b * K + k - 1]}, ${g[b * K + k]}`);
+  }
   reset(e);
+});
+
+test('top-K: descending order, ties to the lower index, one pass equals a full sort', () => {
+  const out = new Int32Array(3);
+  topKIndices(Float64Array.from([0.5, 2, -1, 2, 0.7, 2]), 1, 6, 3, out);
+  assert.equal(Array.from(out), [1, 3, 5]);
+  topKIndices(Float64Array.from([3, 3, 3, 3]), 1, 4, 3, out);
+  assert.equal(Array.from(out), [0, 1, 2]);
+  const rng = new Rng(5);
+  const B = 7, L = 40, K = 5;
+  const s = Float64Array.from({ length: B * L }, () => Math.round(rng.uniform() * 20)); // many ties
+  const got = new Int32Array(B * K);
+  topKIndices(s, B, L, K, got);
+  for (let b = 0; b < B; b++) {
+    const want = Array.from({ length: L }, (_, l) => l).sort((x, y) => s[b * L + y] - s[b * L + x] || x - y).slice(0, K);
+    assert.equal(Array.from(got.subarray(b * K, b * K + K)), want);
+  }
+});
+
+test('with λ > 0, unselected prototypes get exactly λ ∂L_c/∂C', () => {
+  const e = setEngine(oracle());
+  const m = tiny({ covWeight: 0.3 });
+  const chosen = new Set(m.forward(BATCH).selected);
+  reset(e);
+  backward(m.loss(BATCH, new Rng(2)));
+  const g = gradOf(m.params.get('sine.C'));
+  reset(e);
+  backward(scale(covarianceLoss(m.params.get('sine.C')), 0.3));
+  const want = gradOf(m.params.get('sine.C'));
+  reset(e);
+  let unselected = 0;
+  for (let l = 0; l < 6; l++) {
+    if (chosen.has(l)) continue;
+    unselected++;
+    assert.ok(maxDiff(g.subarray(l * 4, l * 4 + 4), want.subarray(l * 4, l * 4 + 4)) < 1e-15, `prototype ${l}`);
+    assert.ok(want.subarray(l * 4, l * 4 + 4).some((x) => x !== 0));
+  }
+  assert.ok(unselected > 0);
+});
+
+test('padding invariance: overwriting row 0 of E changes no output and no other gradient', () => {
+  const e = setEngine(oracle());
+  for (const over of [{}, { servingMode: 'multi' }]) {
+    const m = tiny(over);
+    const run = () => {
+      const q = values(m.queries(BATCH).vectors);
+      const loss = m.loss(BATCH, new Rng(3));
+      const l = loss.item();
+      backward(loss);
+      const grads = m.params.list().map((p) => { const g = gradOf(p); if (p.name === 'item_emb') g.fill(0, 0, 4); return g; });
+      reset(e);
+      return { q, l, grads };
+    };
+    const a = run();
+    m.itemTable().data.set([3, -2, 5, 0.5], 0);
+    const b = run();
+    assert.ok(Math.abs(a.l - b.l) < 1e-9 && maxDiff(a.q, b.q) < 1e-9);
+    a.grads.forEach((g, i) => assert.ok(maxDiff(g, b.grads[i]) < 1e-9, m.params.list()[i].name));
+  }
 });
 
 test('with λ = 0, prototypes no row selected get exactly zero gradient', () => {
@@ -93,11 +157,33 @@ test('K = 1: multi and aggregate serving give the same vector; no randomness in 
   reset(e);
 });
 
-test('gradcheck (float64): every parameter of the full loss (sampled softmax + λ L_c)', () => {
+test('gradcheck (float64): every parameter of the full loss (sampled softmax + λ L_c), each switch', () => {
   const e = setEngine(oracle());
-  const m = tiny();
-  const r = modelGradcheck(m.params, () => m.loss(BATCH, new Rng(4)), () => reset(e));
-  assert.ok(r.maxError < 1e-5, `${r.where} (${r.maxError})`);
+  for (const over of [{}, { assignNorm: 'l2' }, { conceptPositions: true }, { interests: 1 }]) {
+    const m = tiny(over);
+    const r = modelGradcheck(m.params, () => m.loss(BATCH, new Rng(4)), () => reset(e));
+    assert.ok(r.maxError < 1e-5, `${JSON.stringify(over)}: ${r.where} (${r.maxError})`);
+  }
+});
+
+test('switches: conceptPositions and assignNorm change the model, distributions still hold', () => {
+  const e = setEngine(oracle());
+  // Move positions, W1, w2 and W3 away from their N(0, 0.01²) init so both switches matter.
+  const perturbed = (over: Record<string, unknown>) => {
+    const m = tiny(over);
+    for (const name of ['sine.pos', 'sine.W1', 'sine.w2', 'sine.W3']) {
+      const d = m.params.get(name).data;
+      for (let i = 0; i < d.length; i++) d[i] = Math.sin(3.1 * i + 1);
+    }
+    const f = m.forward(BATCH);
+    for (let i = 0; i < BATCH.B * T; i++) assert.ok(Math.abs(f.pkt.data[i * 2] + f.pkt.data[i * 2 + 1] - 1) < 1e-12);
+    const out = Float64Array.from([...f.gate.data, ...f.pkt.data, ...f.user.data]);
+    reset(e);
+    return out;
+  };
+  const base = perturbed({});
+  for (const over of [{ assignNorm: 'l2' }, { conceptPositions: true }]) assert.ok(maxDiff(base, perturbed(over)) > 1e-4, `${JSON.stringify(over)} changes nothing`);
+  assert.throws(() => tiny({ prototypes: 1 }), /prototypes = 1 < interests = 2/);
 });
 
 test('training: 200 Adam steps lower the loss and beat most-popular on Recall@50', async () => {
