@@ -1,12 +1,14 @@
-// Exact multi-interest retrieval for a batch of users (models.md §1.5): the serving query vectors
-// are scored against the whole item table with one GEMM per chunk of users, each interest keeps
-// its top-N with the top-k kernel (padding item 0 never returned; history optionally masked),
-// and the per-interest lists are merged by max score with de-duplication.
+// Exact multi-interest retrieval for a batch of users (models.md §1.5, evaluation.md §1.4): the
+// active serving query vectors are scored against the item table one block of items at a time
+// (GEMM), each block's per-row top-N comes from the top-k kernel and is merged into a running
+// top-N, so a 1M-item catalogue never needs U·Q·N floats at once. Padding row 0 is never scored;
+// history items are optionally masked; the per-interest lists are merged by max score with
+// de-duplication, or aggregated for diversity (models.md §1.6).
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import type { Engine } from '../engine/engine.js';
-import { Tensor, empty, idTensor } from '../tensor.js';
+import { empty, type Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
-import { matmul } from '../ops/index.js';
+import { gemmInto } from '../ops/matmul.js';
 import { mergeInterests, type ScoredItems, type ScoredList } from './merge.js';
 import { controllableAggregate } from './aggregate.js';
 import type { CategoryLookup } from '../eval/categories.js';
@@ -18,8 +20,10 @@ export interface RetrieveOptions {
   filterHistory?: boolean;
   /** Controllable aggregation (models.md §1.6): λ on the scale of raw scores, item index → category. */
   diversity?: { lambda: number; categories: CategoryLookup };
-  /** Cap on score-matrix floats per GEMM (default 16 M ≈ 64 MB); users are processed in chunks. */
+  /** Cap on score-matrix floats per GEMM (default 16 M ≈ 64 MB): query rows are processed in chunks. */
   maxScores?: number;
+  /** Items per GEMM block (default 65,536), so memory does not grow with the catalogue. */
+  itemBlock?: number;
 }
 
 /** Anything that ranks without vectors (MostPopular). */
@@ -29,57 +33,133 @@ export interface Ranker {
 
 /** Top-N items per user of `batch`, best first (item indices, never 0). */
 export function retrieve(model: RetrievalModel | Ranker, batch: RetrievalBatch, opts: RetrieveOptions): ScoredItems[] {
-  if ('rank' in model) return model.rank(batch, opts.topN);
+  if (!Number.isInteger(opts.topN) || opts.topN < 0) throw new Error(`retrieve: topN = ${opts.topN}; expected an integer ≥ 0`);
+  if ('rank' in model) return rankFiltered(model, batch, opts);
   const E = model.itemTable();
   const e = E.engine;
-  const [N] = E.shape;
-  const out: ScoredItems[] = [];
-  const maxScores = opts.maxScores ?? 1 << 24;
-  noGrad(() => {
+  const [N, D] = E.shape;
+  const n = Math.min(opts.topN, N - 1);
+  return noGrad(() => {
     const q = model.queries(batch);
-    const [B, Q, D] = q.vectors.shape;
-    const usersPerChunk = Math.max(1, Math.floor(maxScores / (Q * N)));
-    const n = Math.min(opts.topN, N - 1);
-    const idx = empty([usersPerChunk * Q, n], 'i32', e);
-    const val = empty([usersPerChunk * Q, n], 'f32', e);
-    for (let u0 = 0; u0 < B; u0 += usersPerChunk) {
-      const U = Math.min(usersPerChunk, B - u0);
-      const rows = U * Q;
-      const chunk = new Tensor(e, q.vectors.ptr + u0 * Q * D * 4, [rows, D], 'f32', 'arena'); // [U·Q, D]
-      const scores = matmul(chunk, E, false, true); // [U·Q, N]
-      if (opts.filterHistory) maskHistory(scores.ptr, batch, u0, U, Q, N, e);
-      e.k.topk_rows_f32(scores.ptr, rows, N, n, idx.ptr, val.ptr, 0);
-      const I = idx.ids;
-      const V = val.data;
-      for (let u = 0; u < U; u++) {
-        const lists: ScoredList[] = [];
-        for (let k = 0; k < Q; k++) {
-          if (!q.active[(u0 + u) * Q + k]) continue; // inactive interests are never scored
-          const r = u * Q + k;
-          let len = n;
-          while (len > 0 && I[r * n + len - 1] < 0) len--; // -1 pads when fewer candidates remain
-          lists.push({ ids: I.subarray(r * n, r * n + len), scores: V.subarray(r * n, r * n + len) });
+    const [B, Q, D2] = q.vectors.shape;
+    if (D2 !== D || B !== batch.B) throw new Error(`retrieve: queries [${q.vectors.shape}] do not fit the batch (B ${batch.B}) and item table [${E.shape}]`);
+    // Only active interests are scored (MIND's K′ ≤ K capsules).
+    const owner: number[] = [];
+    for (let r = 0; r < B * Q; r++) if (q.active[r]) owner.push(r);
+    const R = owner.length;
+    const best = new TopRows(R, n);
+    if (R > 0 && n > 0) {
+      const NB = Math.min(N - 1, Math.max(1, Math.floor(opts.itemBlock ?? 65_536)));
+      const RC = Math.max(1, Math.min(R, Math.floor((opts.maxScores ?? 1 << 24) / NB)));
+      const kb = Math.min(n, NB);
+      const qc = empty([RC, D], 'f32', e);
+      const S = empty([RC, NB], 'f32', e);
+      const bIdx = empty([RC, kb], 'i32', e);
+      const bVal = empty([RC, kb], 'f32', e);
+      const cols = opts.filterHistory ? empty([RC, batch.T], 'i32', e) : null;
+      const counts = opts.filterHistory ? empty([RC], 'i32', e) : null;
+      for (let r0 = 0; r0 < R; r0 += RC) {
+        const rows = Math.min(RC, R - r0);
+        const V = q.vectors.data; // views re-derived after the allocations above
+        const dst = qc.data;
+        for (let r = 0; r < rows; r++) dst.set(V.subarray(owner[r0 + r] * D, owner[r0 + r] * D + D), r * D);
+        // Item blocks start at 1: the padding row is never scored.
+        for (let i0 = 1; i0 < N; i0 += NB) {
+          const nb = Math.min(NB, N - i0);
+          gemmInto(e, false, true, 1, rows, nb, D, 1, qc.ptr, 0, E.ptr + i0 * D * 4, 0, 0, S.ptr); // [rows, nb]
+          if (cols && counts) maskHistory(e, S.ptr, rows, nb, i0, batch, Q, owner, r0, cols, counts);
+          const k = Math.min(n, nb);
+          e.k.topk_rows_f32(S.ptr, rows, nb, k, bIdx.ptr, bVal.ptr, -1);
+          best.merge(r0, rows, k, bIdx.ids, bVal.data, i0);
         }
-        out.push(opts.diversity ? controllableAggregate(lists, { n, ...opts.diversity }) : mergeInterests(lists, n));
       }
     }
+    const out: ScoredItems[] = [];
+    let r = 0;
+    for (let u = 0; u < B; u++) {
+      const lists: ScoredList[] = [];
+      while (r < R && Math.floor(owner[r] / Q) === u) lists.push(best.list(r++));
+      out.push(opts.diversity ? controllableAggregate(lists, { n, ...opts.diversity }) : mergeInterests(lists, n));
+    }
+    return out;
   });
-  return out;
 }
 
-function maskHistory(scores: number, batch: RetrievalBatch, u0: number, U: number, Q: number, N: number, e: Engine): void {
-  const { T } = batch;
-  const cols = idTensor(new Int32Array(U * Q * T), [U * Q * T], e);
-  const counts = idTensor(new Int32Array(U * Q), [U * Q], e);
-  const C = cols.ids;
-  const K = counts.ids;
-  for (let u = 0; u < U; u++) {
-    for (let k = 0; k < Q; k++) {
-      const r = u * Q + k;
-      let c = 0;
-      for (let t = 0; t < T; t++) if (batch.mask[(u0 + u) * T + t]) C[r * T + c++] = batch.hist[(u0 + u) * T + t];
-      K[r] = c;
+/** Per query row, the best n (item, score) so far, sorted by score descending, ties lower item. */
+class TopRows {
+  private ids: Int32Array;
+  private vals: Float64Array;
+  private tmpIds: Int32Array;
+  private tmpVals: Float64Array;
+  private readonly len: Int32Array;
+
+  constructor(rows: number, private readonly n: number) {
+    this.ids = new Int32Array(rows * n);
+    this.vals = new Float64Array(rows * n);
+    this.tmpIds = new Int32Array(n);
+    this.tmpVals = new Float64Array(n);
+    this.len = new Int32Array(rows);
+  }
+
+  /** Merge a block's per-row top-k (local columns + offset; −1 pads) into rows r0.. r0+rows−1. */
+  merge(r0: number, rows: number, k: number, idx: Int32Array, val: ArrayLike<number>, offset: number): void {
+    const { n, tmpIds, tmpVals } = this;
+    for (let r = 0; r < rows; r++) {
+      const at = (r0 + r) * n;
+      const la = this.len[r0 + r];
+      let lb = k;
+      while (lb > 0 && idx[r * k + lb - 1] < 0) lb--;
+      let a = 0;
+      let b = 0;
+      let m = 0;
+      // Earlier blocks hold lower item indices, so on equal scores the running list wins.
+      while (m < n && (a < la || b < lb)) {
+        if (b >= lb || (a < la && this.vals[at + a] >= val[r * k + b])) {
+          tmpIds[m] = this.ids[at + a];
+          tmpVals[m++] = this.vals[at + a++];
+        } else {
+          tmpIds[m] = idx[r * k + b] + offset;
+          tmpVals[m++] = val[r * k + b++];
+        }
+      }
+      this.ids.set(tmpIds.subarray(0, m), at);
+      this.vals.set(tmpVals.subarray(0, m), at);
+      this.len[r0 + r] = m;
     }
   }
-  e.k.mask_cols_f32(scores, U * Q, N, cols.ptr, counts.ptr, T, -Infinity);
+
+  list(r: number): ScoredList {
+    const at = r * this.n;
+    return { ids: this.ids.subarray(at, at + this.len[r]), scores: this.vals.subarray(at, at + this.len[r]) };
+  }
+}
+
+/** Set the scores of each row's history items inside block [i0, i0 + nb) to −Infinity. */
+function maskHistory(
+  e: Engine, scores: number, rows: number, nb: number, i0: number, batch: RetrievalBatch, Q: number,
+  owner: number[], r0: number, cols: Tensor, counts: Tensor,
+): void {
+  const { T } = batch;
+  const C = cols.ids;
+  const K = counts.ids;
+  for (let r = 0; r < rows; r++) {
+    const u = Math.floor(owner[r0 + r] / Q);
+    let c = 0;
+    for (let t = 0; t < T; t++) if (batch.mask[u * T + t]) C[r * T + c++] = batch.hist[u * T + t] - i0; // outside [0, nb) is ignored
+    K[r] = c;
+  }
+  e.k.mask_cols_f32(scores, rows, nb, cols.ptr, counts.ptr, T, -Infinity);
+}
+
+/** A ranker's lists, with the user's history removed on request. */
+function rankFiltered(model: Ranker, batch: RetrievalBatch, opts: RetrieveOptions): ScoredItems[] {
+  if (!opts.filterHistory) return model.rank(batch, opts.topN);
+  const { T } = batch;
+  return model.rank(batch, opts.topN + T).map((l, u) => {
+    const hist = new Set<number>();
+    for (let t = 0; t < T; t++) if (batch.mask[u * T + t]) hist.add(batch.hist[u * T + t]);
+    const keep: number[] = [];
+    for (let i = 0; i < l.ids.length && keep.length < opts.topN; i++) if (!hist.has(l.ids[i])) keep.push(i);
+    return { ids: Int32Array.from(keep, (i) => l.ids[i]), scores: Float64Array.from(keep, (i) => l.scores[i]) };
+  });
 }
