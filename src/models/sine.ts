@@ -159,6 +159,18 @@ export class SINE implements RetrievalModel {
     return softmax(reshape(scatterRows(scores, at, [batch.B, batch.T, 1]), [batch.B, batch.T]), maskBT);
   }
 
+  /**
+   * How often each prototype is among a row's top-K in `batch` → [L], summing to B·K. With L 500
+   * most prototypes are rarely selected (models.md §5): log this histogram at each evaluation.
+   * Runs the forward without recording; the caller resets the arena as after any inference.
+   */
+  selectionCounts(batch: RetrievalBatch): Int32Array {
+    const counts = new Int32Array(this.config.prototypes);
+    const { selected } = noGrad(() => this.forward(batch));
+    for (const l of selected) counts[l]++;
+    return counts;
+  }
+
   /** The K interests φ_k [B, K, D]. */
   interests(batch: RetrievalBatch): Interests {
     const { phi } = this.forward(batch);

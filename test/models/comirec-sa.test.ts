@@ -78,14 +78,20 @@ function denseReference(m: ComiRecSA, batch: typeof BATCH): Float64Array {
   return V;
 }
 
-test('interests equal the dense §4 formula (valid-slot MLP + scatter is exact)', () => {
+test('interests equal the dense §4 formula (valid-slot MLP + scatter is exact), left or right aligned', () => {
   const e = setEngine(oracle());
+  // Right alignment (newest item in slot T−1): the same histories with padding on the left.
+  const right = makeBatch([[0, 0, 3, 7, 2], [0, 0, 0, 0, 9], [4, 4, 8, 1, 6]], T, [5, 2, 11]);
+  right.mask.set([0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+  right.len.set([3, 1, 5]);
   for (const over of [{}, { valuesWithPositions: true }, { positions: 'none' }]) {
     const m = tiny(over);
     for (const name of ['sa.b1', 'sa.b2']) { const d = m.params.get(name).data; for (let i = 0; i < d.length; i++) d[i] = 0.3 * Math.sin(i + 2); }
-    const V = values(m.interests(BATCH).vectors);
-    assert.ok(maxDiff(V, denseReference(m, BATCH)) < 1e-12, JSON.stringify(over));
-    reset(e);
+    for (const batch of [BATCH, right]) {
+      const V = values(m.interests(batch).vectors);
+      assert.ok(maxDiff(V, denseReference(m, batch)) < 1e-12, JSON.stringify(over));
+      reset(e);
+    }
   }
 });
 

@@ -69,6 +69,17 @@ test('distributions: Σ_k P_{k|t} = 1, Σ_t P_{t|k} = 1 with zeros at padding, e
   reset(e);
 });
 
+test('selection histogram: counts of the selected prototypes sum to B·K; nothing recorded', () => {
+  const e = setEngine(oracle());
+  const m = tiny();
+  const counts = m.selectionCounts(BATCH);
+  const f = m.forward(BATCH);
+  assert.is(counts.length, 6);
+  assert.is(counts.reduce((a, b) => a + b, 0), BATCH.B * 2);
+  for (let l = 0; l < 6; l++) assert.is(counts[l], Array.from(f.selected).filter((x) => x === l).length);
+  reset(e);
+});
+
 test('top-K: descending order, ties to the lower index, one pass equals a full sort', () => {
   const out = new Int32Array(3);
   topKIndices(Float64Array.from([0.5, 2, -1, 2, 0.7, 2]), 1, 6, 3, out);
