@@ -1,9 +1,13 @@
 // The §1.4 test procedure: for every evaluation case, the serving-mode top-N over the whole
 // catalogue (merged across interests), scored against the ground-truth list with Recall,
-// HitRate, NDCG (standard and ComiRec-compatible) and Diversity at N ∈ {20, 50}.
-import type { EvalCases } from '../data/protocol.js';
+// HitRate, NDCG (standard and ComiRec-compatible) and Diversity at N ∈ {20, 50}; and the §5.3
+// interest-recovery measure on synthetic data (do the interest vectors find the planted clusters?).
+import type { EvalCases, SplitDataset } from '../data/protocol.js';
 import { casesBatch } from '../data/protocol.js';
+import type { SyntheticData } from '../data/synthetic.js';
 import { engine } from '../engine/load.js';
+import { viewAs } from '../tensor.js';
+import { noGrad } from '../autograd/tape.js';
 import { RetrievalAccumulator, type RetrievalReport } from '../eval/retrieval-accumulator.js';
 import type { CategoryLookup } from '../eval/categories.js';
 import type { RetrievalModel } from '../models/types.js';
@@ -41,4 +45,128 @@ export function recallAt(report: RetrievalReport, n: number): number {
   const row = report.rows.find((r) => r.n === n);
   if (!row) throw new Error(`evaluate: N=${n} was not evaluated (have ${report.rows.map((r) => r.n).join(', ')})`);
   return row.recall;
+}
+
+/** What §5.3 needs from synthetic data, in the dataset's own indices. */
+export interface PlantedTruth {
+  /** Vocabulary index → planted cluster (−1 for padding); also a category map for Diversity@N. */
+  cluster: Int32Array;
+  /** Dataset user index → planted clusters P_u. */
+  planted: (user: number) => ArrayLike<number>;
+  /** Number of clusters C. */
+  clusters: number;
+}
+
+/** Map the generator's truth onto a dataset prepared from its events (raw ids join the two). */
+export function plantedTruth(synth: SyntheticData, ds: SplitDataset): PlantedTruth {
+  const itemCluster = new Map<string, number>();
+  synth.items.ids.forEach((raw, i) => itemCluster.set(raw, synth.items.cluster[i]));
+  const cluster = new Int32Array(ds.vocab.size).fill(-1);
+  for (let i = 1; i < ds.vocab.size; i++) {
+    const c = itemCluster.get(ds.vocab.raw(i));
+    if (c === undefined) throw new Error(`plantedTruth: item "${ds.vocab.raw(i)}" is not in the synthetic data (was the dataset built from these events?)`);
+    cluster[i] = c;
+  }
+  const userIndex = new Map<string, number>();
+  synth.users.ids.forEach((raw, u) => userIndex.set(raw, u));
+  const planted = (user: number): Int32Array => {
+    const u = userIndex.get(ds.userIds[user]);
+    if (u === undefined) throw new Error(`plantedTruth: user "${ds.userIds[user]}" is not in the synthetic data`);
+    return synth.truth.planted[u];
+  };
+  return { cluster, planted, clusters: synth.config.clusters };
+}
+
+export interface RecoveryOptions {
+  /** Items retrieved per interest vector (default 20). */
+  topR?: number;
+  /** Share of one cluster for a vector to match it (default 0.6; > 0.5 so at most one match). */
+  theta?: number;
+  /** Users per forward pass (default 256). */
+  batchSize?: number;
+}
+
+export interface RecoveryReport {
+  users: number;
+  /** Mean over users of |planted clusters matched by some vector| / |P_u|. */
+  recovery: number;
+  /** Mean over all interest vectors of the largest cluster share in its top R. */
+  purity: number;
+  /** Mean over users with a matching vector of 1 − distinct matched clusters / matching vectors. */
+  redundancy: number;
+  /** Mean number of interest vectors per user (MIND: active ones). */
+  vectorsPerUser: number;
+  /** Recovery per |P_u| = 1..kMax (users = 0 where no test user has that many). */
+  byPlanted: { planted: number; users: number; recovery: number }[];
+}
+
+/**
+ * evaluation.md §5.3: each serving interest vector (SINE: the K interests, not the aggregate)
+ * retrieves its top R items by exact inner product; it matches cluster c when ≥ θ of them lie
+ * in c. Recovery counts the planted clusters some vector matches.
+ */
+export function interestRecovery(model: RetrievalModel, cases: EvalCases, truth: PlantedTruth, opts: RecoveryOptions = {}): RecoveryReport {
+  const R = opts.topR ?? 20;
+  const theta = opts.theta ?? 0.6;
+  const step = opts.batchSize ?? 256;
+  const e = engine();
+  let recSum = 0, puritySum = 0, vectors = 0, redSum = 0, redUsers = 0;
+  const bySize = new Map<number, { users: number; sum: number }>();
+  for (let start = 0; start < cases.B; start += step) {
+    const batch = casesBatch(cases, start, step);
+    const q = noGrad(() => model.interests(batch));
+    const [B, K, D] = q.vectors.shape;
+    // Every interest vector becomes its own query row, so retrieve returns one list per vector
+    // (retrieve only calls itemTable and queries).
+    const perVector = {
+      itemTable: () => model.itemTable(),
+      queries: () => ({ vectors: viewAs(q.vectors, [B * K, 1, D]), active: q.active }),
+    } as unknown as RetrievalModel;
+    const rows = B * K;
+    const lists = retrieve(perVector, { B: rows, T: 1, hist: new Int32Array(rows), mask: new Float32Array(rows), len: new Int32Array(rows).fill(1) }, { topN: R });
+    e.heap.resetArena();
+    for (let b = 0; b < batch.B; b++) {
+      const P = truth.planted(cases.users[start + b]);
+      const matched = new Set<number>();
+      let matching = 0;
+      for (let k = 0; k < K; k++) {
+        const ids = lists[b * K + k].ids;
+        if (ids.length === 0) continue; // inactive interest
+        const share = new Map<number, number>();
+        for (const i of ids) share.set(truth.cluster[i], (share.get(truth.cluster[i]) ?? 0) + 1 / ids.length);
+        let top = -1, topShare = 0;
+        for (const [c, v] of share) if (v > topShare || (v === topShare && c < top)) [top, topShare] = [c, v];
+        puritySum += topShare;
+        vectors++;
+        if (topShare >= theta - 1e-12) {
+          matched.add(top);
+          matching++;
+        }
+      }
+      let found = 0;
+      for (const c of Array.from(P)) if (matched.has(c)) found++;
+      const rec = found / P.length;
+      recSum += rec;
+      if (matching > 0) {
+        redSum += 1 - matched.size / matching;
+        redUsers++;
+      }
+      const g = bySize.get(P.length) ?? { users: 0, sum: 0 };
+      g.users++;
+      g.sum += rec;
+      bySize.set(P.length, g);
+    }
+  }
+  const maxP = Math.max(0, ...bySize.keys());
+  return {
+    users: cases.B,
+    recovery: recSum / cases.B,
+    purity: puritySum / Math.max(1, vectors),
+    redundancy: redUsers ? redSum / redUsers : 0,
+    vectorsPerUser: vectors / cases.B,
+    byPlanted: Array.from({ length: maxP }, (_, i) => {
+      const g = bySize.get(i + 1);
+      return { planted: i + 1, users: g?.users ?? 0, recovery: g ? g.sum / g.users : NaN };
+    }),
+  };
 }

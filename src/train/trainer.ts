@@ -1,40 +1,56 @@
 // Trainer for the retrieval models (evaluation.md §1.2–1.3): seeded batches of distinct training
 // users with random cuts, sampled-softmax steps with Adam, validation Recall@50 every `evalEvery`
 // steps, early stopping with `patience`, the best weights kept and restored, a NaN/Inf guard that
-// stops with a clear message, a progress callback, and checkpoints that resume exactly.
+// stops before a bad update with a message naming the step, a progress callback, a hook for
+// writing the best checkpoint, and checkpoints that resume bit-identically.
 import type { SplitDataset, EvalCases } from '../data/protocol.js';
 import { evalCases, sampleTrainBatch } from '../data/protocol.js';
 import { Rng } from '../engine/random.js';
-import { backward } from '../autograd/tape.js';
+import { backward, hasGrad } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';
+import type { Tensor } from '../tensor.js';
 import type { RetrievalModel } from '../models/types.js';
 import { evaluateRetrieval, recallAt } from './evaluate.js';
 import { decodeCheckpoint, encodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
+
+/** evaluation.md §1.3: `quick` (default) for local data, `paper` as ComiRec on the full data. */
+export type TrainProfile = 'quick' | 'paper';
 
 export interface TrainerOptions {
   /** Rows per batch (default 128). */
   batchSize?: number;
   /** Adam learning rate (default: the model's recommended `lr`, else 1e-3). */
   lr?: number;
-  /** Steps between validations (default 'quick' profile: max(100, 5·⌈U_train / B⌉)). */
+  /** Defaults of evalEvery and patience (default 'quick'). */
+  profile?: TrainProfile;
+  /** Steps between validations (quick: max(100, 5·⌈U_train / B⌉); paper: 1000, or 500 when T ≥ 50). */
   evalEvery?: number;
-  /** Validations without a strictly better Recall@50 before stopping (default 10). */
+  /** Validations without a strictly better Recall@50 before stopping (quick 10, paper 50). */
   patience?: number;
   /** Hard cap on steps (default 1,000,000). */
   maxSteps?: number;
-  /** Seed of batches and negatives (default 1). */
+  /** Seed of batches and negatives (default 1); one generator forked into the two streams. */
   seed?: number;
-  /** Called after every `progressEvery` steps and after every validation. */
+  /** Called every `progressEvery` steps and after every validation. */
   onProgress?: (p: TrainProgress) => void;
   /** Steps between progress calls (default 20). */
   progressEvery?: number;
+  /**
+   * Called after each validation that sets a new best, while the model holds those weights:
+   * the place to write `trainer.checkpoint()` to disk. `fitAsync` awaits a returned promise.
+   */
+  onBest?: (best: { step: number; recall50: number }, trainer: Trainer) => void | Promise<void>;
 }
 
 export interface TrainProgress {
   step: number;
   maxSteps: number;
+  /** Mean training loss since the previous progress call. */
   loss: number;
+  /** Training steps per second (validation time excluded). */
   stepsPerSec: number;
+  /** Seconds to maxSteps at the wall-clock rate: an upper bound, early stopping may end sooner. */
+  etaSec: number;
   /** Set on validation calls. */
   valRecall50?: number;
   bestRecall50: number;
@@ -47,14 +63,28 @@ export interface TrainResult {
   bestRecall50: number;
   stoppedBy: 'patience' | 'maxSteps' | 'nonFinite';
   message: string;
+  /** Training steps per second of this fit (validation excluded). */
   stepsPerSec: number;
+  /** Wall-clock seconds of this fit, validation included. */
+  seconds: number;
   lossCurve: { step: number; loss: number }[];
 }
 
+interface ResumeState {
+  step: number;
+  rng: { batches: number[]; draws: number[] };
+  bestRecall50: number;
+  bestStep: number;
+  sinceBest: number;
+}
+
 export class Trainer {
-  readonly opts: Required<Omit<TrainerOptions, 'onProgress'>> & Pick<TrainerOptions, 'onProgress'>;
+  readonly opts: Required<Omit<TrainerOptions, 'onProgress' | 'onBest'>> & Pick<TrainerOptions, 'onProgress' | 'onBest'>;
   readonly optimizer: Adam;
-  readonly rng: Rng;
+  /** Draws the users and cuts of each batch. */
+  readonly batchRng: Rng;
+  /** Draws negatives (and MIND's routing logits) inside `model.loss`. */
+  readonly drawRng: Rng;
   step = 0;
   bestRecall50 = -1;
   bestStep = 0;
@@ -64,23 +94,39 @@ export class Trainer {
 
   constructor(readonly model: RetrievalModel, readonly data: SplitDataset, options: TrainerOptions = {}) {
     const B = options.batchSize ?? 128;
+    if (!(Number.isInteger(B) && B >= 1)) throw new Error(`Trainer: batchSize ${B}; expected an integer ≥ 1`);
     if (data.trainPool.length < B) {
       throw new Error(`Trainer: batchSize ${B} exceeds the ${data.trainPool.length} training users with ≥ 5 events; lower --batch`);
     }
-    const quickEvery = Math.max(100, 5 * Math.ceil(data.train.length / B));
+    const profile = options.profile ?? 'quick';
+    if (profile !== 'quick' && profile !== 'paper') throw new Error(`Trainer: profile "${profile}"; expected quick or paper`);
+    const T = model.config.seqLen;
+    const defaults = profile === 'paper'
+      ? { evalEvery: T >= 50 ? 500 : 1000, patience: 50 }
+      : { evalEvery: Math.max(100, 5 * Math.ceil(data.train.length / B)), patience: 10 };
     this.opts = {
       batchSize: B,
       lr: options.lr ?? (model.config as { lr?: number }).lr ?? 1e-3,
-      evalEvery: options.evalEvery ?? quickEvery,
-      patience: options.patience ?? 10,
+      profile,
+      evalEvery: options.evalEvery ?? defaults.evalEvery,
+      patience: options.patience ?? defaults.patience,
       maxSteps: options.maxSteps ?? 1_000_000,
       seed: options.seed ?? 1,
       progressEvery: options.progressEvery ?? 20,
       onProgress: options.onProgress,
+      onBest: options.onBest,
     };
+    for (const k of ['evalEvery', 'progressEvery'] as const) {
+      if (!(Number.isInteger(this.opts[k]) && this.opts[k] >= 1)) throw new Error(`Trainer: ${k} ${this.opts[k]}; expected an integer ≥ 1`);
+    }
+    if (!(this.opts.lr >= 0)) throw new Error(`Trainer: lr ${this.opts.lr}; expected a number ≥ 0`);
     this.optimizer = new Adam(model.params.list(), { lr: this.opts.lr });
-    this.rng = new Rng(this.opts.seed);
-    this.valid = evalCases(data, 'valid', model.config.seqLen);
+    // Separate streams: the batch sequence of a seed does not depend on how many draws a model's
+    // loss makes, so different models see the same users and cuts.
+    const root = new Rng(this.opts.seed);
+    this.batchRng = root.fork(1);
+    this.drawRng = root.fork(2);
+    this.valid = evalCases(data, 'valid', T);
   }
 
   /** Validation Recall@50 of the current weights. */
@@ -88,55 +134,91 @@ export class Trainer {
     return recallAt(evaluateRetrieval(this.model, this.valid, { ns: [50] }), 50);
   }
 
-  /** Train until early stopping, maxSteps or a non-finite loss; restores the best weights. */
+  /** Train until early stopping, maxSteps or a non-finite value; restores the best weights. */
   fit(): TrainResult {
+    const run = this.run();
+    for (;;) {
+      const r = run.next();
+      if (r.done) return r.value;
+      void this.opts.onBest?.(r.value, this);
+    }
+  }
+
+  /** As `fit`, but awaits `onBest` (e.g. an atomic checkpoint write) before continuing. */
+  async fitAsync(): Promise<TrainResult> {
+    const run = this.run();
+    for (;;) {
+      const r = run.next();
+      if (r.done) return r.value;
+      await this.opts.onBest?.(r.value, this);
+    }
+  }
+
+  /** The training loop; yields at every new best validation. */
+  private *run(): Generator<{ step: number; recall50: number }, TrainResult> {
     const { batchSize: B, evalEvery, patience, maxSteps, progressEvery, onProgress } = this.opts;
     const T = this.model.config.seqLen;
     const e = this.model.itemTable().engine;
     const lossCurve: { step: number; loss: number }[] = [];
     const t0 = performance.now();
+    let trainMs = 0;
     const startStep = this.step;
     let stoppedBy: TrainResult['stoppedBy'] = 'maxSteps';
     let message = `reached maxSteps ${maxSteps}`;
     let lossSum = 0;
     let lossCount = 0;
-    const rate = () => (this.step - startStep) / Math.max(1e-9, (performance.now() - t0) / 1000);
+    const rate = () => (this.step - startStep) / Math.max(1e-9, trainMs / 1000);
+    const eta = () => {
+      const wall = (this.step - startStep) / Math.max(1e-9, (performance.now() - t0) / 1000);
+      return wall > 0 ? (maxSteps - this.step) / wall : Infinity;
+    };
+    const progress = (loss: number, valRecall50?: number): TrainProgress =>
+      ({ step: this.step, maxSteps, loss, stepsPerSec: rate(), etaSec: eta(), valRecall50, bestRecall50: this.bestRecall50, bestStep: this.bestStep });
+    const stop = (what: string, value: number) => {
+      stoppedBy = 'nonFinite';
+      const kept = this.best ? `restored the best weights (step ${this.bestStep})` : 'the weights are those before this step (no validation yet)';
+      message = `${what} became ${value} at step ${this.step + 1}; stopped before updating and ${kept}. Lower the learning rate (now ${this.opts.lr}) or check the data.`;
+    };
     while (this.step < maxSteps) {
-      const batch = sampleTrainBatch(this.data, this.rng, B, T);
-      const loss = this.model.loss(batch, this.rng);
+      const s0 = performance.now();
+      const batch = sampleTrainBatch(this.data, this.batchRng, B, T);
+      const loss = this.model.loss(batch, this.drawRng);
       const value = loss.item();
       if (!Number.isFinite(value)) {
         e.heap.resetArena();
-        stoppedBy = 'nonFinite';
-        message = `loss became ${value} at step ${this.step + 1}; stopped and kept the best weights (step ${this.bestStep}). Lower the learning rate (now ${this.opts.lr}) or check the data.`;
+        stop('loss', value);
         break;
       }
       backward(loss);
-      const norm = this.optimizer.step();
-      e.heap.resetArena();
-      if (!Number.isFinite(norm)) {
-        stoppedBy = 'nonFinite';
-        message = `gradient norm became ${norm} at step ${this.step + 1}; stopped and restored the best weights (step ${this.bestStep}).`;
+      const g = gradSquares(this.optimizer.params);
+      if (!Number.isFinite(g)) {
+        e.heap.resetArena();
+        stop('gradient norm', Math.sqrt(g));
         break;
       }
+      this.optimizer.step();
+      e.heap.resetArena();
       this.step++;
+      trainMs += performance.now() - s0;
       lossSum += value;
       lossCount++;
       if (this.step % progressEvery === 0) {
         lossCurve.push({ step: this.step, loss: lossSum / lossCount });
-        onProgress?.({ step: this.step, maxSteps, loss: lossSum / lossCount, stepsPerSec: rate(), bestRecall50: this.bestRecall50, bestStep: this.bestStep });
+        onProgress?.(progress(lossSum / lossCount));
         lossSum = 0;
         lossCount = 0;
       }
       if (this.step % evalEvery === 0) {
         const r = this.validate();
-        if (r > this.bestRecall50) {
+        const better = r > this.bestRecall50;
+        if (better) {
           this.bestRecall50 = r;
           this.bestStep = this.step;
           this.best = this.model.params.list().map((t) => Float32Array.from(t.data));
           this.sinceBest = 0;
         } else this.sinceBest++;
-        onProgress?.({ step: this.step, maxSteps, loss: lossCurve.at(-1)?.loss ?? value, stepsPerSec: rate(), valRecall50: r, bestRecall50: this.bestRecall50, bestStep: this.bestStep });
+        onProgress?.(progress(lossCurve.at(-1)?.loss ?? value, r));
+        if (better) yield { step: this.step, recall50: r };
         if (this.sinceBest > patience) {
           stoppedBy = 'patience';
           message = `no better validation Recall@50 in ${patience + 1} evaluations; best ${this.bestRecall50.toFixed(4)} at step ${this.bestStep}`;
@@ -145,7 +227,10 @@ export class Trainer {
       }
     }
     this.restoreBest();
-    return { steps: this.step, bestStep: this.bestStep, bestRecall50: this.bestRecall50, stoppedBy, message, stepsPerSec: rate(), lossCurve };
+    return {
+      steps: this.step, bestStep: this.bestStep, bestRecall50: this.bestRecall50, stoppedBy, message,
+      stepsPerSec: rate(), seconds: (performance.now() - t0) / 1000, lossCurve,
+    };
   }
 
   /** Put the best validated weights back (no-op before the first validation). */
@@ -154,14 +239,22 @@ export class Trainer {
     this.model.params.list().forEach((t, i) => t.data.set(this.best![i]));
   }
 
-  /** Parameters, Adam moments, step, best metric and the generator state, as checkpoint bytes. */
+  /**
+   * Parameters, Adam moments and step count, generator states and early-stopping state, as
+   * checkpoint bytes (`extra` adds JSON such as the vocabulary). The best weights are stored only
+   * implicitly: a checkpoint written from `onBest` holds them as its parameters.
+   */
   checkpoint(extra: Record<string, unknown> = {}): Uint8Array {
+    const state: ResumeState = {
+      step: this.step, rng: { batches: this.batchRng.getState(), draws: this.drawRng.getState() },
+      bestRecall50: this.bestRecall50, bestStep: this.bestStep, sinceBest: this.sinceBest,
+    };
     return encodeCheckpoint({
       kind: this.model.kind,
       config: this.model.config,
       params: this.model.params,
       optimizer: { kind: 'adam', t: this.optimizer.t, state: this.optimizer.state() },
-      extra: { ...extra, step: this.step, rng: this.rng.getState(), bestRecall50: this.bestRecall50, bestStep: this.bestStep, sinceBest: this.sinceBest },
+      extra: { ...extra, trainer: state },
     });
   }
 
@@ -169,14 +262,30 @@ export class Trainer {
   resume(bytes: Uint8Array, source = 'checkpoint'): void {
     const ck = decodeCheckpoint(bytes, source);
     if (ck.kind !== this.model.kind) throw new Error(`Trainer.resume: ${source} holds a ${ck.kind} model, not ${this.model.kind}`);
+    const x = ck.extra.trainer as ResumeState | undefined;
+    if (!x || !ck.optimizer) throw new Error(`Trainer.resume: ${source} has no trainer state (written by Trainer.checkpoint?)`);
     loadParams(ck, this.model.params, source);
     loadOptimizerState(ck, this.optimizer.state(), source);
-    this.optimizer.t = ck.optimizer?.t ?? 0;
-    const x = ck.extra as { step: number; rng: number[]; bestRecall50: number; bestStep: number; sinceBest: number };
+    this.optimizer.t = ck.optimizer.t;
     this.step = x.step;
-    this.rng.setState(x.rng);
+    this.batchRng.setState(x.rng.batches);
+    this.drawRng.setState(x.rng.draws);
     this.bestRecall50 = x.bestRecall50;
     this.bestStep = x.bestStep;
     this.sinceBest = x.sinceBest;
+    // A checkpoint taken at its best step holds the best weights themselves.
+    this.best = x.bestStep === x.step && x.bestRecall50 >= 0 ? this.model.params.list().map((t) => Float32Array.from(t.data)) : null;
   }
+}
+
+/** Σ g² over every gradient of the last backward (dense and row-sparse pieces): NaN/Inf if any is. */
+function gradSquares(params: readonly Tensor[]): number {
+  let sq = 0;
+  for (const p of params) {
+    if (!hasGrad(p)) continue;
+    const k = p.engine.k;
+    if (p.sparseGrad) for (const piece of p.sparse!) sq += k.sum_sq_f32(piece.rows.ptr, piece.rows.size) as number;
+    else sq += k.sum_sq_f32(p.grad!.ptr, p.size) as number;
+  }
+  return sq;
 }

@@ -1,24 +1,29 @@
-// Trainer, retrieval and baselines on the synthetic 'tiny' preset: the loss falls and validation
-// recall is tracked, early stopping fires, a resumed run continues bit-identically, a NaN stops
-// training with a clear message, retrieval equals brute force, MostPopular is 1..N.
+// Trainer on the synthetic 'tiny' preset: the loss falls and validation recall is tracked, the
+// profiles' defaults, early stopping, a resumed run (in memory and through a file) continues
+// bit-identically, a NaN stops training before the bad update and keeps the last good weights.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { init } from '../../src/engine/load.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-import { casesBatch, evalCases, prepareRetrieval } from '../../src/data/protocol.js';
+import { evalCases, prepareRetrieval } from '../../src/data/protocol.js';
 import { ComiRecSA } from '../../src/models/comirec-sa.js';
 import { YouTubeDNN } from '../../src/models/youtube-dnn.js';
 import { MostPopular } from '../../src/models/most-popular.js';
 import { Trainer, type TrainProgress } from '../../src/train/trainer.js';
+import { keepBestAt, loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint-file.js';
 import { evaluateRetrieval, recallAt } from '../../src/train/evaluate.js';
-import { retrieve } from '../../src/serve/retrieve.js';
-import { mergeDense } from '../../src/serve/merge.js';
-import { noGrad } from '../../src/autograd/tape.js';
-import { matmul, reshape } from '../../src/ops/index.js';
+import { decodeCheckpoint } from '../../src/io/checkpoint.js';
 
 const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false });
 const T = 20;
 const sa = () => new ComiRecSA({ items: ds.vocab.size, dim: 16, seqLen: T, seed: 2 });
+const snapshot = (t: Trainer) => [
+  ...t.model.params.list().map((p) => Array.from(p.data)),
+  ...t.optimizer.state().map((s) => Array.from(s.tensor.data)),
+];
 
 test('fit: loss falls, progress is reported, best weights restored, beats MostPopular', async () => {
   await init({ backend: 'wasm-simd' });
@@ -28,7 +33,10 @@ test('fit: loss falls, progress is reported, best weights restored, beats MostPo
   const r = t.fit();
   assert.is(r.steps, 300);
   assert.ok(r.lossCurve.at(-1)!.loss < r.lossCurve[0].loss - 0.5, `loss ${r.lossCurve[0].loss} → ${r.lossCurve.at(-1)!.loss}`);
-  assert.ok(events.some((p) => p.valRecall50 !== undefined) && events.some((p) => p.stepsPerSec > 0));
+  assert.is(events.filter((p) => p.valRecall50 !== undefined).length, 6);
+  assert.ok(events.every((p) => p.stepsPerSec > 0 && p.etaSec >= 0 && Number.isFinite(p.loss)));
+  assert.is(events.at(-1)!.etaSec, 0);
+  assert.ok(r.stepsPerSec > 0 && r.seconds > 0);
   assert.ok(Math.abs(t.validate() - r.bestRecall50) < 1e-9, 'the best weights are the ones left in the model');
   const test = evalCases(ds, 'test', T);
   const pop = recallAt(evaluateRetrieval(new MostPopular(ds.vocab.size), test), 50);
@@ -36,70 +44,97 @@ test('fit: loss falls, progress is reported, best weights restored, beats MostPo
   assert.ok(ours > pop * 1.2, `ComiRec-SA ${ours} vs MostPopular ${pop}`);
 });
 
+test('profiles: quick and paper defaults (evaluation.md §1.3); bad options are refused', async () => {
+  await init({ backend: 'wasm-simd' });
+  const quick = new Trainer(sa(), ds, { batchSize: 64 });
+  assert.is(quick.opts.evalEvery, Math.max(100, 5 * Math.ceil(ds.train.length / 64)));
+  assert.is(quick.opts.patience, 10);
+  const paper = new Trainer(sa(), ds, { batchSize: 64, profile: 'paper' });
+  assert.equal([paper.opts.evalEvery, paper.opts.patience, paper.opts.maxSteps], [1000, 50, 1_000_000]);
+  const long = new Trainer(new YouTubeDNN({ items: ds.vocab.size, dim: 8, seqLen: 50 }), ds, { batchSize: 64, profile: 'paper', patience: 3 });
+  assert.equal([long.opts.evalEvery, long.opts.patience], [500, 3]);
+  assert.throws(() => new Trainer(sa(), ds, { batchSize: 10_000 }), /batchSize 10000 exceeds the \d+ training users/);
+  assert.throws(() => new Trainer(sa(), ds, { evalEvery: 0 }), /evalEvery 0/);
+  assert.throws(() => new Trainer(sa(), ds, { profile: 'fast' as 'quick' }), /profile "fast"/);
+});
+
 test('early stopping fires after patience + 1 evaluations without improvement', async () => {
   await init({ backend: 'wasm-simd' });
-  const t = new Trainer(sa(), ds, { batchSize: 64, lr: 0, evalEvery: 5, patience: 2, maxSteps: 10_000 });
+  const bests: number[] = [];
+  const t = new Trainer(sa(), ds, { batchSize: 64, lr: 0, evalEvery: 5, patience: 2, maxSteps: 10_000, onBest: (b) => void bests.push(b.step) });
   const r = t.fit();
   assert.is(r.stoppedBy, 'patience');
   assert.is(r.steps, 20, 'first evaluation sets the best, three more without improvement stop it');
+  assert.equal(bests, [5]);
   assert.match(r.message, /no better validation Recall@50 in 3 evaluations/);
 });
 
-test('resume from a checkpoint continues bit-identically', async () => {
+test('resume continues bit-identically over 20 steps (weights, Adam moments, generators), also through a file', async () => {
   await init({ backend: 'wasm-simd' });
-  const a = new Trainer(sa(), ds, { batchSize: 64, lr: 5e-3, evalEvery: 1000, maxSteps: 10 });
+  const dir = mkdtempSync(join(tmpdir(), 'mirec-trainer-'));
+  const opts = { batchSize: 64, lr: 5e-3, evalEvery: 15, maxSteps: 10 };
+  const a = new Trainer(sa(), ds, opts);
   a.fit();
   const ck = a.checkpoint();
+  await saveCheckpoint(a, join(dir, 'ck.safetensors'));
   a.opts.maxSteps = 30;
-  a.fit();
-  const straight = a.model.params.list().map((p) => Array.from(p.data));
-  const b = new Trainer(sa(), ds, { batchSize: 64, lr: 5e-3, evalEvery: 1000, maxSteps: 30 });
-  b.resume(ck, 'ck.safetensors');
-  assert.is(b.step, 10);
-  b.fit();
-  b.model.params.list().forEach((p, i) => assert.equal(Array.from(p.data), straight[i], `${p.name} differs after resume`));
+  const ra = a.fit();
+  const straight = snapshot(a);
+  for (const how of ['bytes', 'file']) {
+    const b = new Trainer(sa(), ds, { ...opts, maxSteps: 30 });
+    if (how === 'bytes') b.resume(ck, 'ck.safetensors');
+    else await loadCheckpoint(b, join(dir, 'ck.safetensors'));
+    assert.is(b.step, 10);
+    const rb = b.fit();
+    assert.equal(rb.bestRecall50, ra.bestRecall50);
+    assert.equal(rb.lossCurve, ra.lossCurve);
+    snapshot(b).forEach((v, i) => assert.ok(v.every((x, j) => Object.is(x, straight[i][j])), `${how}: tensor ${i} differs after resume`));
+  }
   const other = new Trainer(new YouTubeDNN({ items: ds.vocab.size, dim: 16, seqLen: T }), ds, { batchSize: 64 });
   assert.throws(() => other.resume(ck, 'ck.safetensors'), /ck\.safetensors holds a ComiRec-SA model, not YouTubeDNN/);
+  let missing = '';
+  await loadCheckpoint(other, join(dir, 'nope.safetensors')).catch((e: Error) => (missing = e.message));
+  assert.match(missing, /loadCheckpoint: could not read .*nope\.safetensors/);
 });
 
-test('a non-finite loss stops training with a clear message', async () => {
+test('an injected NaN stops training before the update, names the step and keeps the last good weights', async () => {
   await init({ backend: 'wasm-simd' });
   const model = sa();
-  model.params.get('sa.W1').data.fill(NaN);
-  const r = new Trainer(model, ds, { batchSize: 64, maxSteps: 50 }).fit();
-  assert.is(r.stoppedBy, 'nonFinite');
-  assert.match(r.message, /loss became NaN at step 1; stopped/);
-});
-
-test('retrieve equals brute-force max-over-interests top-N; never returns padding', async () => {
-  const e = await init({ backend: 'wasm-simd' });
-  const model = sa();
-  const cases = evalCases(ds, 'test', T);
-  const batch = casesBatch(cases, 0, 10);
-  const got = retrieve(model, batch, { topN: 30, maxScores: 3 * 4 * ds.vocab.size });
-  noGrad(() => {
-    const q = model.queries(batch);
-    const [B, K, D] = q.vectors.shape;
-    const N = ds.vocab.size;
-    const scores = matmul(reshape(q.vectors, [B * K, D]), model.itemTable(), false, true).data;
-    for (let b = 0; b < B; b++) {
-      const want = mergeDense(scores.subarray(b * K * N, (b + 1) * K * N), K, 30);
-      assert.equal(Array.from(got[b].ids), Array.from(want.ids), `user ${b}`);
-      assert.ok(!got[b].ids.includes(0));
-    }
+  const saved: { step: number; params: Float32Array[]; bytes: Uint8Array }[] = [];
+  const t = new Trainer(model, ds, {
+    batchSize: 64, lr: 5e-3, evalEvery: 25, progressEvery: 20, maxSteps: 500,
+    onBest: (b, tr) => void saved.push({ step: b.step, params: tr.model.params.list().map((p) => Float32Array.from(p.data)), bytes: tr.checkpoint() }),
+    onProgress: (p) => { if (p.step === 60 && p.valRecall50 === undefined) model.params.get('sa.W1').data[3] = NaN; },
   });
-  e.heap.resetArena();
-  const filtered = retrieve(model, batch, { topN: 30, filterHistory: true });
-  for (let b = 0; b < batch.B; b++) {
-    const hist = new Set(batch.hist.subarray(b * T, b * T + batch.len[b]));
-    assert.ok(![...filtered[b].ids].some((i) => hist.has(i)), 'history items filtered');
-    assert.is(filtered[b].ids.length, 30);
-  }
+  const r = t.fit();
+  assert.is(r.stoppedBy, 'nonFinite');
+  assert.is(r.steps, 60);
+  assert.match(r.message, /loss became NaN at step 61; stopped before updating and restored the best weights \(step (25|50)\)/);
+  assert.ok(saved.length >= 1 && saved.every((s) => s.step <= 50), 'no checkpoint after the NaN');
+  const last = saved.at(-1)!;
+  model.params.list().forEach((p, i) => assert.equal(Array.from(p.data), Array.from(last.params[i]), `${p.name} is the last good value`));
+  const ck = decodeCheckpoint(last.bytes);
+  assert.is((ck.extra.trainer as { step: number }).step, last.step);
+  // Before any validation there is nothing to restore: the weights stay those before the bad step.
+  const m2 = sa();
+  m2.params.get('sa.W1').data.fill(NaN);
+  const r2 = new Trainer(m2, ds, { batchSize: 64, maxSteps: 50 }).fit();
+  assert.is(r2.stoppedBy, 'nonFinite');
+  assert.match(r2.message, /loss became NaN at step 1; stopped before updating and the weights are those before this step/);
 });
 
-test('MostPopular ranks items 1..N (indices are frequency-ordered)', () => {
-  const [list] = new MostPopular(100).rank({ B: 1, T: 1, hist: new Int32Array(1), mask: new Float32Array(1), len: new Int32Array([1]) }, 5);
-  assert.equal(Array.from(list.ids), [1, 2, 3, 4, 5]);
+test('fitAsync awaits onBest: keepBestAt leaves the best checkpoint on disk', async () => {
+  await init({ backend: 'wasm-simd' });
+  const dir = mkdtempSync(join(tmpdir(), 'mirec-trainer-'));
+  const path = join(dir, 'best.safetensors');
+  const t = new Trainer(sa(), ds, { batchSize: 64, lr: 5e-3, evalEvery: 20, maxSteps: 60, onBest: keepBestAt(path, { note: 'x' }) });
+  const r = await t.fitAsync();
+  assert.ok(existsSync(path));
+  const b = new Trainer(sa(), ds, { batchSize: 64, lr: 5e-3, evalEvery: 20, maxSteps: 60 });
+  await loadCheckpoint(b, path);
+  assert.is(b.step, r.bestStep);
+  assert.is(b.bestRecall50, r.bestRecall50);
+  b.model.params.list().forEach((p, i) => assert.equal(Array.from(p.data), Array.from(t.model.params.list()[i].data)));
 });
 
 test.run();

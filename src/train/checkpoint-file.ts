@@ -1,0 +1,28 @@
+// Trainer checkpoints on disk (Node, Deno, Bun): `save` writes atomically (temp file + rename, so
+// a crash leaves the old or the new file, never a torn one) and `load` reads one back. Small on
+// purpose: the bytes are Trainer.checkpoint()'s safetensors, so a fuller checkpoint module can
+// replace these two functions without touching the trainer.
+import { writeFileAtomic } from '../io/atomic-write.js';
+import type { Trainer, TrainerOptions } from './trainer.js';
+
+/** Write a trainer's checkpoint (with optional JSON `extra`, e.g. the vocabulary) to `path`. */
+export async function saveCheckpoint(trainer: Trainer, path: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await writeFileAtomic(path, trainer.checkpoint(extra));
+}
+
+/** Resume `trainer` from a checkpoint file written by `saveCheckpoint`. */
+export async function loadCheckpoint(trainer: Trainer, path: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await fs.readFile(path));
+  } catch (e) {
+    throw new Error(`loadCheckpoint: could not read ${path}: ${(e as Error).message}`);
+  }
+  trainer.resume(bytes, path);
+}
+
+/** An `onBest` hook that keeps the best checkpoint at `path` (use with `fitAsync`). */
+export function keepBestAt(path: string, extra: Record<string, unknown> = {}): NonNullable<TrainerOptions['onBest']> {
+  return (best, trainer) => saveCheckpoint(trainer, path, { ...extra, best });
+}
