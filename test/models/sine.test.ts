@@ -170,7 +170,8 @@ test('K = 1: multi and aggregate serving give the same vector; no randomness in 
 
 test('gradcheck (float64): every parameter of the full loss (sampled softmax + λ L_c), each switch', () => {
   const e = setEngine(oracle());
-  for (const over of [{}, { assignNorm: 'l2' }, { conceptPositions: true }, { interests: 1 }]) {
+  // The last case draws log-uniform negatives: a fresh Rng(4) per evaluation holds the sample fixed.
+  for (const over of [{}, { assignNorm: 'l2' }, { conceptPositions: true }, { interests: 1 }, { negatives: { kind: 'logUniform' }, itemBias: true }]) {
     const m = tiny(over);
     const r = modelGradcheck(m.params, () => m.loss(BATCH, new Rng(4)), () => reset(e));
     assert.ok(r.maxError < 1e-5, `${JSON.stringify(over)}: ${r.where} (${r.maxError})`);
