@@ -24,6 +24,12 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** The candidate nearest to `word` within edit distance 2 (a did-you-mean hint), or undefined. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const near = [...candidates].sort((x, y) => distance(word, x) - distance(word, y))[0];
+  return near !== undefined && distance(word, near) <= Math.max(2, Math.floor(word.length / 4)) ? near : undefined;
+}
+
 function coerce(key: string, raw: unknown, type: OptionType): string | number | boolean {
   if (type === 'boolean') {
     if (raw === true || raw === 'true' || raw === '1') return true;
@@ -49,8 +55,8 @@ export function parseArgs(argv: string[], table: Record<string, OptionType>): Pa
     const eq = a.indexOf('=');
     const key = a.slice(2, eq > 0 ? eq : undefined);
     if (!(key in table)) {
-      const near = Object.keys(table).sort((x, y) => distance(key, x) - distance(key, y))[0];
-      throw new UsageError(`unknown option --${key}${near && distance(key, near) <= 2 ? ` (did you mean --${near}?)` : ''}`);
+      const near = closest(key, Object.keys(table));
+      throw new UsageError(`unknown option --${key}${near ? ` (did you mean --${near}?)` : ''}`);
     }
     if (eq > 0) raw[key] = a.slice(eq + 1);
     else if (table[key] === 'boolean' && (i + 1 >= rest.length || rest[i + 1].startsWith('--'))) raw[key] = true;

@@ -10,19 +10,21 @@ import { prepareRetrieval, evalCases, type SplitDataset } from '../data/protocol
 import { generateSynthetic } from '../data/synthetic.js';
 import { createModel, RETRIEVAL_MODELS } from '../models/registry.js';
 import type { RetrievalModel } from '../models/types.js';
-import { Trainer } from '../train/trainer.js';
-import { evaluateRetrieval } from '../train/evaluate.js';
+import { Trainer, type TrainResult } from '../train/trainer.js';
+import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
+import { evaluateRetrieval, interestRecovery, plantedTruth } from '../train/evaluate.js';
 import { Recommender } from '../serve/recommender.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
-import { parseArgs, UsageError, type OptionType } from './args.js';
+import { parseArgs, UsageError, closest, type OptionType } from './args.js';
 import { progressPrinter } from './progress.js';
+import { metricsTable, recoveryTable, type TableRow } from './table.js';
 import { tagsCommand, TAG_OPTIONS } from './tags.js';
 
 const OPTIONS: Record<string, OptionType> = {
   config: 'string', model: 'string', data: 'string', format: 'string', strict: 'boolean',
   dim: 'number', interests: 'number', seqLen: 'number', batch: 'number', lr: 'number', seed: 'number',
   splitSeed: 'number', maxSteps: 'number', evalEvery: 'number', patience: 'number', filter: 'boolean',
+  profile: 'string', resume: 'string',
   out: 'string', report: 'string', log: 'string', checkpoint: 'string', history: 'string', topN: 'number',
   filterHistory: 'boolean', quick: 'boolean', help: 'boolean',
   ...TAG_OPTIONS,
@@ -30,18 +32,56 @@ const OPTIONS: Record<string, OptionType> = {
 
 const HELP = `mirec — multi-interest recommendation on WebAssembly SIMD
 
-  mirec demo [--quick]                       ComiRec-SA vs MostPopular and YouTubeDNN on synthetic data
+  mirec demo [--quick]                       ComiRec-SA vs YouTubeDNN and MostPopular on synthetic data
   mirec train --data FILE [--model comirec-sa] [--out model.safetensors] [--report report.json]
   mirec eval --checkpoint FILE --data FILE   test metrics of a saved model
   mirec recommend --checkpoint FILE --history ID,ID,... [--topN 10] [--filterHistory]
   mirec train-tags --model utpm|mvke|... --dataset movielens|amazon|taobao|synthetic [--data PATH] [--out FILE]
   mirec profile --checkpoint FILE --user RAW_USER_ID --dataset NAME [--data PATH] [--topK 10] [--task ctr|cvr]
 
-Options: --model (${RETRIEVAL_MODELS.join(' | ')}) --dim 64 --interests 4 --seqLen 20 --batch 128
-  --lr --seed 1 --splitSeed 1230 --maxSteps --evalEvery --patience 10 --filter true --format auto
-  --strict --log FILE.jsonl --config FILE.json (same keys; flags override it)`;
+Training options (evaluation.md §1):
+  --model NAME        ${RETRIEVAL_MODELS.join(' | ')} (default comirec-sa)
+  --dim 64 --interests 4 --seqLen 20 --batch 128 --lr (model default) --seed 1 --splitSeed 1230
+  --profile quick     quick: validate every max(100, 5·⌈U_train/B⌉) steps, patience 10;
+                      paper: every 1000 steps (500 when seqLen ≥ 50), patience 50
+  --evalEvery N --patience N --maxSteps N   override the profile
+  --filter true       the 5/5 item/user filter of §1.1 (false for pre-filtered data)
+  --format auto       comirec | sequence | movielens | taobao | recbole | csv (see the readers)
+  --strict            stop at the first malformed line instead of skipping it
+  --out FILE          checkpoint (safetensors), rewritten atomically at every new best validation
+  --resume FILE       continue a run from a checkpoint written by --out (same data and options)
+  --report FILE.json  data sha256, settings, seeds, versions, backend, metrics, steps/s
+  --log FILE.jsonl    every progress event
+  --config FILE.json  the same keys as a JSON object; flags override it`;
 
 type Opts = Record<string, string | number | boolean>;
+
+const LIBRARY_VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+/** Value checks the option table cannot express. */
+function checkValues(o: Opts): void {
+  for (const k of ['dim', 'interests', 'seqLen', 'batch', 'maxSteps', 'evalEvery', 'topN']) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && (o[k] as number) >= 1)) throw new UsageError(`--${k} expects a whole number ≥ 1, got ${o[k]}`);
+  }
+  if (o.patience !== undefined && !(Number.isInteger(o.patience) && (o.patience as number) >= 0)) throw new UsageError(`--patience expects a whole number ≥ 0, got ${o.patience}`);
+  if (o.lr !== undefined && !((o.lr as number) > 0)) throw new UsageError(`--lr expects a number > 0, got ${o.lr}`);
+  if (o.profile !== undefined && o.profile !== 'quick' && o.profile !== 'paper') throw new UsageError(`--profile expects quick or paper, got "${o.profile}"`);
+}
+
+function modelName(o: Opts): string {
+  const name = (o.model as string | undefined) ?? 'comirec-sa';
+  if (!(RETRIEVAL_MODELS as readonly string[]).includes(name)) {
+    const near = closest(name, RETRIEVAL_MODELS);
+    throw new UsageError(`--model "${name}" is not a retrieval model (${RETRIEVAL_MODELS.join(', ')})${near ? `; did you mean ${near}?` : ''}`);
+  }
+  return name;
+}
 
 async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; source: string }> {
   if (typeof o.data !== 'string') throw new UsageError('--data FILE is required (e.g. ../shared/data/amazon-beauty/Beauty.txt.gz)');
@@ -59,68 +99,88 @@ async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; so
 
 function modelConfig(o: Opts, items: number): Record<string, unknown> & { items: number } {
   const c: Record<string, unknown> & { items: number } = { items };
-  for (const [flag, key] of [['dim', 'dim'], ['interests', 'interests'], ['seqLen', 'seqLen'], ['seed', 'seed']] as const) {
-    if (o[flag] !== undefined) c[key] = o[flag];
-  }
+  for (const key of ['dim', 'interests', 'seqLen', 'seed'] as const) if (o[key] !== undefined) c[key] = o[key];
   return c;
 }
 
-function metricsTable(rows: { name: string; report: RetrievalReport; stepsPerSec?: number }[]): string {
-  const head = '| model | Recall@20 | NDCG@20 | HR@20 | Recall@50 | NDCG@50 | HR@50 | steps/s |';
-  const pct = (x: number) => (100 * x).toFixed(3);
-  const lines = rows.map(({ name, report, stepsPerSec }) => {
-    const at = (n: number) => report.rows.find((r) => r.n === n)!;
-    const [a, b] = [at(20), at(50)];
-    return `| ${name} | ${pct(a.recall)} | ${pct(a.ndcg)} | ${pct(a.hitRate)} | ${pct(b.recall)} | ${pct(b.ndcg)} | ${pct(b.hitRate)} | ${stepsPerSec ? stepsPerSec.toFixed(1) : '—'} |`;
-  });
-  return [head, '|---|---|---|---|---|---|---|---|', ...lines].join('\n') + '\n(percent; NDCG standard, evaluation.md §2)';
+interface Trained {
+  model: RetrievalModel | ReturnType<typeof createModel>;
+  result: TrainResult | null;
+  trainer?: Trainer;
 }
 
-async function trainOne(name: string, ds: SplitDataset, o: Opts) {
+async function trainOne(name: string, ds: SplitDataset, o: Opts, extra: Record<string, unknown> = {}): Promise<Trained> {
   const model = createModel(name, modelConfig(o, ds.vocab.size));
   if ('rank' in model) return { model, result: null };
   process.stderr.write(`mirec: ${model.toString()}\n`);
   const trainer = new Trainer(model, ds, {
     batchSize: o.batch as number, lr: o.lr as number, seed: o.seed as number, maxSteps: o.maxSteps as number,
-    evalEvery: o.evalEvery as number, patience: o.patience as number, onProgress: progressPrinter(name, o.log as string),
+    profile: o.profile as 'quick', evalEvery: o.evalEvery as number, patience: o.patience as number,
+    onProgress: progressPrinter(name, o.log as string),
+    onBest: typeof o.out === 'string' ? keepBestAt(o.out, extra) : undefined,
   });
-  const result = trainer.fit();
-  process.stderr.write(`\nmirec: ${name}: ${result.message}\n`);
+  if (typeof o.resume === 'string') {
+    await loadCheckpoint(trainer, o.resume).catch((e: Error) => {
+      throw new UsageError(`--resume: ${e.message}`);
+    });
+    process.stderr.write(`mirec: resumed ${o.resume} at step ${trainer.step}\n`);
+  }
+  const result = await trainer.fitAsync();
+  process.stderr.write(`\nmirec: ${name}: ${result.message}; ${result.stepsPerSec.toFixed(1)} steps/s\n`);
   return { model, result, trainer };
 }
 
 async function demo(o: Opts): Promise<void> {
   const quick = !!o.quick;
-  const synth = generateSynthetic(quick ? 'tiny' : 'small');
+  const preset = quick ? 'tiny' : 'small';
+  const synth = generateSynthetic(preset);
   const ds = prepareRetrieval(synth.events, { filter: false });
-  const T = (o.seqLen as number) ?? 50;
-  const base: Opts = { seqLen: T, evalEvery: quick ? 50 : 200, patience: 5, maxSteps: quick ? 150 : 2500, ...o };
-  process.stderr.write(`mirec demo: synthetic '${quick ? 'tiny' : 'small'}' preset: ${ds.stats.users} users, ${ds.stats.items} items, ${ds.stats.events} events\n`);
+  const truth = plantedTruth(synth, ds);
+  const T = (o.seqLen as number) ?? (quick ? 20 : 50);
+  const base: Opts = { seqLen: T, evalEvery: quick ? 50 : 200, patience: 5, maxSteps: quick ? 150 : 2000, ...(quick ? { batch: 64, dim: 32 } : {}), ...o };
+  process.stderr.write(`mirec demo: synthetic '${preset}' preset: ${ds.stats.users} users, ${ds.stats.items} items, ${ds.stats.events} events, ${truth.clusters} planted clusters\n`);
   const test = evalCases(ds, 'test', T);
-  const rows: { name: string; report: RetrievalReport; stepsPerSec?: number }[] = [];
+  const rows: TableRow[] = [];
   for (const name of ['comirec-sa', 'youtube-dnn', 'most-popular']) {
-    const { model, result } = await trainOne(name, ds, name === 'youtube-dnn' ? { ...base, maxSteps: Math.min(base.maxSteps as number, quick ? 150 : 1500) } : base);
-    rows.push({ name, report: evaluateRetrieval(model as RetrievalModel, test), stepsPerSec: result?.stepsPerSec });
+    const opts = name === 'youtube-dnn' ? { ...base, maxSteps: Math.min(base.maxSteps as number, quick ? 150 : 1000) } : base;
+    const { model, result } = await trainOne(name, ds, opts);
+    const recovery = 'rank' in model ? undefined : interestRecovery(model, test, truth);
+    rows.push({ name, report: evaluateRetrieval(model, test, { categories: truth.cluster }), stepsPerSec: result?.stepsPerSec, recovery });
   }
-  process.stdout.write(`\nTest users: ${test.B} (ComiRec protocol, full-catalogue ranking)\n${metricsTable(rows)}\n`);
+  process.stdout.write(`\nTest users: ${test.B} (ComiRec protocol, full-catalogue ranking; Div@50 over the planted clusters)\n` +
+    `${metricsTable(rows)}\n\nInterest recovery\n${recoveryTable(rows)}\n`);
 }
 
 async function train(o: Opts): Promise<void> {
+  const name = modelName(o);
   const { ds, sha256, source } = await loadData(o);
-  const name = (o.model as string) ?? 'comirec-sa';
   process.stderr.write(`mirec: ${source}: ${ds.stats.users} users, ${ds.stats.items} items, ${ds.stats.events} events after filtering\n`);
-  const { model, result, trainer } = await trainOne(name, ds, o);
-  const test = evalCases(ds, 'test', (model as RetrievalModel).config?.seqLen ?? ((o.seqLen as number) ?? 20));
-  const report = evaluateRetrieval(model as RetrievalModel, test);
+  const extra = { vocab: ds.vocab.toJSON(), dataSha256: sha256 };
+  const { model, result, trainer } = await trainOne(name, ds, o, extra);
+  const T = 'rank' in model ? ((o.seqLen as number) ?? 20) : model.config.seqLen;
+  const report = evaluateRetrieval(model, evalCases(ds, 'test', T));
   process.stdout.write(metricsTable([{ name, report, stepsPerSec: result?.stepsPerSec }]) + '\n');
   const e = await init();
   if (trainer && typeof o.out === 'string') {
-    await writeFileAtomic(o.out, trainer.checkpoint({ vocab: ds.vocab.toJSON(), dataSha256: sha256 }));
-    process.stderr.write(`mirec: checkpoint written to ${o.out}\n`);
+    // The best validation already wrote its checkpoint (weights, optimizer, generators at that
+    // step, so --resume continues from it); without any validation, save the final state.
+    if (trainer.bestStep === 0) await writeFileAtomic(o.out, trainer.checkpoint(extra));
+    process.stderr.write(`mirec: checkpoint (step ${trainer.bestStep || trainer.step}) at ${o.out}\n`);
   }
   if (typeof o.report === 'string') {
-    const doc = { command: 'train', data: { source, sha256, stats: ds.stats, protocol: ds.options }, model: name, config: (model as RetrievalModel).config ?? null, options: o, training: result, test: report, backend: e.backend, node: process.version, library: 'mirec 0.1.0' };
+    const runtime = (globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } });
+    const doc = {
+      command: 'train', library: `mirec ${LIBRARY_VERSION}`, model: name,
+      versions: { mirec: LIBRARY_VERSION, node: process.versions.node, deno: runtime.Deno?.version.deno, bun: runtime.Bun?.version },
+      backend: e.backend,
+      data: { source, sha256, stats: ds.stats, protocol: ds.options },
+      seeds: { seed: (o.seed as number) ?? 1, splitSeed: ds.options.splitSeed },
+      config: 'rank' in model ? null : model.config,
+      trainer: trainer ? { ...trainer.opts, onProgress: undefined, onBest: undefined } : null,
+      options: o, training: result, stepsPerSec: result?.stepsPerSec ?? null, test: report,
+    };
     await writeFileAtomic(o.report, JSON.stringify(doc, null, 2));
+    process.stderr.write(`mirec: report written to ${o.report}\n`);
   }
 }
 
@@ -152,13 +212,14 @@ async function evalCmd(o: Opts): Promise<void> {
   if (vocab.size !== ds.vocab.size || vocab.ids.some((id, i) => id !== ds.vocab.ids[i])) {
     throw new UsageError(`--data ${o.data} gives a different item vocabulary than the checkpoint was trained on (same file, --filter and --splitSeed needed)`);
   }
-  const report = evaluateRetrieval(model, evalCases(ds, 'test', model.config.seqLen));
-  process.stdout.write(metricsTable([{ name: model.kind, report }]) + '\n');
+  const report = evaluateRetrieval(model, evalCases(ds, 'test', model.config.seqLen), { filterHistory: !!o.filterHistory });
+  process.stdout.write(metricsTable([{ name: model.kind + (o.filterHistory ? ' (history filtered)' : ''), report }]) + '\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
     const { command, options } = parseArgs(argv, OPTIONS);
+    checkValues(options);
     if (command === 'help' || options.help) {
       process.stdout.write(HELP + '\n');
       return 0;
@@ -170,7 +231,10 @@ export async function main(argv: string[]): Promise<number> {
       profile: (o) => tagsCommand('profile', o),
     };
     const run = commands[command];
-    if (!run) throw new UsageError(`unknown command "${command}" (demo, train, eval, recommend, train-tags, profile, help)`);
+    if (!run) {
+      const near = closest(command, Object.keys(commands));
+      throw new UsageError(`unknown command "${command}"${near ? ` (did you mean ${near}?)` : ''}; commands: ${Object.keys(commands).join(', ')}, help`);
+    }
     await run(options);
     return 0;
   } catch (e) {

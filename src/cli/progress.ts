@@ -8,7 +8,7 @@ export function progressPrinter(label: string, logFile?: string): (p: TrainProgr
   let lastPlain = 0;
   return (p) => {
     if (logFile) appendFileSync(logFile, JSON.stringify({ model: label, ...p, time: new Date().toISOString() }) + '\n');
-    const eta = p.stepsPerSec > 0 ? (p.maxSteps - p.step) / p.stepsPerSec : 0;
+    const eta = p.etaSec;
     const val = p.valRecall50 !== undefined ? ` val R@50 ${p.valRecall50.toFixed(4)} (best ${p.bestRecall50.toFixed(4)} @${p.bestStep})` : '';
     // With the default cap (10⁶) early stopping decides the end, so an ETA would only mislead.
     const bounded = p.maxSteps < 1e6;

@@ -2,7 +2,7 @@
 // demo end to end, and train → checkpoint → recommend on a small generated file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
@@ -41,13 +41,30 @@ test('bad flag → exit code 2 and a message; help → 0', async () => {
   assert.is(missing.code, 2);
   assert.match(missing.err, /--data \/no\/such\/file\.csv: ENOENT/);
   assert.is((await capture(() => main(['help']))).code, 0);
+  for (const [argv, msg] of [
+    [['train', '--model', 'comirec-ss', '--data', 'x'], /--model "comirec-ss" is not a retrieval model .*; did you mean comirec-sa\?/],
+    [['train', '--dim', '0'], /--dim expects a whole number ≥ 1, got 0/],
+    [['train', '--lr', '-1'], /--lr expects a number > 0, got -1/],
+    [['train', '--profile', 'fast'], /--profile expects quick or paper, got "fast"/],
+    [['trian'], /unknown command "trian" \(did you mean train\?\)/],
+    [['train', 'extra'], /unexpected argument "extra"/],
+    [['recommend', '--history', '1,2'], /--checkpoint FILE is required/],
+  ] as [string[], RegExp][]) {
+    const r = await capture(() => main(argv));
+    assert.is(r.code, 2, argv.join(' '));
+    assert.match(r.err, msg);
+  }
 });
 
-test('demo --quick trains and prints the metrics table', async () => {
+test('demo --quick trains and prints the metrics and recovery tables', async () => {
   const r = await capture(() => main(['demo', '--quick']));
   assert.is(r.code, 0, r.err);
+  assert.match(r.out, /\| model \| Recall@20 .* \| Div@50 \| steps\/s \|/);
   assert.match(r.out, /\| comirec-sa \| [\d.]+ \|/);
+  assert.match(r.out, /\| youtube-dnn \| [\d.]+ \|/);
   assert.match(r.out, /\| most-popular \| [\d.]+ \|/);
+  assert.match(r.out, /Interest recovery\n\| model \| vectors \| recovery/);
+  assert.match(r.out, /\| comirec-sa \| 4\.00 \| [\d.]+ \|/);
 });
 
 test('train → checkpoint → recommend with raw ids', async () => {
@@ -62,6 +79,22 @@ test('train → checkpoint → recommend with raw ids', async () => {
   const r = await capture(() => main(['train', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '60', '--evalEvery', '30', '--out', ck, '--report', report]));
   assert.is(r.code, 0, r.err);
   assert.ok(existsSync(ck) && existsSync(report));
+  const doc = JSON.parse(readFileSync(report, 'utf8'));
+  assert.match(doc.data.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(doc.seeds, { seed: 1, splitSeed: 1230 });
+  assert.is(doc.versions.mirec, '0.1.0');
+  assert.ok(['wasm-simd', 'wasm', 'js'].includes(doc.backend));
+  assert.ok(doc.stepsPerSec > 0 && doc.training.steps === 60);
+  assert.is(doc.test.rows.length, 2);
+  assert.is(doc.trainer.evalEvery, 30);
+  // --resume continues the run from the checkpoint's step.
+  const more = await capture(() => main(['train', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '90', '--evalEvery', '30', '--resume', ck, '--out', join(dir, 'm2.safetensors')]));
+  assert.is(more.code, 0, more.err);
+  assert.match(more.err, /resumed .*m\.safetensors at step (30|60)/);
+  assert.match(more.err, /mirec: checkpoint \(step (30|60|90)\)/);
+  const bad = await capture(() => main(['train', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '8', '--resume', ck]));
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /--resume: /);
   const hist = lines.slice(0, 5).map((l) => l.split(',')[1]).join(',');
   const rec = await capture(() => main(['recommend', '--checkpoint', ck, '--history', hist, '--topN', '5']));
   assert.is(rec.code, 0, rec.err);

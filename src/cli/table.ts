@@ -1,0 +1,42 @@
+// Plain-text tables for the CLI: retrieval metrics (percent, three decimals, as ComiRec) with
+// steps/s, Diversity@50 when categories exist, and §5.3 interest recovery on synthetic data.
+import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
+import type { RecoveryReport } from '../train/evaluate.js';
+
+export interface TableRow {
+  name: string;
+  report: RetrievalReport;
+  stepsPerSec?: number;
+  recovery?: RecoveryReport;
+}
+
+const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : (100 * x).toFixed(3));
+
+/** Markdown table of Recall / NDCG / HitRate @20 and @50 (plus Diversity@50 when any row has it). */
+export function metricsTable(rows: TableRow[]): string {
+  const at = (r: RetrievalReport, n: number) => r.rows.find((x) => x.n === n);
+  const diversity = rows.some((r) => at(r.report, 50)?.diversity !== undefined);
+  const head = ['model', 'Recall@20', 'NDCG@20', 'HR@20', 'Recall@50', 'NDCG@50', 'HR@50', ...(diversity ? ['Div@50'] : []), 'steps/s'];
+  const lines = rows.map(({ name, report, stepsPerSec }) => {
+    const [a, b] = [at(report, 20), at(report, 50)];
+    const cells = [name, pct(a?.recall), pct(a?.ndcg), pct(a?.hitRate), pct(b?.recall), pct(b?.ndcg), pct(b?.hitRate)];
+    if (diversity) cells.push(pct(b?.diversity));
+    cells.push(stepsPerSec ? stepsPerSec.toFixed(1) : '—');
+    return `| ${cells.join(' | ')} |`;
+  });
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines].join('\n') +
+    '\n(percent; NDCG standard, evaluation.md §2)';
+}
+
+/** Markdown table of interest recovery overall and per number of planted interests. */
+export function recoveryTable(rows: TableRow[]): string {
+  const withRec = rows.filter((r) => r.recovery);
+  if (withRec.length === 0) return '';
+  const sizes = withRec[0].recovery!.byPlanted.map((g) => g.planted);
+  const head = ['model', 'vectors', 'recovery', ...sizes.map((k) => `${k} planted`), 'purity', 'redundancy'];
+  const lines = withRec.map(({ name, recovery: r }) => `| ${[
+    name, r!.vectorsPerUser.toFixed(2), pct(r!.recovery), ...r!.byPlanted.map((g) => pct(g.recovery)), pct(r!.purity), pct(r!.redundancy),
+  ].join(' | ')} |`);
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines].join('\n') +
+    '\n(percent; a vector matches a cluster when ≥ 60 % of its top 20 items lie in it, evaluation.md §5.3)';
+}
