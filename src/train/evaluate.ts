@@ -116,6 +116,7 @@ export function interestRecovery(model: RetrievalModel, cases: EvalCases, truth:
     const batch = casesBatch(cases, start, step);
     const q = noGrad(() => model.interests(batch));
     const [B, K, D] = q.vectors.shape;
+    if (B !== batch.B) throw new Error(`interestRecovery: ${model.kind} gave ${B} rows of interests for ${batch.B} users`);
     // Every interest vector becomes its own query row, so retrieve returns one list per vector
     // (retrieve only calls itemTable and queries).
     const perVector = {
