@@ -10,6 +10,7 @@ export { layerNorm } from './layernorm.js';
 export { gather } from './embedding.js';
 export { softmaxCrossEntropy, bceWithLogits } from './loss.js';
 export { concat, sliceLast, transpose } from './shape.js';
+export { scatterRows } from './scatter-rows.js';
 
 /** Documentation as data: op → kernels → gradient. Printed by `mirec inspect --ops`. */
 export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string }> = [
@@ -33,6 +34,7 @@ export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string
   { op: 'gather', kernels: 'gather_rows_f32, scatter_add_rows_f32', grad: 'dE[ids[r]] += g_r (row-sparse for sparseGrad tables)' },
   { op: 'concat / sliceLast', kernels: 'typed-array copies', grad: 'the gradient is split / scattered back by column' },
   { op: 'transpose', kernels: 'typed-array loop', grad: 'dx = transpose(g)' },
+  { op: 'scatterRows', kernels: 'typed-array copies', grad: 'dx = the scattered rows of g' },
   { op: 'softmaxCrossEntropy', kernels: 'softmax_xent_rows_f32', grad: 'dlogits = (p − onehot₀)/B, masked entries 0' },
   { op: 'bceWithLogits', kernels: 'bce_logits_f32, bce_logits_bwd_f32', grad: 'dx = (σ(x)(1 + (w−1)y) − w y)/n' },
 ];
