@@ -137,13 +137,12 @@ async function demo(o: Opts): Promise<void> {
   const ds = prepareRetrieval(synth.events, { filter: false });
   const truth = plantedTruth(synth, ds);
   const T = (o.seqLen as number) ?? (quick ? 20 : 50);
-  const base: Opts = { seqLen: T, evalEvery: quick ? 50 : 200, patience: 5, maxSteps: quick ? 150 : 2000, ...(quick ? { batch: 64, dim: 32 } : {}), ...o };
+  const base: Opts = { seqLen: T, evalEvery: quick ? 50 : 200, patience: 5, maxSteps: quick ? 150 : 1500, ...(quick ? { batch: 64, dim: 32 } : {}), ...o };
   process.stderr.write(`mirec demo: synthetic '${preset}' preset: ${ds.stats.users} users, ${ds.stats.items} items, ${ds.stats.events} events, ${truth.clusters} planted clusters\n`);
   const test = evalCases(ds, 'test', T);
   const rows: TableRow[] = [];
   for (const name of ['comirec-sa', 'youtube-dnn', 'most-popular']) {
-    const opts = name === 'youtube-dnn' ? { ...base, maxSteps: Math.min(base.maxSteps as number, quick ? 150 : 1000) } : base;
-    const { model, result } = await trainOne(name, ds, opts);
+    const { model, result } = await trainOne(name, ds, base);
     const recovery = 'rank' in model ? undefined : interestRecovery(model, test, truth);
     rows.push({ name, report: evaluateRetrieval(model, test, { categories: truth.cluster }), stepsPerSec: result?.stepsPerSec, recovery });
   }
