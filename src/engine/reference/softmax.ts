@@ -47,15 +47,20 @@ export function softmax_rows_bwd_f32(F: Floats, _I: I, p: number, g: number, dx:
   }
 }
 
+/** log Σ_j exp(x[o + j]) over one row of n, max-shifted (−Infinity for n = 0). */
+function rowLogSumExp(F: Floats, at: number, n: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < n; j++) m = Math.max(m, F[at + j]);
+  let s = 0;
+  for (let j = 0; j < n; j++) s += Math.exp(F[at + j] - m);
+  return n > 0 ? m + Math.log(s) : -Infinity;
+}
+
 /** out[r] = log softmax(x[r]) = x - max - log(sum exp(x - max)). */
 export function log_softmax_rows_f32(F: Floats, _I: I, x: number, out: number, rows: number, n: number): void {
   for (let r = 0; r < rows; r++) {
     const o = r * n;
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) m = Math.max(m, F[x + o + j]);
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Math.exp(F[x + o + j] - m);
-    const lse = m + Math.log(s);
+    const lse = rowLogSumExp(F, x + o, n);
     for (let j = 0; j < n; j++) F[out + o + j] = F[x + o + j] - lse;
   }
 }
@@ -75,12 +80,5 @@ export function log_softmax_rows_bwd_f32(F: Floats, _I: I, y: number, g: number,
 
 /** out[r] = log sum_j exp(x[r, j]) (out has `rows` elements; -Infinity for an empty row). */
 export function logsumexp_rows_f32(F: Floats, _I: I, x: number, out: number, rows: number, n: number): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * n;
-    let m = -Infinity;
-    for (let j = 0; j < n; j++) m = Math.max(m, F[x + o + j]);
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Math.exp(F[x + o + j] - m);
-    F[out + r] = n > 0 ? m + Math.log(s) : -Infinity;
-  }
+  for (let r = 0; r < rows; r++) F[out + r] = rowLogSumExp(F, x + r * n, n);
 }
