@@ -1,6 +1,7 @@
 // Runs the probe in each host and returns its JSON: Node, Deno, Bun (child processes on the
 // compiled dist/), workerd (a generated config embedding dist/ and the worker), and headless
-// Chromium through playwright-core (a loopback static server). Used by runtimes.test.ts.
+// Chromium through playwright-core (a loopback static server). Used by runtimes.test.ts; the
+// loopback server, free-port helper and browser page runner are shared with serve-hosts.ts.
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -60,7 +61,7 @@ async function withServer<T>(handler: (path: string) => Promise<{ body: Buffer; 
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return withServer(async () => null, async (p) => p);
 }
 
@@ -115,11 +116,20 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 
+export interface BrowserPageOptions {
+  /** Extra files served outside the repository: URL path (e.g. '/model.safetensors') → file. */
+  files?: Record<string, string>;
+  /** Page viewport (Playwright's default 1280×720 otherwise). */
+  viewport?: { width: number; height: number };
+}
+
 /** Serve the repository root and load a page in headless Chromium; `read` extracts the result. */
-export async function withBrowserPage<T>(path: string, read: (page: import('playwright-core').Page) => Promise<T>): Promise<T> {
+export async function withBrowserPage<T>(path: string, read: (page: import('playwright-core').Page) => Promise<T>, opts: BrowserPageOptions = {}): Promise<T> {
   const { chromium } = await import('playwright-core');
   return withServer(
     async (p) => {
+      const extra = opts.files?.[p];
+      if (extra) return { body: await readFile(extra), type: 'application/octet-stream' };
       const file = join(ROOT, p);
       if (!file.startsWith(ROOT) || !existsSync(file)) return null;
       return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
@@ -130,7 +140,7 @@ export async function withBrowserPage<T>(path: string, read: (page: import('play
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
       try {
-        const page = await browser.newPage();
+        const page = await browser.newPage(opts.viewport ? { viewport: opts.viewport } : {});
         await page.goto(`http://127.0.0.1:${port}${path}`);
         return await read(page);
       } finally {

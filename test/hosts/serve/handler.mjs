@@ -1,0 +1,71 @@
+// The one request handler every edge host shares (workerd, Deno, Bun, the browser page): parses
+// `GET /recommend?history=ID,ID,...&topN=10[&filterHistory=1]`, asks a `Recommender` and answers
+// `{ items: [{ item, score }], unknown: [...] }`, or a JSON `{ error }` with 400 for a missing,
+// empty or unknown-only history or a bad topN (404 for other paths, 405 for other methods).
+// Plain JS on Web-standard Request/Response so all four hosts import it unchanged.
+
+const MAX_TOP_N = 1000;
+
+/** Error answered as JSON with an HTTP status. */
+export class HttpError extends Error {
+  constructor(status, message, extra = {}) {
+    super(message);
+    this.status = status;
+    this.extra = extra;
+  }
+}
+
+/** Parse the query of /recommend; throws HttpError(400) with a message a caller can act on. */
+export function parseQuery(params) {
+  const raw = params.get('history');
+  if (raw === null) throw new HttpError(400, 'missing history: use /recommend?history=ID,ID,... (raw item ids, oldest first)');
+  const history = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!history.length) throw new HttpError(400, 'empty history: give at least one raw item id, e.g. ?history=ID,ID,...');
+  let topN = 10;
+  const t = params.get('topN');
+  if (t !== null && t !== '') {
+    topN = Number(t);
+    if (!Number.isInteger(topN) || topN < 1 || topN > MAX_TOP_N) throw new HttpError(400, `topN must be an integer in 1..${MAX_TOP_N}, got "${t}"`);
+  }
+  const f = params.get('filterHistory');
+  const filterHistory = f === '1' || f === 'true';
+  return { history, topN, filterHistory };
+}
+
+/** Answer one parsed query: `{ items, unknown }`, or HttpError(400) when no id is known. */
+export function recommendQuery(rec, { history, topN, filterHistory }) {
+  const unknown = history.filter((id) => rec.vocab.index(id) <= 0);
+  if (unknown.length === history.length) {
+    throw new HttpError(400, `unknown history: none of the ${history.length} ids is in the model's vocabulary`, { unknown });
+  }
+  const items = rec.recommend(history, { topN, filterHistory }).map((r) => ({ item: r.item, score: r.score }));
+  return { items, unknown };
+}
+
+/** `{ status, body }` for a URL's search params (what the browser page renders). */
+export function answer(rec, params) {
+  try {
+    return { status: 200, body: recommendQuery(rec, parseQuery(params)) };
+  } catch (e) {
+    if (e instanceof HttpError) return { status: e.status, body: { error: e.message, ...e.extra } };
+    return { status: 500, body: { error: String(e && e.message ? e.message : e) } };
+  }
+}
+
+const json = (status, body) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+/** The fetch handler: `getRecommender` returns (a promise of) the loaded Recommender. */
+export async function handle(request, getRecommender) {
+  const url = new URL(request.url);
+  if (url.pathname !== '/recommend') return json(404, { error: `not found: ${url.pathname}; use GET /recommend?history=ID,ID,...&topN=10` });
+  if (request.method !== 'GET') return json(405, { error: `method ${request.method} not allowed; use GET` });
+  let rec;
+  try {
+    rec = await getRecommender();
+  } catch (e) {
+    return json(500, { error: `model failed to load: ${e && e.message ? e.message : e}` });
+  }
+  const { status, body } = answer(rec, url.searchParams);
+  return json(status, body);
+}
