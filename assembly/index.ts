@@ -10,3 +10,4 @@ export * from './embedding';
 export * from './optim';
 export * from './topk';
 export * from './loss';
+export * from './quant';

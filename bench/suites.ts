@@ -5,6 +5,7 @@ import { optimSuite } from './optim.js';
 import { topkSuite } from './topk.js';
 import { benchGemm } from './gemm.js';
 import { benchTrainStep } from './train-step.js';
+import { servingSuite } from './serving.js';
 export const suites: Record<string, () => Promise<string>> = {
   gemm: benchGemm,
   'train-step': benchTrainStep,
@@ -15,4 +16,5 @@ export const suites: Record<string, () => Promise<string>> = {
   embedding: embeddingSuite,
   optim: optimSuite,
   topk: topkSuite,
+  serving: servingSuite,
 };

@@ -3,7 +3,9 @@
 // (GEMM), each block's per-row top-N comes from the top-k kernel and is merged into a running
 // top-N, so a 1M-item catalogue never needs U·Q·N floats at once. Padding row 0 is never scored;
 // history items are optionally masked; the per-interest lists are merged by max score with
-// de-duplication, or aggregated for diversity (models.md §1.6).
+// de-duplication, or aggregated for diversity (models.md §1.6). With `table` the blocks are
+// scored from a compact (int8 / f16) copy of the item table instead (compact.ts); the float32
+// path is the default.
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import type { Engine } from '../engine/engine.js';
 import { empty, type Tensor } from '../tensor.js';
@@ -12,6 +14,7 @@ import { gemmInto } from '../ops/matmul.js';
 import { mergeInterests, type ScoredItems, type ScoredList } from './merge.js';
 import { controllableAggregate } from './aggregate.js';
 import type { CategoryLookup } from '../eval/categories.js';
+import { PANEL_ITEMS, type CompactItemTable } from './compact.js';
 
 export interface RetrieveOptions {
   /** List length N. */
@@ -24,6 +27,8 @@ export interface RetrieveOptions {
   maxScores?: number;
   /** Items per GEMM block (default 65,536), so memory does not grow with the catalogue. */
   itemBlock?: number;
+  /** Score from this compact copy of the model's item table instead of the float32 table. */
+  table?: CompactItemTable;
 }
 
 /** Anything that ranks without vectors (MostPopular). */
@@ -39,6 +44,10 @@ export function retrieve(model: RetrievalModel | Ranker, batch: RetrievalBatch, 
   const e = E.engine;
   const [N, D] = E.shape;
   const n = Math.min(opts.topN, N - 1);
+  const compact = opts.table;
+  if (compact && (compact.rows !== N || compact.dim !== D || compact.engine !== e)) {
+    throw new Error(`retrieve: compact table [${compact.rows},${compact.dim}] was not built from this item table [${E.shape}] on this engine`);
+  }
   return noGrad(() => {
     const q = model.queries(batch);
     const [B, Q, D2] = q.vectors.shape;
@@ -49,7 +58,9 @@ export function retrieve(model: RetrievalModel | Ranker, batch: RetrievalBatch, 
     const R = owner.length;
     const best = new TopRows(R, n);
     if (R > 0 && n > 0) {
-      const NB = Math.min(N - 1, Math.max(1, Math.floor(opts.itemBlock ?? 65_536)));
+      let NB = Math.min(N - 1, Math.max(1, Math.floor(opts.itemBlock ?? 65_536)));
+      // Compact blocks start at item 0 (a panel boundary; padding is skipped by the top-k instead).
+      if (compact) NB = NB >= N - 1 ? N : Math.max(PANEL_ITEMS, NB - (NB % PANEL_ITEMS));
       const RC = Math.max(1, Math.min(R, Math.floor((opts.maxScores ?? 1 << 24) / NB)));
       const kb = Math.min(n, NB);
       const qc = empty([RC, D], 'f32', e);
@@ -63,13 +74,14 @@ export function retrieve(model: RetrievalModel | Ranker, batch: RetrievalBatch, 
         const V = q.vectors.data; // views re-derived after the allocations above
         const dst = qc.data;
         for (let r = 0; r < rows; r++) dst.set(V.subarray(owner[r0 + r] * D, owner[r0 + r] * D + D), r * D);
-        // Item blocks start at 1: the padding row is never scored.
-        for (let i0 = 1; i0 < N; i0 += NB) {
+        // Float32 item blocks start at 1: the padding row is never scored.
+        for (let i0 = compact ? 0 : 1; i0 < N; i0 += NB) {
           const nb = Math.min(NB, N - i0);
-          gemmInto(e, false, true, 1, rows, nb, D, 1, qc.ptr, 0, E.ptr + i0 * D * 4, 0, 0, S.ptr); // [rows, nb]
+          if (compact) compact.scoreInto(rows, qc.ptr, D, i0, nb, S.ptr, nb); // [rows, nb]
+          else gemmInto(e, false, true, 1, rows, nb, D, 1, qc.ptr, 0, E.ptr + i0 * D * 4, 0, 0, S.ptr); // [rows, nb]
           if (cols && counts) maskHistory(e, S.ptr, rows, nb, i0, batch, Q, owner, r0, cols, counts);
           const k = Math.min(n, nb);
-          e.k.topk_rows_f32(S.ptr, rows, nb, k, bIdx.ptr, bVal.ptr, -1);
+          e.k.topk_rows_f32(S.ptr, rows, nb, k, bIdx.ptr, bVal.ptr, i0 === 0 ? 0 : -1);
           best.merge(r0, rows, k, bIdx.ids, bVal.data, i0);
         }
       }

@@ -11,6 +11,7 @@ import { EMBEDDING_ABI } from './embedding.js';
 import { OPTIM_ABI } from './optim.js';
 import { TOPK_ABI } from './topk.js';
 import { LOSS_ABI } from './loss.js';
+import { QUANT_ABI } from './quant.js';
 
 export const ABI = {
   ...GEMM_ABI,
@@ -23,6 +24,7 @@ export const ABI = {
   ...OPTIM_ABI,
   ...TOPK_ABI,
   ...LOSS_ABI,
+  ...QUANT_ABI,
 } as const;
 
 export type KernelName = keyof typeof ABI;

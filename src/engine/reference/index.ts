@@ -9,3 +9,4 @@ export * from './embedding.js';
 export * from './optim.js';
 export * from './topk.js';
 export * from './loss.js';
+export * from './quant.js';
