@@ -14,6 +14,7 @@ import { Trainer, type TrainResult } from '../train/trainer.js';
 import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
 import { evaluateRetrieval, interestRecovery, plantedTruth } from '../train/evaluate.js';
 import { Recommender } from '../serve/recommender.js';
+import { capNegatives } from '../loss/sampled-softmax.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { parseArgs, UsageError, closest, type OptionType } from './args.js';
 import { progressPrinter } from './progress.js';
@@ -24,7 +25,7 @@ const OPTIONS: Record<string, OptionType> = {
   config: 'string', model: 'string', data: 'string', format: 'string', strict: 'boolean',
   dim: 'number', interests: 'number', seqLen: 'number', batch: 'number', lr: 'number', seed: 'number',
   splitSeed: 'number', maxSteps: 'number', evalEvery: 'number', patience: 'number', filter: 'boolean',
-  profile: 'string', resume: 'string',
+  profile: 'string', resume: 'string', alignment: 'string', servingRouting: 'string',
   out: 'string', report: 'string', log: 'string', checkpoint: 'string', history: 'string', topN: 'number',
   filterHistory: 'boolean', quick: 'boolean', help: 'boolean',
   ...TAG_OPTIONS,
@@ -45,6 +46,8 @@ Training options (evaluation.md §1):
   --profile quick     quick: validate every max(100, 5·⌈U_train/B⌉) steps, patience 10;
                       paper: every 1000 steps (500 when seqLen ≥ 50), patience 50
   --evalEvery N --patience N --maxSteps N   override the profile
+  --alignment left    history windows: left (slot 0 = oldest, default) or right (newest in slot T−1)
+  --servingRouting fixed   MIND serving routing logits: fixed b° (default) or perUser (hash of the user id)
   --filter true       the 5/5 item/user filter of §1.1 (false for pre-filtered data)
   --format auto       comirec | sequence | movielens | taobao | recbole | csv (see the readers)
   --strict            stop at the first malformed line instead of skipping it
@@ -72,6 +75,8 @@ function checkValues(o: Opts): void {
   if (o.patience !== undefined && !(Number.isInteger(o.patience) && (o.patience as number) >= 0)) throw new UsageError(`--patience expects a whole number ≥ 0, got ${o.patience}`);
   if (o.lr !== undefined && !((o.lr as number) > 0)) throw new UsageError(`--lr expects a number > 0, got ${o.lr}`);
   if (o.profile !== undefined && o.profile !== 'quick' && o.profile !== 'paper') throw new UsageError(`--profile expects quick or paper, got "${o.profile}"`);
+  if (o.alignment !== undefined && o.alignment !== 'left' && o.alignment !== 'right') throw new UsageError(`--alignment expects left or right, got "${o.alignment}"`);
+  if (o.servingRouting !== undefined && o.servingRouting !== 'fixed' && o.servingRouting !== 'perUser') throw new UsageError(`--servingRouting expects fixed or perUser (MIND), got "${o.servingRouting}"`);
 }
 
 function modelName(o: Opts): string {
@@ -99,7 +104,11 @@ async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; so
 
 function modelConfig(o: Opts, items: number): Record<string, unknown> & { items: number } {
   const c: Record<string, unknown> & { items: number } = { items };
-  for (const key of ['dim', 'interests', 'seqLen', 'seed'] as const) if (o[key] !== undefined) c[key] = o[key];
+  for (const key of ['dim', 'interests', 'seqLen', 'seed', 'alignment'] as const) if (o[key] !== undefined) c[key] = o[key];
+  if (o.servingRouting !== undefined) {
+    if (o.model !== 'mind') throw new UsageError('--servingRouting applies to --model mind only');
+    c.servingRouting = o.servingRouting;
+  }
   return c;
 }
 
@@ -113,6 +122,10 @@ async function trainOne(name: string, ds: SplitDataset, o: Opts, extra: Record<s
   const model = createModel(name, modelConfig(o, ds.vocab.size));
   if ('rank' in model) return { model, result: null };
   process.stderr.write(`mirec: ${model.toString()}\n`);
+  const B = (o.batch as number) ?? 128, wantS = model.config.negatives.count ?? 10 * B;
+  if (model.config.negatives.kind !== 'full' && capNegatives(wantS, model.config.items) < wantS) {
+    process.stderr.write(`mirec: warning: ${wantS} sampled negatives per batch exceed ⌊(N−1)/2⌋ for N = ${model.config.items} rows; using S = ${capNegatives(wantS, model.config.items)} (models.md §1.3)\n`);
+  }
   const trainer = new Trainer(model, ds, {
     batchSize: o.batch as number, lr: o.lr as number, seed: o.seed as number, maxSteps: o.maxSteps as number,
     profile: o.profile as 'quick', evalEvery: o.evalEvery as number, patience: o.patience as number,

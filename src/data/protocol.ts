@@ -1,7 +1,7 @@
 // The ComiRec strong-generalisation protocol (evaluation.md §1.1–1.4): group and time-sort
 // events per user, the one-pass 5/5 filter, the seeded 80/10/10 user split, the vocabulary,
 // random-cut training batches (§1.2) and the 80 % cut evaluation cases (§1.4).
-import { Rng } from '../engine/random.js';
+import { Rng, hashString } from '../engine/random.js';
 import type { Events } from './events.js';
 import { buildVocabulary, type Vocabulary } from './vocab.js';
 
@@ -170,6 +170,8 @@ export interface EvalCases {
   T: number;
   /** [B] dataset user index. */
   users: Int32Array;
+  /** [B] hashString of each raw user id (MIND's per-user serving routing). */
+  userKeys: Uint32Array;
   /** [B*T] last T items before the cut, left-aligned. */
   hist: Int32Array;
   mask: Float32Array;
@@ -193,11 +195,15 @@ export function evalCases(ds: SplitDataset, split: 'valid' | 'test', T: number):
     writeWindow(s, k, T, b, hist, mask, len);
     truth.push(s.slice(k));
   });
-  return { split, B, T, users: Int32Array.from(us), hist, mask, len, truth, skipped: all.length - B };
+  const userKeys = Uint32Array.from(us, (d) => hashString(ds.userIds[d]));
+  return { split, B, T, users: Int32Array.from(us), userKeys, hist, mask, len, truth, skipped: all.length - B };
 }
 
 /** Rows start..start+count−1 of evaluation cases as a batch (views, no copy). */
-export function casesBatch(c: EvalCases, start: number, count: number): { B: number; T: number; hist: Int32Array; mask: Float32Array; len: Int32Array } {
+export function casesBatch(c: EvalCases, start: number, count: number): { B: number; T: number; hist: Int32Array; mask: Float32Array; len: Int32Array; userKeys: Uint32Array } {
   const end = Math.min(c.B, start + count), T = c.T;
-  return { B: end - start, T, hist: c.hist.subarray(start * T, end * T), mask: c.mask.subarray(start * T, end * T), len: c.len.subarray(start, end) };
+  return {
+    B: end - start, T, hist: c.hist.subarray(start * T, end * T), mask: c.mask.subarray(start * T, end * T),
+    len: c.len.subarray(start, end), userKeys: c.userKeys.subarray(start, end),
+  };
 }

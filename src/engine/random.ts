@@ -24,6 +24,13 @@ function seedState(a: number, b: number): Uint32Array {
   return s;
 }
 
+/** 32-bit FNV-1a hash of a string's UTF-16 code units (stable across runtimes; e.g. a user id → seed). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 /** Seeded pseudo-random generator (xoshiro128**). Same seed → same stream on every runtime. */
 export class Rng {
   private s: Uint32Array;

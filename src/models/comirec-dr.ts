@@ -12,7 +12,7 @@ import { routePerInterest, routingMask } from '../nn/capsule.js';
 import { bmm, gather, mulRows, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import type { CapsuleTrace } from './mind.js';
-import { checkBatch, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
 import { fmtCount } from './common.js';
 
 /** ComiRec-DR settings (models.md §3 defaults). */
@@ -26,7 +26,7 @@ export interface ComiRecDRConfig extends RetrievalConfig {
 }
 
 export const COMIREC_DR_DEFAULTS: Omit<ComiRecDRConfig, 'items'> = {
-  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
   iterations: 3, mapInit: 'normal', lr: 5e-3,
 };
 
@@ -64,7 +64,7 @@ export class ComiRecDR implements RetrievalModel {
   /** Steps 1–4 of §3: capsules [B, K, D], all K active. Deterministic (no random state). */
   forward(batch: RetrievalBatch, trace?: CapsuleTrace): Interests {
     const c = this.config;
-    checkBatch('ComiRecDR', c, batch, false);
+    batch = modelBatch('ComiRecDR', c, batch);
     const { B, T } = batch;
     const { dim: D, interests: K } = c;
     const E = this.itemTable();

@@ -11,7 +11,7 @@ import { hardReadout } from '../nn/readout.js';
 import { add, bmm, gather, linear, softmax, tanh, transpose } from '../ops/index.js';
 import { scatterRows } from '../ops/scatter-rows.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 
 /** ComiRec-SA settings (models.md §4 defaults). */
 export interface ComiRecSAConfig extends RetrievalConfig {
@@ -26,7 +26,7 @@ export interface ComiRecSAConfig extends RetrievalConfig {
 }
 
 export const COMIREC_SA_DEFAULTS: Omit<ComiRecSAConfig, 'items' | 'attentionWidth'> & { attentionWidth?: number } = {
-  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
   positions: 'learned', valuesWithPositions: false, lr: 1e-3,
 };
 
@@ -62,7 +62,7 @@ export class ComiRecSA implements RetrievalModel {
    */
   interests(batch: RetrievalBatch, opts: { training?: boolean; trace?: { attention?: Tensor } } = {}): Interests {
     const c = this.config;
-    checkBatch('ComiRecSA', c, batch, false);
+    batch = modelBatch('ComiRecSA', c, batch);
     const { B, T } = batch;
     const { dim: D, interests: K } = c;
     const E = this.itemTable();

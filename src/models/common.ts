@@ -15,7 +15,7 @@ export function drawNegatives(cfg: RetrievalConfig, B: number, rng: Rng): Sample
   return sampleNegatives(rng, kind, cfg.items, capNegatives(cfg.negatives.count ?? 10 * B, cfg.items));
 }
 
-/** Checks shared by the capsule models: window length, lengths, targets. */
+/** Checks shared by the retrieval models: window length, lengths, targets. */
 export function checkBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalBatch, needTarget: boolean): void {
   const { B, T } = batch;
   if (T !== cfg.seqLen) throw new Error(`${kind}: batch window T=${T} differs from seqLen=${cfg.seqLen}`);
@@ -26,6 +26,33 @@ export function checkBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalB
     if (!(batch.len[b] >= 1)) throw new Error(`${kind}: row ${b} has an empty history (len ${batch.len[b]}); every row needs ≥ 1 item`);
   }
   if (needTarget && (!batch.target || batch.target.length !== B)) throw new Error(`${kind}: loss needs batch.target with ${B} labels`);
+}
+
+/**
+ * The checked batch as a model's forward reads it: unchanged for left-aligned models, re-aligned
+ * for `alignment: 'right'`.
+ */
+export function modelBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalBatch): RetrievalBatch {
+  checkBatch(kind, cfg, batch, false);
+  return cfg.alignment === 'right' ? alignRight(kind, batch) : batch;
+}
+
+/**
+ * A left-aligned batch (row b's items in slots 0..len−1) moved so each row's newest item sits in
+ * slot T−1 (models.md §0, `alignment: 'right'`); hist/mask are copied, targets shared.
+ */
+export function alignRight(kind: string, batch: RetrievalBatch): RetrievalBatch {
+  const { B, T, hist, mask, len } = batch;
+  const h = new Int32Array(B * T), m = new Float32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const n = len[b], row = b * T;
+    for (let t = 0; t < T; t++) {
+      if ((mask[row + t] !== 0) !== (t < n)) throw new Error(`${kind}: row ${b} is not a left-aligned window (mask slot ${t} is ${mask[row + t]}, len ${n}); pass batches left-aligned, the model re-aligns them`);
+    }
+    h.set(hist.subarray(row, row + n), row + T - n);
+    m.set(mask.subarray(row, row + n), row + T - n);
+  }
+  return { ...batch, hist: h, mask: m };
 }
 
 /** Mean sampled-softmax loss of read-out vectors `user` [B, D] against the batch targets. */

@@ -13,7 +13,7 @@ import { labelAwareAttention } from '../nn/readout.js';
 import { activeInterestCount, fillTruncatedNormal, routeShared, routingMask, type Routed } from '../nn/capsule.js';
 import { gather, linear, mulRows, relu } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 
 export { checkBatch, drawNegatives } from './common.js';
 
@@ -29,6 +29,11 @@ export interface MINDConfig extends RetrievalConfig {
   routingInit: 'random' | 'zeros';
   /** Seed of the serving logits b° [K, T], stored as a non-trainable buffer (default 28, EasyRec's). */
   routingSeed: number;
+  /**
+   * Serving routing logits: 'fixed' (default) uses b° for every user; 'perUser' draws them from
+   * routingSeed and a hash of the user id (batches then need `userKeys`, see `hashString`).
+   */
+  servingRouting: 'fixed' | 'perUser';
   /** 'none' (default) or 'relu': Dense(D, ReLU) on the capsules (ComiRec's MIND on Book). */
   capsuleProjection: 'none' | 'relu';
   /** Bias on the bilinear map S, as ComiRec's tf.layers.dense (default false). */
@@ -39,8 +44,8 @@ export interface MINDConfig extends RetrievalConfig {
 
 /** Defaults shared with RetrievalConfig (models.md §0, §2). */
 export const MIND_DEFAULTS: Omit<MINDConfig, 'items'> = {
-  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
-  iterations: 3, labelAwareP: Infinity, adaptiveInterests: true, routingInit: 'random', routingSeed: 28,
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
+  iterations: 3, labelAwareP: Infinity, adaptiveInterests: true, routingInit: 'random', routingSeed: 28, servingRouting: 'fixed',
   capsuleProjection: 'none', mapBias: false, lr: 1e-3,
 };
 
@@ -67,6 +72,7 @@ export class MIND implements RetrievalModel {
     const c: MINDConfig = { ...MIND_DEFAULTS, ...config };
     if (!(c.items >= 2)) throw new Error(`MIND: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
     if (!(c.iterations >= 1)) throw new Error(`MIND: iterations = ${c.iterations}; need ≥ 1`);
+    if (c.servingRouting !== 'fixed' && c.servingRouting !== 'perUser') throw new Error(`MIND: servingRouting = ${JSON.stringify(c.servingRouting)}; use 'fixed' or 'perUser'`);
     if (!(c.labelAwareP >= 0)) throw new Error(`MIND: labelAwareP = ${c.labelAwareP}; need ≥ 0 or Infinity`);
     this.config = c;
     const rng = new Rng(c.seed);
@@ -103,7 +109,7 @@ export class MIND implements RetrievalModel {
   /** Steps 1–4 of §2 (and the optional projection): capsules [B, K, D] with K′ active per row. */
   forward(batch: RetrievalBatch, training: boolean, rng: Rng, trace?: CapsuleTrace): Interests {
     const c = this.config;
-    checkBatch('MIND', c, batch, false);
+    batch = modelBatch('MIND', c, batch);
     const { B, T } = batch;
     const { dim: D, interests: K } = c;
     const E = this.itemTable();
@@ -120,6 +126,13 @@ export class MIND implements RetrievalModel {
       const draw = new Float64Array(B * K * T);
       fillTruncatedNormal(rng, draw);
       for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) for (let t = 0; t < T; t++) L[(b * T + t) * K + k] = draw[(b * K + k) * T + t];
+    } else if (c.servingRouting === 'perUser') {
+      if (!batch.userKeys || batch.userKeys.length !== B) throw new Error(`MIND: servingRouting 'perUser' needs batch.userKeys (hashString of each row's raw user id, ${B} values)`);
+      const draw = new Float64Array(K * T); // [K, T] of one user
+      for (let b = 0; b < B; b++) {
+        fillTruncatedNormal(new Rng(c.routingSeed * 2 ** 32 + batch.userKeys[b]), draw);
+        for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) L[(b * T + t) * K + k] = draw[k * T + t];
+      }
     } else {
       const B0 = this.params.get('mind.routing_b0').data; // [K, T]
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < K; k++) L[(b * T + t) * K + k] = B0[k * T + t];

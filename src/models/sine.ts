@@ -14,7 +14,7 @@ import {
 import { scatterRows } from '../ops/scatter-rows.js';
 import { covarianceLoss } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 import { validSlots } from './comirec-sa.js';
 
 export { covarianceLoss };
@@ -38,7 +38,7 @@ export interface SINEConfig extends RetrievalConfig {
 }
 
 export const SINE_DEFAULTS: Omit<SINEConfig, 'items'> = {
-  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1,
+  dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
   prototypes: 500, tau: 0.1, covWeight: 0.1, servingMode: 'aggregate', assignNorm: 'ln', conceptPositions: false, lr: 1e-3,
 };
 
@@ -102,7 +102,7 @@ export class SINE implements RetrievalModel {
    */
   forward(batch: RetrievalBatch): SINEForward {
     const c = this.config;
-    checkBatch('SINE', c, batch, false);
+    batch = modelBatch('SINE', c, batch);
     const { B, T } = batch;
     const { dim: D, interests: K, prototypes: L } = c;
     const p = this.params;

@@ -20,6 +20,8 @@ export interface RetrievalBatch {
   len: Int32Array;
   /** Training target per row [B] (absent at serving time). */
   target?: Int32Array;
+  /** Per row, `hashString(raw user id)` [B]: seeds MIND's `servingRouting: 'perUser'` draw. */
+  userKeys?: Uint32Array;
 }
 
 /** Interest vectors of a batch: [B, K, D] plus which interests are active (MIND's dynamic K). */
@@ -43,6 +45,12 @@ export interface RetrievalConfig {
   negatives: NegativeConfig;
   /** Trainable item bias in the softmax (default false). */
   itemBias: boolean;
+  /**
+   * History window layout the model's positional parameters see (models.md §0): 'left' (default,
+   * slot 0 = oldest item of the window) or 'right' (newest item in slot T−1). Batches are always
+   * passed left-aligned; a 'right' model re-aligns them itself. Saved with the config.
+   */
+  alignment: 'left' | 'right';
   /** Seed of parameter initialisation and of the model's own draws (routing logits). */
   seed: number;
 }

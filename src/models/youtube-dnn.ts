@@ -7,7 +7,7 @@ import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { bmm, gather, linear, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
 import { fmtCount } from './common.js';
 
 export interface YouTubeDNNConfig extends RetrievalConfig {
@@ -16,7 +16,7 @@ export interface YouTubeDNNConfig extends RetrievalConfig {
 }
 
 export const YOUTUBE_DNN_DEFAULTS: Omit<YouTubeDNNConfig, 'items'> = {
-  dim: 64, interests: 1, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, seed: 1, lr: 1e-3,
+  dim: 64, interests: 1, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1, lr: 1e-3,
 };
 
 export class YouTubeDNN implements RetrievalModel {
@@ -41,7 +41,7 @@ export class YouTubeDNN implements RetrievalModel {
 
   /** One user vector per row, as [B, 1, D]. */
   interests(batch: RetrievalBatch): Interests {
-    checkBatch('YouTubeDNN', this.config, batch, false);
+    batch = modelBatch('YouTubeDNN', this.config, batch);
     const { B, T } = batch;
     const E = this.itemTable();
     const e = E.engine;

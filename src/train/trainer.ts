@@ -264,6 +264,8 @@ export class Trainer {
     if (ck.kind !== this.model.kind) throw new Error(`Trainer.resume: ${source} holds a ${ck.kind} model, not ${this.model.kind}`);
     const x = ck.extra.trainer as ResumeState | undefined;
     if (!x || !ck.optimizer) throw new Error(`Trainer.resume: ${source} has no trainer state (written by Trainer.checkpoint?)`);
+    const differ = configDifferences(ck.config, this.model.config);
+    if (differ.length) throw new Error(`Trainer.resume: ${source} was trained with a different model config (${differ.join('; ')}); resume with the same options`);
     loadParams(ck, this.model.params, source);
     loadOptimizerState(ck, this.optimizer.state(), source);
     this.optimizer.t = ck.optimizer.t;
@@ -276,6 +278,17 @@ export class Trainer {
     // A checkpoint taken at its best step holds the best weights themselves.
     this.best = x.bestStep === x.step && x.bestRecall50 >= 0 ? this.model.params.list().map((t) => Float32Array.from(t.data)) : null;
   }
+}
+
+/**
+ * Keys whose JSON values differ between a saved config and a live one, e.g. `alignment: "left" in
+ * the file, "right" here`. Keys the file lacks (written before the option existed) are not compared.
+ */
+export function configDifferences(saved: unknown, live: object): string[] {
+  const a = (saved ?? {}) as Record<string, unknown>, b = JSON.parse(JSON.stringify(live)) as Record<string, unknown>;
+  return Object.keys(a)
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k}: ${JSON.stringify(a[k])} in the file, ${JSON.stringify(b[k])} here`);
 }
 
 /** Σ g² over every gradient of the last backward (dense and row-sparse pieces): NaN/Inf if any is. */
