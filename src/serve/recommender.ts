@@ -1,7 +1,8 @@
 // Serving with raw ids: a trained retrieval model plus its vocabulary. `recommend(history)` takes
 // and returns raw item ids (unknown ids are ignored and counted), with history filtering and the
 // diversity-controlled aggregation; `save`/`load` round-trip the whole thing as one safetensors
-// checkpoint (path in Node, bytes anywhere).
+// checkpoint (path in Node, bytes anywhere). `compact('int8' | 'f16')` makes recommend() score
+// from a compact copy of the item table (compact.ts); exact float32 scoring is the default.
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import { createModel, modelNameOfKind } from '../models/registry.js';
 import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
@@ -9,6 +10,7 @@ import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint
 import { engine } from '../engine/load.js';
 import { noGrad } from '../autograd/tape.js';
 import { retrieve } from './retrieve.js';
+import { CompactItemTable, type CompactFormat } from './compact.js';
 
 export interface RecommendOptions {
   /** List length (default 10). */
@@ -27,10 +29,33 @@ export interface Recommendation {
 }
 
 export class Recommender {
+  private compactTable: CompactItemTable | null = null;
+
   constructor(readonly model: RetrievalModel, readonly vocab: Vocabulary) {
     if (vocab.size !== model.itemTable().shape[0]) {
       throw new Error(`Recommender: vocabulary has ${vocab.size} rows but the item table has ${model.itemTable().shape[0]}`);
     }
+  }
+
+  /**
+   * Serve from a compact copy of the item table: 'int8' (D + 4 bytes per item) or 'f16' (2·D),
+   * instead of float32 (4·D). 'f32' drops the copy and returns to exact float32 scoring. The copy
+   * is built from the current weights: call again after retraining. Returns this.
+   */
+  compact(format: CompactFormat | 'f32'): this {
+    this.compactTable?.dispose();
+    this.compactTable = format === 'f32' ? null : CompactItemTable.fromTable(this.model.itemTable(), format);
+    return this;
+  }
+
+  /** The table recommend() scores from: 'f32' (default), 'int8' or 'f16'. */
+  get servingTable(): CompactFormat | 'f32' {
+    return this.compactTable?.format ?? 'f32';
+  }
+
+  /** Bytes of the table recommend() scans (the compact copy, or the float32 item table). */
+  get servingTableBytes(): number {
+    return this.compactTable?.byteLength ?? this.model.itemTable().size * 4;
   }
 
   /** Left-aligned window of the last T known items of each history. */
@@ -64,7 +89,7 @@ export class Recommender {
       ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
       : undefined;
     if (opts.diversity && !cats) throw new Error('recommend: diversity needs a categories map (raw item id → category)');
-    const lists = retrieve(this.model, batch, { topN: opts.topN ?? 10, filterHistory: opts.filterHistory, diversity });
+    const lists = retrieve(this.model, batch, { topN: opts.topN ?? 10, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined });
     engine().heap.resetArena();
     return lists.map((l) => Array.from(l.ids, (id, r) => ({ item: this.vocab.raw(id), score: l.scores[r] })));
   }
