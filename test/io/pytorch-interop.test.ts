@@ -5,7 +5,9 @@
 // float32 backend: interest vectors, active flags, read-out user vectors and their item logits
 // (SA attention, SINE prototypes, gates and aggregation weights too). Perturbing any one stored
 // tensor moves the outputs by more than the tolerance, so the comparison can fail and every
-// tensor of the file is actually read — except two biases that provably have no effect (NO_EFFECT). Needs no Python: the fixture binaries are committed.
+// tensor of the file is actually read — except three biases that provably have no effect (NO_EFFECT).
+// MVKE (a tag-profile checkpoint) is compared on kernels, field attention, gates and tag scores.
+// Needs no Python: the fixture binaries are committed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -22,6 +24,9 @@ import { labelAwareAttention } from '../../src/nn/readout.js';
 import { gather, matmul, reshape } from '../../src/ops/index.js';
 import { idTensor, type Tensor } from '../../src/tensor.js';
 import { Recommender } from '../../src/serve/recommender.js';
+import { decodeTagCheckpoint } from '../../src/tags/checkpoint.js';
+import type { FieldBatch } from '../../src/tags/fields.js';
+import type { MVKE, MVKETrace } from '../../src/models/mvke.js';
 import { f32Backends } from '../helpers/engines.js';
 
 const TOL = 1e-5;
@@ -130,10 +135,28 @@ function compare(fx: Fixture, o: Outputs, label: string): number {
 /**
  * Tensors that provably cannot change the forward: each adds the same amount to every entry of a
  * softmax. SA's b2[k] shifts all T logits of interest k (softmax over T); SINE's LN2 bias adds
- * ⟨q_t, β₂⟩ to all K assignment logits of slot t (softmax over K). Kept for parity with the
+ * ⟨q_t, β₂⟩ to all K assignment logits of slot t (softmax over K); MVKE's key bias adds
+ * ⟨b_k, Q_e⟩ to all F field logits of kernel e (softmax over fields). Kept for parity with the
  * specification; the torch side has them too.
  */
-const NO_EFFECT = new Set(['sa.b2', 'sine.ln2.b']);
+const NO_EFFECT = new Set(['sa.b2', 'sine.ln2.b', 'attn.bk']);
+
+/**
+ * Largest output change `run()` reports when one entry of `t` at a time gets +0.05: entry 0 of row
+ * `row` for an id table (row ≥ 0), else the first, middle and last entries (one of them may feed a
+ * dead ReLU unit). Restores every entry.
+ */
+function largestMove(t: Tensor, row: number, run: () => number): number {
+  const at = row >= 0 ? [row * t.cols] : [0, t.size >> 1, t.size - 1];
+  let d = 0;
+  for (const i of at) {
+    const old = t.data[i];
+    t.data[i] = old + 0.05;
+    d = Math.max(d, run());
+    t.data[i] = old;
+  }
+  return d;
+}
 
 let engines: Engine[] = [];
 test.before(async () => {
@@ -158,20 +181,19 @@ for (const fx of fixtures) {
     const batch = batchOf(fx);
     const base = forward(model, batch);
     for (const [name, t] of model.params.tensors) {
-      // A used entry: the first history item's row of the item table, the top prototype's row of
-      // SINE's pool, element 0 elsewhere (slot 0, interest 0 and row 0 are read by every row).
-      const at = name === 'item_emb' ? batch.hist[0] * t.cols : name === 'sine.C' ? (base.extra.selected as Int32Array)[0] * t.cols : 0;
-      const old = t.data[at];
-      t.data[at] = old + 0.05;
-      const moved = forward(model, batch);
-      t.data[at] = old;
-      let d = Math.max(maxDiff(moved.interests, base.interests, name), maxDiff(moved.user, base.user, name));
-      for (const [k, v] of Object.entries(base.extra)) d = Math.max(d, maxDiff(moved.extra[k], v, `${name} ${k}`));
+      // Id tables: the first history item's row, the top prototype's row of SINE's pool.
+      const rowOf = name === 'item_emb' ? batch.hist[0] : name === 'sine.C' ? (base.extra.selected as Int32Array)[0] : -1;
+      const d = largestMove(t, rowOf, () => {
+        const moved = forward(model, batch);
+        let m = Math.max(maxDiff(moved.interests, base.interests, name), maxDiff(moved.user, base.user, name));
+        for (const [k, v] of Object.entries(base.extra)) m = Math.max(m, maxDiff(moved.extra[k], v, `${name} ${k}`));
+        return m;
+      });
       if (NO_EFFECT.has(name)) {
         assert.ok(d <= 1e-6, `${fx.name}: ${name} should not change the outputs (moved ${d})`);
         continue;
       }
-      assert.ok(d > TOL, `${fx.name}: +0.05 on ${name}[${at}] moved the outputs by only ${d}`);
+      assert.ok(d > TOL, `${fx.name}: +0.05 on entries of ${name} moved the outputs by only ${d}`);
     }
     model.params.free();
   });
@@ -194,6 +216,79 @@ test('Recommender.load serves a torch-exported checkpoint: interests of raw-id h
     }
   }
   rec.model.params.free();
+});
+
+// MVKE is a tag-profile model: its file is a `tag-profile` checkpoint (tensors `param.m0.<name>`,
+// the MVKE config and the tag vocabulary), read by decodeTagCheckpoint.
+const mvkeFx: Fixture = { name: 'mvke', ckpt: read('mvke.safetensors'), io: decodeSafetensors(read('mvke.io.safetensors'), 'mvke.io.safetensors') };
+
+function mvkeFields(fx: Fixture): FieldBatch {
+  const multi = (key: string) => {
+    const [B, n] = fx.io.tensors.get(`fixture.${key}.ids`)!.shape;
+    return { kind: 'multi' as const, n, ids: i32(fx, `${key}.ids`), weights: f32(fx, `${key}.weights`), B };
+  };
+  const items = multi('items'), tags = multi('tags');
+  return { B: items.B, values: [items, tags, { kind: 'single', ids: i32(fx, 'activity') }] };
+}
+
+/** Kernels X [B, E, D], α [B, E, F], per-task gates [N_tag, |S|] and scores [B, N_tag] (tag 0 left out). */
+function mvkeOutputs(m: MVKE, fb: FieldBatch): Record<string, Float32Array> {
+  const out = noGrad(() => {
+    const trace: MVKETrace = {};
+    const res: Record<string, Float32Array> = { kernels: Float32Array.from(m.kernelsOf(fb, trace).data), alpha: Float32Array.from(trace.alpha!.data) };
+    m.tasks.forEach((task, ti) => {
+      res[`gates_${task}`] = Float32Array.from(m.tagTable(ti).g);
+      res[`scores_${task}`] = Float32Array.from(m.scoreTags(fb)[ti]);
+    });
+    return res;
+  });
+  clearTape();
+  m.params.engine.heap.resetArena();
+  return out;
+}
+
+/** Largest difference between two output sets; tag 0 (padding) of the scores is left out. */
+function mvkeDiff(a: Record<string, Float32Array>, b: (k: string) => Float32Array, nTags: number): number {
+  let worst = 0;
+  for (const [k, v] of Object.entries(a)) {
+    const want = b(k);
+    if (k.startsWith('scores_')) {
+      // mirec scores padding tag 0 as −∞ (never returned); the torch side scores it like any row.
+      for (let i = 0; i < v.length; i++) if (i % nTags !== 0) worst = Math.max(worst, Math.abs(v[i] - want[i]));
+    } else worst = Math.max(worst, maxDiff(v, want, `mvke ${k}`));
+  }
+  return worst;
+}
+
+test(`mvke: torch-exported tag checkpoint loads and matches PyTorch to ${TOL}`, () => {
+  for (const e of engines) {
+    setEngine(e);
+    const { models } = decodeTagCheckpoint(mvkeFx.ckpt, 'mvke.safetensors');
+    const m = models[0] as MVKE;
+    assert.is(m.kind, 'MVKE');
+    const diff = mvkeDiff(mvkeOutputs(m, mvkeFields(mvkeFx)), (k) => f32(mvkeFx, k), m.config.tags);
+    if (process.env.MIREC_INTEROP_VERBOSE) console.log(`${'mvke'.padEnd(12)} ${e.backend.padEnd(10)} max |ours − torch| = ${diff.toExponential(2)}`);
+    assert.ok(diff <= TOL, `mvke on ${e.backend}: max |ours − torch| = ${diff} > ${TOL}`);
+    m.params!.free();
+  }
+});
+
+test(`mvke: perturbing any one stored tensor moves the outputs beyond ${TOL}`, () => {
+  setEngine(engines[engines.length - 1]);
+  const m = decodeTagCheckpoint(mvkeFx.ckpt, 'mvke.safetensors').models[0] as MVKE;
+  const fb = mvkeFields(mvkeFx);
+  const base = mvkeOutputs(m, fb);
+  for (const [name, t] of m.params!.tensors) {
+    // Row 2 of the id tables is used (an item, a tag, a bucket, a tag group).
+    const rowOf = name.startsWith('table.') || name.startsWith('tag.') ? 2 : -1;
+    const d = largestMove(t, rowOf, () => mvkeDiff(mvkeOutputs(m, fb), (k) => base[k], m.config.tags));
+    if (NO_EFFECT.has(name)) {
+      assert.ok(d <= 1e-6, `mvke: ${name} should not change the outputs (moved ${d})`);
+      continue;
+    }
+    assert.ok(d > TOL, `mvke: +0.05 on entries of ${name} moved the outputs by only ${d}`);
+  }
+  m.params!.free();
 });
 
 test.run();
