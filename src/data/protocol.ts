@@ -170,8 +170,8 @@ export interface EvalCases {
   T: number;
   /** [B] dataset user index. */
   users: Int32Array;
-  /** [B] hashString of each raw user id (MIND's per-user serving routing). */
-  userKeys: Uint32Array;
+  /** [B] hashString of each raw user id (MIND's per-user serving routing); optional in hand-made cases. */
+  userKeys?: Uint32Array;
   /** [B*T] last T items before the cut, left-aligned. */
   hist: Int32Array;
   mask: Float32Array;
@@ -200,10 +200,10 @@ export function evalCases(ds: SplitDataset, split: 'valid' | 'test', T: number):
 }
 
 /** Rows start..start+count−1 of evaluation cases as a batch (views, no copy). */
-export function casesBatch(c: EvalCases, start: number, count: number): { B: number; T: number; hist: Int32Array; mask: Float32Array; len: Int32Array; userKeys: Uint32Array } {
+export function casesBatch(c: EvalCases, start: number, count: number): { B: number; T: number; hist: Int32Array; mask: Float32Array; len: Int32Array; userKeys?: Uint32Array } {
   const end = Math.min(c.B, start + count), T = c.T;
   return {
     B: end - start, T, hist: c.hist.subarray(start * T, end * T), mask: c.mask.subarray(start * T, end * T),
-    len: c.len.subarray(start, end), userKeys: c.userKeys.subarray(start, end),
+    len: c.len.subarray(start, end), userKeys: c.userKeys?.subarray(start, end),
   };
 }

@@ -14,7 +14,8 @@ import { MIND } from '../../src/models/mind.js';
 import type { RetrievalBatch, RetrievalModel } from '../../src/models/types.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-import { prepareRetrieval } from '../../src/data/protocol.js';
+import { evalCases, prepareRetrieval } from '../../src/data/protocol.js';
+import { evaluateRetrieval } from '../../src/train/evaluate.js';
 import { oracle } from '../helpers/engines.js';
 import { makeBatch, maxDiff, values } from './capsule-helpers.js';
 
@@ -84,6 +85,16 @@ test("MIND servingRouting 'perUser': logits from the user-id hash, reproducible 
   assert.ok(maxDiff(at(fixed, 'u17'), at(fixed, 'u18')) === 0, "'fixed' ignores the user");
   assert.throws(() => at(per), /servingRouting 'perUser' needs batch\.userKeys/);
   assert.throws(() => new MIND({ items: 12, servingRouting: 'nope' as 'fixed' }), /servingRouting = "nope"/);
+});
+
+test("MIND 'perUser' evaluates through the protocol: cases carry the users' id hashes", () => {
+  setEngine(oracle());
+  const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false });
+  const cases = evalCases(ds, 'test', 10);
+  assert.equal(Array.from(cases.userKeys!), Array.from(cases.users, (u) => hashString(ds.userIds[u])));
+  const m = new MIND({ items: ds.vocab.size, dim: 8, interests: 2, seqLen: 10, servingRouting: 'perUser' });
+  const r = evaluateRetrieval(m, cases);
+  assert.ok(r.rows.every((x) => x.recall >= 0 && x.recall <= 1));
 });
 
 test('hashString is FNV-1a 32 (known vectors)', () => {
