@@ -70,6 +70,8 @@ export class MIND implements RetrievalModel {
 
   constructor(config: Partial<MINDConfig> & { items: number }) {
     const c: MINDConfig = { ...MIND_DEFAULTS, ...config };
+    // JSON (checkpoint metadata) writes the default p = Infinity as null: read it back as Infinity.
+    if ((c.labelAwareP as number | null) === null) c.labelAwareP = Infinity;
     if (!(c.items >= 2)) throw new Error(`MIND: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
     if (!(c.iterations >= 1)) throw new Error(`MIND: iterations = ${c.iterations}; need ≥ 1`);
     if (c.servingRouting !== 'fixed' && c.servingRouting !== 'perUser') throw new Error(`MIND: servingRouting = ${JSON.stringify(c.servingRouting)}; use 'fixed' or 'perUser'`);

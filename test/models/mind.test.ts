@@ -198,6 +198,15 @@ test('training: 200 Adam steps lower the loss and beat most-popular on Recall@50
   assert.ok(r.recall > r.popularRecall * 1.2, 'MIND does not beat most-popular');
 });
 
+test('a checkpoint round trip keeps the hard read-out (p = Infinity is null in JSON)', () => {
+  setEngine(oracle());
+  const m = tiny();
+  const ck = decodeCheckpoint(encodeCheckpoint({ kind: m.kind, config: m.config, params: m.params }));
+  assert.is((ck.config as { labelAwareP: unknown }).labelAwareP, null);
+  const back = new MIND(ck.config as MINDConfig);
+  assert.is(back.config.labelAwareP, Infinity);
+});
+
 test('toString', () => {
   setEngine(oracle());
   assert.match(String(tiny()), /^MIND\(D=4, K=2, T=6, params=/);
