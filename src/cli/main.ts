@@ -15,6 +15,8 @@ import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
 import { evaluateRetrieval, interestRecovery, plantedTruth } from '../train/evaluate.js';
 import { Recommender } from '../serve/recommender.js';
 import { capNegatives } from '../loss/sampled-softmax.js';
+import { diversitySweep, type DiversitySweep } from '../train/diversity-sweep.js';
+import { readItemCategories } from '../data/categories-file.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { parseArgs, UsageError, closest, type OptionType } from './args.js';
 import { progressPrinter } from './progress.js';
@@ -26,6 +28,7 @@ const OPTIONS: Record<string, OptionType> = {
   dim: 'number', interests: 'number', seqLen: 'number', batch: 'number', lr: 'number', seed: 'number',
   splitSeed: 'number', maxSteps: 'number', evalEvery: 'number', patience: 'number', filter: 'boolean',
   profile: 'string', resume: 'string', alignment: 'string', servingRouting: 'string',
+  categories: 'string', lambdas: 'string',
   out: 'string', report: 'string', log: 'string', checkpoint: 'string', history: 'string', topN: 'number',
   filterHistory: 'boolean', quick: 'boolean', help: 'boolean',
   ...TAG_OPTIONS,
@@ -36,6 +39,8 @@ const HELP = `mirec — multi-interest recommendation on WebAssembly SIMD
   mirec demo [--quick]                       ComiRec-SA vs YouTubeDNN and MostPopular on synthetic data
   mirec train --data FILE [--model comirec-sa] [--out model.safetensors] [--report report.json]
   mirec eval --checkpoint FILE --data FILE   test metrics of a saved model
+       [--categories movies.csv.gz|item,category file] [--lambdas 0,0.05,0.1,0.15,0.2,0.25]
+                                             Diversity@N and the controllable-aggregation sweep
   mirec recommend --checkpoint FILE --history ID,ID,... [--topN 10] [--filterHistory]
   mirec train-tags --model utpm|mvke|... --dataset movielens|amazon|taobao|synthetic [--data PATH] [--out FILE]
   mirec profile --checkpoint FILE --user RAW_USER_ID --dataset NAME [--data PATH] [--topK 10] [--task ctr|cvr]
@@ -224,8 +229,38 @@ async function evalCmd(o: Opts): Promise<void> {
   if (vocab.size !== ds.vocab.size || vocab.ids.some((id, i) => id !== ds.vocab.ids[i])) {
     throw new UsageError(`--data ${o.data} gives a different item vocabulary than the checkpoint was trained on (same file, --filter and --splitSeed needed)`);
   }
-  const report = evaluateRetrieval(model, evalCases(ds, 'test', model.config.seqLen), { filterHistory: !!o.filterHistory });
+  const cats = typeof o.categories === 'string' ? await loadCategories(o.categories, ds) : undefined;
+  const cases = evalCases(ds, 'test', model.config.seqLen);
+  const report = evaluateRetrieval(model, cases, { filterHistory: !!o.filterHistory, categories: cats });
   process.stdout.write(metricsTable([{ name: model.kind + (o.filterHistory ? ' (history filtered)' : ''), report }]) + '\n');
+  let sweep: DiversitySweep | undefined;
+  if (typeof o.lambdas === 'string') {
+    if (!cats) throw new UsageError('--lambdas needs --categories FILE (MovieLens movies.csv or item,category lines)');
+    const lambdas = o.lambdas.split(',').map((x) => Number(x.trim()));
+    if (lambdas.some((x) => !(x >= 0))) throw new UsageError(`--lambdas expects comma-separated numbers ≥ 0, got "${o.lambdas}"`);
+    sweep = diversitySweep(model, cases, cats, { lambdas });
+    process.stdout.write(`\nControllable aggregation (evaluation.md §3), N = ${sweep.n}, median top-1 score ${sweep.medianTop1.toFixed(3)}\n`);
+    process.stdout.write(`| λ | Recall@50 | NDCG@50 | HR@50 | Diversity@50 |\n|---|---|---|---|---|\n`);
+    for (const r of sweep.rows) {
+      const row = r.report.rows[0];
+      process.stdout.write(`| ${r.lambda} | ${(100 * row.recall).toFixed(3)} | ${(100 * row.ndcg).toFixed(3)} | ${(100 * row.hitRate).toFixed(3)} | ${(100 * r.diversity).toFixed(3)} |\n`);
+    }
+    process.stdout.write(`shape checks: ${Object.entries(sweep.shape).map(([k, v]) => `${k} ${v ? 'yes' : 'NO'}`).join(', ')}\n`);
+  }
+  if (typeof o.report === 'string') {
+    await writeFileAtomic(o.report, JSON.stringify({ command: 'eval', checkpoint: o.checkpoint, data: o.data, model: model.config, test: report, sweep }, null, 2));
+    process.stderr.write(`mirec: report written to ${o.report}\n`);
+  }
+}
+
+/** Item categories for Diversity@N (vocabulary indices), with a note of what the file lacked. */
+async function loadCategories(path: string, ds: SplitDataset): Promise<Int32Array> {
+  const c = await readItemCategories(path, ds.vocab).catch((e: Error) => {
+    throw new UsageError(`--categories ${path}: ${e.message}`);
+  });
+  if (c.names.length === 0) throw new UsageError(`--categories ${path}: no line names an item of the dataset's catalogue`);
+  process.stderr.write(`mirec: ${path}: ${c.names.length} categories; ${c.uncategorised} of ${ds.vocab.size - 1} items without one (each its own category)\n`);
+  return c.table;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -20,6 +20,8 @@ export interface EvaluateOptions {
   categories?: CategoryLookup;
   /** Remove history items before ranking (a labelled variant; default false). */
   filterHistory?: boolean;
+  /** λ of the controllable aggregation (models.md §1.6; needs `categories`); absent = plain merge. */
+  diversity?: number;
   /** Users per retrieval call (default 256). */
   batchSize?: number;
 }
@@ -29,11 +31,13 @@ export function evaluateRetrieval(model: RetrievalModel | Ranker, cases: EvalCas
   const ns = opts.ns ?? [20, 50];
   const acc = new RetrievalAccumulator({ ns, categories: opts.categories });
   const topN = Math.max(...ns);
+  if (opts.diversity !== undefined && !opts.categories) throw new Error('evaluateRetrieval: diversity needs categories (item index → category)');
+  const diversity = opts.diversity !== undefined ? { lambda: opts.diversity, categories: opts.categories! } : undefined;
   const step = opts.batchSize ?? 256;
   const e = engine();
   for (let start = 0; start < cases.B; start += step) {
     const batch = casesBatch(cases, start, step);
-    const lists = retrieve(model, batch, { topN, filterHistory: opts.filterHistory });
+    const lists = retrieve(model, batch, { topN, filterHistory: opts.filterHistory, diversity });
     lists.forEach((l, i) => acc.add(l.ids, cases.truth[start + i]));
     e.heap.resetArena();
   }

@@ -101,6 +101,21 @@ test('train → checkpoint → recommend with raw ids', async () => {
   const out = JSON.parse(rec.out);
   assert.is(out.recommendations.length, 5);
   assert.ok(out.recommendations.every((x: { item: string }) => typeof x.item === 'string' && x.item !== ''));
+  // eval with categories (the planted clusters as item,category lines) and the λ sweep.
+  const cats = join(dir, 'cats.csv');
+  writeFileSync(cats, 'item,category\n' + Array.from(d.items.cluster, (c, i) => `${d.items.ids[i]},c${c}`).join('\n') + '\n');
+  const sweepFile = join(dir, 'sweep.json');
+  const ev2 = await capture(() => main(['eval', '--checkpoint', ck, '--data', file, '--format', 'comirec', '--filter', 'false', '--categories', cats, '--lambdas', '0,0.1,1', '--report', sweepFile]));
+  assert.is(ev2.code, 0, ev2.err);
+  assert.match(ev2.out, /Div@50/);
+  assert.match(ev2.out, /Controllable aggregation \(evaluation\.md §3\), N = 50, median top-1 score/);
+  assert.match(ev2.out, /shape checks: recallNonIncreasing (yes|NO)/);
+  const sw = JSON.parse(readFileSync(sweepFile, 'utf8')).sweep;
+  assert.equal(sw.rows.map((r: { lambda: number }) => r.lambda), [0, 0.1, 1]);
+  assert.ok(sw.rows[2].diversity >= sw.rows[0].diversity);
+  const noCats = await capture(() => main(['eval', '--checkpoint', ck, '--data', file, '--format', 'comirec', '--filter', 'false', '--lambdas', '0,0.1']));
+  assert.is(noCats.code, 2);
+  assert.match(noCats.err, /--lambdas needs --categories/);
 });
 
 test.run();
