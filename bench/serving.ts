@@ -19,7 +19,7 @@ const BATCH = 64;
 const quick = process.env.BENCH_QUICK === '1';
 
 /** A stand-in model: a random-normal item table and fixed random queries for BATCH users. */
-function fakeModel(e: Engine, N: number, seed: number): { model: RetrievalModel; batchOf: (B: number) => RetrievalBatch; table: Tensor } {
+function fakeModel(e: Engine, N: number, seed: number): { model: RetrievalModel; batchOf: (B: number) => RetrievalBatch; table: Tensor; free: () => void } {
   const rng = new Rng(seed);
   const table = poolTensor([N, D], undefined, e); // [N, D]
   const t = table.data;
@@ -38,7 +38,11 @@ function fakeModel(e: Engine, N: number, seed: number): { model: RetrievalModel;
     },
   } as unknown as RetrievalModel;
   const batchOf = (B: number): RetrievalBatch => ({ B, T: 1, hist: new Int32Array(B).fill(1), mask: new Float32Array(B).fill(1), len: new Int32Array(B).fill(1) });
-  return { model, batchOf, table };
+  const free = () => {
+    e.heap.free(table.ptr);
+    e.heap.free(queries.ptr);
+  };
+  return { model, batchOf, table, free };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -55,6 +59,45 @@ function timeCalls(fn: () => void, reps: number, warm: number): number[] {
   return ms.sort((a, b) => a - b);
 }
 
+/**
+ * Scoring alone (no top-k) of M query rows against 100k items, median ms: the float32 GEMM,
+ * the fused compact kernels (panel unpack + GEMM tile), and the alternative of dequantizing
+ * blocks of 4096 items into an f32 scratch and running the GEMM on it.
+ */
+function scoringTable(e: Engine): string {
+  const N = 100_000;
+  const { table, free } = fakeModel(e, N, 11);
+  const i8 = CompactItemTable.fromTable(table, 'int8');
+  const f16 = CompactItemTable.fromTable(table, 'f16');
+  const NB = 4096;
+  const out = e.heap.alloc(256 * NB * 4);
+  const scratch = e.heap.alloc(NB * D * 4);
+  const q = e.heap.alloc(256 * D * 4);
+  e.heap.floats.fill(0.5, q >> 2, (q >> 2) + 256 * D);
+  const lines = ['| query rows | f32 GEMM | f16 fused | int8 fused | int8 dequantize + GEMM |', '|---|---|---|---|---|'];
+  for (const M of [4, 256]) {
+    const blocks = (f: (i0: number, nb: number) => void) => () => {
+      for (let i0 = 0; i0 < N; i0 += NB) f(i0, Math.min(NB, N - i0));
+    };
+    const cases = [
+      blocks((i0, nb) => e.k.gemm_f32_nt(M, nb, D, 1, q, D, table.ptr + i0 * D * 4, D, 0, out, nb)),
+      blocks((i0, nb) => f16.scoreInto(M, q, D, i0, nb, out, nb)),
+      blocks((i0, nb) => i8.scoreInto(M, q, D, i0, nb, out, nb)),
+      blocks((i0, nb) => {
+        e.k.dequantize_i8_panels(i8.ptr + i0 * D, i8.scales + i0 * 4, nb, D, scratch);
+        e.k.gemm_f32_nt(M, nb, D, 1, q, D, scratch, D, 0, out, nb);
+      }),
+    ];
+    const reps = quick ? 5 : M === 4 ? 200 : 20;
+    lines.push(`| ${M} | ${cases.map((f) => pct(timeCalls(f, reps, 3), 0.5).toFixed(3)).join(' | ')} |`);
+  }
+  for (const p of [out, scratch, q]) e.heap.free(p);
+  free();
+  i8.dispose();
+  f16.dispose();
+  return `Scoring only, 100k items, D=${D}, median ms per pass over the catalogue:\n\n${lines.join('\n')}`;
+}
+
 export async function servingSuite(): Promise<string> {
   const e = await init({ backend: 'wasm-simd' });
   const lines = [
@@ -62,7 +105,7 @@ export async function servingSuite(): Promise<string> {
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const N of [10_000, 100_000, 1_000_000]) {
-    const { model, batchOf, table } = fakeModel(e, N, 7);
+    const { model, batchOf, table, free } = fakeModel(e, N, 7);
     const formats: ('f32' | CompactFormat)[] = ['f32', 'f16', 'int8'];
     for (const fmt of formats) {
       const compact = fmt === 'f32' ? undefined : CompactItemTable.fromTable(table, fmt);
@@ -84,7 +127,7 @@ export async function servingSuite(): Promise<string> {
       lines.push(`| ${label} | ${fmt} | ${bpi} | ${((bpi * N) / 1e6).toFixed(1)} | ${pct(lat, 0.5).toFixed(3)} | ${pct(lat, 0.99).toFixed(3)} | ${reps} | ${pct(bat, 0.5).toFixed(2)} | ${Math.round(BATCH / (pct(bat, 0.5) / 1000))} |`);
       compact?.dispose();
     }
-    e.heap.free(table.ptr);
+    free();
   }
-  return lines.join('\n');
+  return `${lines.join('\n')}\n\n${scoringTable(e)}`;
 }

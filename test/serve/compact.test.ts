@@ -40,8 +40,12 @@ function fakeModel(seed: number) {
 
 const layouts: Partial<RetrieveOptions>[] = [{}, { itemBlock: 64 }, { itemBlock: 7 }, { itemBlock: 1, maxScores: 16 }, { itemBlock: 100, maxScores: 500 }];
 
-test('f16 table of exact values: retrieve equals the float32 path for every block layout', async () => {
-  const e = await init({ backend: 'wasm-simd' });
+test('f16 table of exact values: retrieve equals the float32 path for every block layout and backend', async () => {
+  for (const backend of ['wasm-simd', 'wasm', 'js'] as const) await f16EqualsF32(backend);
+});
+
+async function f16EqualsF32(backend: 'wasm-simd' | 'wasm' | 'js') {
+  const e = await init({ backend });
   const f = fakeModel(3);
   const c = CompactItemTable.fromTable(f.table, 'f16');
   assert.equal(Array.from(c.toFloat32()), Array.from(f.items));
@@ -50,7 +54,7 @@ test('f16 table of exact values: retrieve equals the float32 path for every bloc
       const want = retrieve(f.model, f.batch, { topN: 25, filterHistory, ...layout });
       const got = retrieve(f.model, f.batch, { topN: 25, filterHistory, table: c, ...layout });
       for (let u = 0; u < B; u++) {
-        assert.equal(Array.from(got[u].ids), Array.from(want[u].ids), `${JSON.stringify(layout)} filter ${filterHistory} user ${u}`);
+        assert.equal(Array.from(got[u].ids), Array.from(want[u].ids), `${backend} ${JSON.stringify(layout)} filter ${filterHistory} user ${u}`);
         assert.equal(Array.from(got[u].scores), Array.from(want[u].scores));
         assert.ok(!got[u].ids.includes(0), 'padding never returned');
       }
@@ -60,7 +64,8 @@ test('f16 table of exact values: retrieve equals the float32 path for every bloc
   const all = retrieve(f.model, f.batch, { topN: 1000, itemBlock: 50, table: c });
   assert.ok(all.every((l) => l.ids.length === N - 1 && new Set(l.ids).size === N - 1 && !l.ids.includes(0)));
   c.dispose();
-});
+  e.heap.resetArena();
+}
 
 test('int8 table: per-item scales, scores within Σ|q|·scale/2 of float32, sizes and errors', async () => {
   const e = await init({ backend: 'wasm-simd' });
