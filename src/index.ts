@@ -4,7 +4,7 @@
 
 // Engine, tensors, autograd, ops, optimizers
 export { init, engine, setEngine, setDebug, hasWasmSimd, Engine, type InitOptions, type BackendName, type MemoryReport } from './engine/index.js';
-export { Rng } from './engine/random.js';
+export { Rng, hashString } from './engine/random.js';
 export { Tensor, tensor, idTensor, zeros, empty, poolTensor, type DType } from './tensor.js';
 export { backward, noGrad, stopGradient, clearTape } from './autograd/tape.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
@@ -44,3 +44,8 @@ export * from './eval/index.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor, type SafeFile } from './io/safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, loadParams, loadOptimizerState, type CheckpointParts } from './io/checkpoint.js';
 export { writeFileAtomic } from './io/atomic-write.js';
+export { save, load, readCheckpointSource } from './io/save-load.js';
+export { TagProfiler } from './serve/tag-profiler.js';
+export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './tags/checkpoint.js';
+export { diversitySweep, SWEEP_LAMBDAS, type DiversitySweep, type SweepRow } from './train/diversity-sweep.js';
+export { readItemCategories, type ItemCategories } from './data/categories-file.js';
