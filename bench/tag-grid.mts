@@ -1,0 +1,53 @@
+// The tag-profile results grid (evaluation.md §4): one runTagExperiment call per (split seed,
+// model), each row appended as a JSON line to ROWS (pairs already there are skipped, so an
+// interrupted grid resumes), and the RESULTS.md table (mean ± sample std over the seeds each
+// model finished) from those lines.
+// Usage:
+//   node --import tsx bench/tag-grid.mts run movielens ../shared/data/ml-latest-small ROWS.jsonl 1230,1231 mvke,utpm
+//   node --import tsx bench/tag-grid.mts table ROWS.jsonl
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { init } from '../src/engine/load.js';
+import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../src/tags/experiment.js';
+import type { TaskReport } from '../src/tags/train.js';
+
+const [cmd, ...args] = process.argv.slice(2);
+const readRows = (file: string): TagExperimentRow[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+
+if (cmd === 'run') {
+  const [dataset, path, file, seedList = '1230', modelList = TAG_MODELS.join(',')] = args;
+  await init();
+  const done = new Set(readRows(file).map((r) => `${r.seed}/${r.model}`));
+  for (const seed of seedList.split(',').map(Number)) {
+    for (const model of modelList.split(',') as TagModelName[]) {
+      if (done.has(`${seed}/${model}`)) continue;
+      const [row] = await runTagExperiment({ dataset: dataset as 'movielens', path, seeds: [seed], models: [model], log: (l) => console.error(l) });
+      appendFileSync(file, JSON.stringify(row) + '\n');
+    }
+  }
+} else if (cmd === 'table') {
+  const rows = readRows(args[0]);
+  const stat = (xs: number[]) => {
+    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
+    return `${m.toFixed(4)} ± ${sd.toFixed(4)}`;
+  };
+  const p10 = (t: TaskReport, group?: string) => (group ? t.groups.find((g) => g.group === group)?.atK : t.atK)?.find((x) => x.k === 10);
+  console.log('| model | task | seeds | AUC | GAUC | P@10 | R@10 | free-tag P@10 | coverage@10 | train rows/s | best epochs |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const model of TAG_MODELS) {
+    const mine = rows.filter((r) => r.model === model).sort((a, b) => a.seed - b.seed);
+    if (!mine.length) continue;
+    for (const task of mine[0].tasks.map((t) => t.task)) {
+      const ts = mine.map((r) => r.tasks.find((t) => t.task === task)!);
+      const free = ts.map((t) => p10(t, 'tag')?.precision).filter((x): x is number => x !== undefined);
+      const rps = mine.map((r) => r.rowsPerSec).filter(Number.isFinite);
+      console.log(`| ${model} | ${task} | ${mine.map((r) => r.seed).join(',')} | ${stat(ts.map((t) => t.auc))} | ${stat(ts.map((t) => t.gauc))} | ${stat(ts.map((t) => p10(t)!.precision))} | ${stat(ts.map((t) => p10(t)!.recall))} | ${free.length ? stat(free) : '—'} | ${stat(ts.map((t) => t.coverage))} | ${rps.length ? Math.round(rps.reduce((a, b) => a + b, 0) / rps.length) : '— (counting)'} | ${mine.map((r) => r.bestEpoch.join('/')).join(',') || '—'} |`);
+    }
+  }
+  const utpm = rows.filter((r) => r.model === 'utpm' && r.zeroNormShare !== undefined);
+  if (utpm.length) console.log(`\nUTPM zero-norm profile share per seed: ${utpm.map((r) => r.zeroNormShare!.toFixed(3)).join(', ')}`);
+} else {
+  console.error('usage: tag-grid.mts run DATASET PATH ROWS.jsonl SEEDS MODELS | table ROWS.jsonl');
+  process.exit(2);
+}
