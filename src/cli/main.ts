@@ -43,6 +43,7 @@ const HELP = `mirec — multi-interest recommendation on WebAssembly SIMD
                                              Diversity@N and the controllable-aggregation sweep
   mirec recommend --checkpoint FILE --history ID,ID,... [--topN 10] [--filterHistory]
   mirec train-tags --model utpm|mvke|... --dataset movielens|amazon|taobao|synthetic [--data PATH] [--out FILE]
+       [--dim D] [--embedDim E (UTPM)] [--kernels V (MVKE)] [--experts X (MMoE)] [--epochs 50 --patience 5]
   mirec profile --checkpoint FILE --user RAW_USER_ID --dataset NAME [--data PATH] [--topK 10] [--task ctr|cvr]
 
 Training options (evaluation.md §1):

@@ -19,6 +19,7 @@ import { UsageError, type OptionType } from './args.js';
 export const TAG_OPTIONS: Record<string, OptionType> = {
   model: 'string', dataset: 'string', data: 'string', splitSeed: 'number', epochs: 'number', patience: 'number',
   lr: 'number', batch: 'number', seed: 'number', out: 'string', report: 'string',
+  dim: 'number', embedDim: 'number', kernels: 'number', experts: 'number',
   checkpoint: 'string', user: 'string', topK: 'number', task: 'string',
 };
 
@@ -79,6 +80,26 @@ export function tagMetricsTable(rows: { name: string; tasks: TaskReport[] }[]): 
   return [head, sep, ...lines].join('\n');
 }
 
+/**
+ * Model sizes from flags: --dim (MVKE / tower width D, UTPM's user and tag size U), --embedDim
+ * (UTPM's field embedding E), --kernels (MVKE virtual kernels; CTR keeps the first 3, CVR kernels
+ * 1..V−1), --experts (MMoE experts; CTR the first 60 %, CVR the last 80 %).
+ */
+function sizeOverrides(o: Opts): Pick<TagExperimentOptions, 'utpm' | 'mvke' | 'towers'> {
+  const dim = positiveInt('dim', o.dim), embedDim = positiveInt('embedDim', o.embedDim);
+  const kernels = positiveInt('kernels', o.kernels), experts = positiveInt('experts', o.experts);
+  if (kernels !== undefined && kernels < 2) throw new UsageError('--kernels expects at least 2 (one shared between the tasks)');
+  const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
+  return {
+    utpm: { ...(dim ? { userDim: dim } : {}), ...(embedDim ? { embedDim } : {}) },
+    mvke: { ...(dim ? { dim } : {}), ...(kernels ? { kernels, ctrKernels: range(0, Math.min(3, kernels)), cvrKernels: range(1, kernels) } : {}) },
+    towers: {
+      ...(dim ? { dim } : {}),
+      ...(experts ? { experts, ctrExperts: range(0, Math.max(1, Math.round(0.6 * experts))), cvrExperts: range(Math.floor(0.2 * experts), experts) } : {}),
+    },
+  };
+}
+
 async function trainTags(o: Opts): Promise<void> {
   const name = oneOf('model', o.model, TAG_MODELS as readonly TagModelName[]);
   const dsName = oneOf('dataset', o.dataset, DATASETS);
@@ -94,7 +115,7 @@ async function trainTags(o: Opts): Promise<void> {
   const ids = await rawIds(dso, data);
   const s = data.samples;
   process.stderr.write(`mirec: ${data.name} split ${splitSeed}: ${s.users.length} users (${s.train.length}/${s.valid.length}/${s.test.length}), ${data.tagNames.length - 1} tags, ${s.itemRows.user.length} item rows, ${s.tagRows.user.length} tag rows\n`);
-  const models = buildTagModels(name, data);
+  const models = buildTagModels(name, data, sizeOverrides(o));
   const results: TrainTagResult[] = [];
   const tasks: TaskReport[] = [];
   for (const m of models) {

@@ -80,6 +80,18 @@ test('UTPM: two models (click and conversion) in one checkpoint; profile picks t
   assert.is(p.tags.length, 3);
 });
 
+test('size flags: --dim/--kernels (MVKE), --dim/--embedDim (UTPM), --experts (MMoE) reach the models', async () => {
+  const mv = await capture(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', data: 'tiny', epochs: 1, dim: 8, kernels: 3 }));
+  assert.match(mv.err, /MVKE\(D=8, E=3, ctr=\{0,1,2\}, cvr=\{1,2\},/);
+  const ut = await capture(() => tagsCommand('train-tags', { model: 'utpm', dataset: 'synthetic', data: 'tiny', epochs: 1, dim: 8, embedDim: 4 }));
+  assert.match(ut.err, /UTPM\(E=4, A=8, C=4, U=8,/);
+  const small = await capture(() => tagsCommand('train-tags', { model: 'mmoe', dataset: 'synthetic', data: 'tiny', epochs: 1, experts: 4 }));
+  const big = await capture(() => tagsCommand('train-tags', { model: 'mmoe', dataset: 'synthetic', data: 'tiny', epochs: 1 }));
+  const params = (s: string) => Number(/MMoE\(.*params=([\d.]+)k\)/.exec(s)![1]);
+  assert.ok(params(small.err) < params(big.err), `${params(small.err)}k params with 4 experts vs ${params(big.err)}k with 10`);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', data: 'tiny', kernels: 1 }), /--kernels expects at least 2/);
+});
+
 test('bad and missing flags are UsageErrors naming the choices', async () => {
   await usage(() => tagsCommand('train-tags', { model: 'bert', dataset: 'synthetic' }), /--model "bert" is not one of mvke \| utpm \| mmoe \| hardsharing \| twotower \| historytags \| populartags/);
   await usage(() => tagsCommand('train-tags', { dataset: 'synthetic' }), /--model is required/);
