@@ -46,6 +46,7 @@ export { encodeCheckpoint, decodeCheckpoint, loadParams, loadOptimizerState, typ
 export { writeFileAtomic } from './io/atomic-write.js';
 export { save, load, readCheckpointSource } from './io/save-load.js';
 export { TagProfiler } from './serve/tag-profiler.js';
+export { CompactItemTable, type CompactFormat } from './serve/compact.js';
 export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './tags/checkpoint.js';
 export { diversitySweep, SWEEP_LAMBDAS, type DiversitySweep, type SweepRow } from './train/diversity-sweep.js';
 export { readItemCategories, type ItemCategories } from './data/categories-file.js';

@@ -9,6 +9,8 @@ import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
 import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint.js';
 import { engine } from '../engine/load.js';
 import { noGrad } from '../autograd/tape.js';
+import { hashString } from '../engine/random.js';
+import { readCheckpointSource } from '../io/read-source.js';
 import { retrieve } from './retrieve.js';
 import { CompactItemTable, type CompactFormat } from './compact.js';
 
@@ -21,6 +23,11 @@ export interface RecommendOptions {
   diversity?: number;
   /** Raw item id → category, for `diversity`. */
   categories?: ReadonlyMap<string, string>;
+  /**
+   * Raw user id (one per history in `recommendBatch`): needed by MIND with
+   * `servingRouting: 'perUser'`, whose routing logits are seeded by the id's hash; ignored otherwise.
+   */
+  user?: string | readonly string[];
 }
 
 export interface Recommendation {
@@ -59,7 +66,7 @@ export class Recommender {
   }
 
   /** Left-aligned window of the last T known items of each history. */
-  private batch(histories: readonly (readonly string[])[]): { batch: RetrievalBatch; unknown: number[] } {
+  private batch(histories: readonly (readonly string[])[], user?: string | readonly string[]): { batch: RetrievalBatch; unknown: number[] } {
     const T = this.model.config.seqLen;
     const B = histories.length;
     const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B);
@@ -73,7 +80,10 @@ export class Recommender {
       mask.fill(1, b * T, b * T + win.length);
       len[b] = win.length;
     });
-    return { batch: { B, T, hist, mask, len }, unknown };
+    const users = user === undefined ? undefined : typeof user === 'string' ? [user] : user;
+    if (users && users.length !== B) throw new Error(`recommend: ${users.length} user ids for ${B} histories`);
+    const userKeys = users ? Uint32Array.from(users, (u) => hashString(String(u))) : undefined;
+    return { batch: { B, T, hist, mask, len, userKeys }, unknown };
   }
 
   /** Top-N raw item ids with scores for one history (raw ids, oldest first). */
@@ -83,7 +93,7 @@ export class Recommender {
 
   /** Top-N lists for many histories at once (one GEMM per chunk of users). */
   recommendBatch(histories: readonly (readonly string[])[], opts: RecommendOptions = {}): Recommendation[][] {
-    const { batch } = this.batch(histories);
+    const { batch } = this.batch(histories, opts.user);
     const cats = opts.categories;
     const diversity = opts.diversity && cats
       ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
@@ -95,8 +105,8 @@ export class Recommender {
   }
 
   /** The serving interest vectors of one history: K arrays of D floats (inactive ones left out). */
-  interests(history: readonly string[]): Float32Array[] {
-    const { batch } = this.batch([history]);
+  interests(history: readonly string[], opts: { user?: string } = {}): Float32Array[] {
+    const { batch } = this.batch([history], opts.user);
     const out = noGrad(() => {
       const q = this.model.queries(batch);
       const [, Q, D] = q.vectors.shape;
@@ -118,21 +128,14 @@ export class Recommender {
     await writeFileAtomic(path, this.toBytes());
   }
 
-  /** Rebuild from checkpoint bytes, a path (Node) or a URL (fetch). */
-  static async load(source: Uint8Array | string | URL): Promise<Recommender> {
-    let bytes: Uint8Array;
-    let name = 'checkpoint';
-    if (source instanceof Uint8Array) bytes = source;
-    else if (source instanceof URL || /^https?:/.test(source)) {
-      const res = await fetch(source);
-      if (!res.ok) throw new Error(`Recommender.load: ${source}: HTTP ${res.status}`);
-      bytes = new Uint8Array(await res.arrayBuffer());
-      name = String(source);
-    } else {
-      const { readFile } = await import('node:fs/promises');
-      bytes = new Uint8Array(await readFile(source));
-      name = source;
-    }
+  /** Rebuild from checkpoint bytes, a path (Node, Deno, Bun) or a URL (fetch; file: URLs read from disk). */
+  static async load(source: Uint8Array | ArrayBuffer | string | URL): Promise<Recommender> {
+    const { bytes, name } = await readCheckpointSource(source);
+    return Recommender.fromBytes(bytes, name);
+  }
+
+  /** Rebuild from checkpoint bytes; `name` labels error messages. */
+  static fromBytes(bytes: Uint8Array, name = 'checkpoint'): Recommender {
     const ck = decodeCheckpoint(bytes, name);
     const kind = modelNameOfKind(ck.kind);
     if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${ck.kind} model, which is not a retrieval model`);

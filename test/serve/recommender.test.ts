@@ -8,6 +8,8 @@ import { prepareRetrieval } from '../../src/data/protocol.js';
 import { ComiRecSA } from '../../src/models/comirec-sa.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { Recommender } from '../../src/serve/recommender.js';
+import { MIND } from '../../src/models/mind.js';
+import { Vocabulary } from '../../src/data/vocab.js';
 
 const synth = generateSynthetic('tiny');
 const ds = prepareRetrieval(synth.events, { filter: false });
@@ -37,6 +39,21 @@ test('recommend, filter, diversity, interests, save/load', async () => {
   const again = await Recommender.load(rec.toBytes());
   assert.equal(again.recommend(history, { topN: 10 }), list.length === 10 ? rec.recommend(history, { topN: 10 }) : []);
   assert.throws(() => new Recommender(model, prepareRetrieval(generateSynthetic('tiny', { seed: 9, itemsPerCluster: 10 }).events, { filter: false }).vocab), /vocabulary has \d+ rows but the item table has/);
+});
+
+test("MIND servingRouting 'perUser' through recommend(): needs the user id, same id → same list", async () => {
+  await init();
+  const ids = Array.from({ length: 60 }, (_, i) => `m${i + 1}`);
+  const vocab = new Vocabulary(['', ...ids], new Int32Array(61).fill(1), 60);
+  const rec = new Recommender(new MIND({ items: 61, dim: 8, interests: 3, seqLen: 10, servingRouting: 'perUser', adaptiveInterests: false }), vocab);
+  const h = ['m1', 'm5', 'm9', 'm13', 'm2', 'm7'];
+  assert.throws(() => rec.recommend(h), /servingRouting 'perUser' needs batch\.userKeys/);
+  const a = rec.recommend(h, { user: 'alice', topN: 20 });
+  assert.equal(rec.recommend(h, { user: 'alice', topN: 20 }), a);
+  const vs = [rec.interests(h, { user: 'alice' }), rec.interests(h, { user: 'bob' })];
+  assert.ok(vs[0].some((v, k) => v.some((x, j) => Math.abs(x - vs[1][k][j]) > 1e-6)), 'another user routes differently');
+  assert.equal(rec.recommendBatch([h, h], { user: ['alice', 'bob'], topN: 20 })[0], a);
+  assert.throws(() => rec.recommendBatch([h, h], { user: ['alice'] }), /1 user ids for 2 histories/);
 });
 
 test.run();
