@@ -20,7 +20,8 @@ import { readItemCategories } from '../data/categories-file.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { parseArgs, UsageError, closest, type OptionType } from './args.js';
 import { progressPrinter } from './progress.js';
-import { metricsTable, recoveryTable, type TableRow } from './table.js';
+import { looTable, metricsTable, recoveryTable, type TableRow } from './table.js';
+import { leaveOneOut } from '../data/leave-one-out.js';
 import { tagsCommand, TAG_OPTIONS } from './tags.js';
 
 const OPTIONS: Record<string, OptionType> = {
@@ -28,7 +29,7 @@ const OPTIONS: Record<string, OptionType> = {
   dim: 'number', interests: 'number', seqLen: 'number', batch: 'number', lr: 'number', seed: 'number',
   splitSeed: 'number', maxSteps: 'number', evalEvery: 'number', patience: 'number', filter: 'boolean',
   profile: 'string', resume: 'string', alignment: 'string', servingRouting: 'string',
-  categories: 'string', lambdas: 'string',
+  categories: 'string', lambdas: 'string', protocol: 'string',
   out: 'string', report: 'string', log: 'string', checkpoint: 'string', history: 'string', topN: 'number',
   filterHistory: 'boolean', quick: 'boolean', help: 'boolean',
   ...TAG_OPTIONS,
@@ -54,6 +55,7 @@ Training options (evaluation.md §1):
   --evalEvery N --patience N --maxSteps N   override the profile
   --alignment left    history windows: left (slot 0 = oldest, default) or right (newest in slot T−1)
   --servingRouting fixed   MIND serving routing logits: fixed b° (default) or perUser (hash of the user id)
+  --protocol comirec  comirec (users split 80/10/10, §1.1–1.4) or loo (leave-one-out, §1.6: HR/NDCG@10/50/100)
   --filter true       the 5/5 item/user filter of §1.1 (false for pre-filtered data)
   --format auto       comirec | sequence | movielens | taobao | recbole | csv (see the readers)
   --strict            stop at the first malformed line instead of skipping it
@@ -81,6 +83,7 @@ function checkValues(o: Opts): void {
   if (o.patience !== undefined && !(Number.isInteger(o.patience) && (o.patience as number) >= 0)) throw new UsageError(`--patience expects a whole number ≥ 0, got ${o.patience}`);
   if (o.lr !== undefined && !((o.lr as number) > 0)) throw new UsageError(`--lr expects a number > 0, got ${o.lr}`);
   if (o.profile !== undefined && o.profile !== 'quick' && o.profile !== 'paper') throw new UsageError(`--profile expects quick or paper, got "${o.profile}"`);
+  if (o.protocol !== undefined && o.protocol !== 'comirec' && o.protocol !== 'loo') throw new UsageError(`--protocol expects comirec or loo, got "${o.protocol}"`);
   if (o.alignment !== undefined && o.alignment !== 'left' && o.alignment !== 'right') throw new UsageError(`--alignment expects left or right, got "${o.alignment}"`);
   if (o.servingRouting !== undefined && o.servingRouting !== 'fixed' && o.servingRouting !== 'perUser') throw new UsageError(`--servingRouting expects fixed or perUser (MIND), got "${o.servingRouting}"`);
 }
@@ -104,7 +107,8 @@ async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; so
   }
   const events = await readEvents(o.data, { format: (o.format as 'auto') ?? 'auto', strict: !!o.strict, onWarning: undefined });
   if (events.summary.skipped > 0) process.stderr.write(`mirec: ${o.data}: skipped ${events.summary.skipped} malformed lines (use --strict to stop at the first)\n`);
-  const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: (o.splitSeed as number) ?? 1230 });
+  // Leave-one-out trains on every user: item frequencies (the index order) count all of them.
+  const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: (o.splitSeed as number) ?? 1230, vocabCounts: o.protocol === 'loo' ? 'all' : 'train' });
   return { ds, sha256: createHash('sha256').update(bytes).digest('hex'), source: o.data };
 }
 
@@ -134,6 +138,7 @@ async function trainOne(name: string, ds: SplitDataset, o: Opts, extra: Record<s
   }
   const trainer = new Trainer(model, ds, {
     batchSize: o.batch as number, lr: o.lr as number, seed: o.seed as number, maxSteps: o.maxSteps as number,
+    protocol: o.protocol as 'comirec' | 'loo' | undefined,
     profile: o.profile as 'quick', evalEvery: o.evalEvery as number, patience: o.patience as number,
     onProgress: progressPrinter(name, o.log as string),
     onBest: typeof o.out === 'string' ? keepBestAt(o.out, extra) : undefined,
@@ -176,8 +181,11 @@ async function train(o: Opts): Promise<void> {
   const extra = { vocab: ds.vocab.toJSON(), dataSha256: sha256 };
   const { model, result, trainer } = await trainOne(name, ds, o, extra);
   const T = 'rank' in model ? ((o.seqLen as number) ?? 20) : model.config.seqLen;
-  const report = evaluateRetrieval(model, evalCases(ds, 'test', T));
-  process.stdout.write(metricsTable([{ name, report, stepsPerSec: result?.stepsPerSec }]) + '\n');
+  const loo = o.protocol === 'loo';
+  const report = loo
+    ? evaluateRetrieval(model, (trainer?.loo ?? leaveOneOut(ds, T)).test, { ns: [10, 50, 100] })
+    : evaluateRetrieval(model, evalCases(ds, 'test', T));
+  process.stdout.write((loo ? looTable : metricsTable)([{ name, report, stepsPerSec: result?.stepsPerSec }]) + '\n');
   const e = await init();
   if (trainer && typeof o.out === 'string') {
     // The best validation already wrote its checkpoint (weights, optimizer, generators at that
@@ -231,9 +239,10 @@ async function evalCmd(o: Opts): Promise<void> {
     throw new UsageError(`--data ${o.data} gives a different item vocabulary than the checkpoint was trained on (same file, --filter and --splitSeed needed)`);
   }
   const cats = typeof o.categories === 'string' ? await loadCategories(o.categories, ds) : undefined;
-  const cases = evalCases(ds, 'test', model.config.seqLen);
-  const report = evaluateRetrieval(model, cases, { filterHistory: !!o.filterHistory, categories: cats });
-  process.stdout.write(metricsTable([{ name: model.kind + (o.filterHistory ? ' (history filtered)' : ''), report }]) + '\n');
+  const loo = o.protocol === 'loo';
+  const cases = loo ? leaveOneOut(ds, model.config.seqLen).test : evalCases(ds, 'test', model.config.seqLen);
+  const report = evaluateRetrieval(model, cases, { filterHistory: !!o.filterHistory, categories: cats, ...(loo ? { ns: [10, 50, 100] } : {}) });
+  process.stdout.write((loo ? looTable : metricsTable)([{ name: model.kind + (o.filterHistory ? ' (history filtered)' : ''), report }]) + '\n');
   let sweep: DiversitySweep | undefined;
   if (typeof o.lambdas === 'string') {
     if (!cats) throw new UsageError('--lambdas needs --categories FILE (MovieLens movies.csv or item,category lines)');

@@ -28,6 +28,18 @@ export function metricsTable(rows: TableRow[]): string {
     '\n(percent; NDCG standard, evaluation.md §2)';
 }
 
+/** Leave-one-out table (evaluation.md §1.6): HR and NDCG at 10, 50, 100 with one target per user. */
+export function looTable(rows: TableRow[]): string {
+  const ns = [10, 50, 100];
+  const head = ['model', ...ns.flatMap((n) => [`HR@${n}`, `NDCG@${n}`]), 'steps/s'];
+  const lines = rows.map(({ name, report, stepsPerSec }) => `| ${[
+    name, ...ns.flatMap((n) => { const r = report.rows.find((x) => x.n === n); return [pct(r?.hitRate), pct(r?.ndcg)]; }),
+    stepsPerSec ? stepsPerSec.toFixed(1) : '—',
+  ].join(' | ')} |`);
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines].join('\n') +
+    '\n(percent; leave-one-out, full-catalogue ranking, one relevant item per user)';
+}
+
 /** Markdown table of interest recovery overall and per number of planted interests. */
 export function recoveryTable(rows: TableRow[]): string {
   const withRec = rows.filter((r) => r.recovery);

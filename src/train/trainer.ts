@@ -5,6 +5,7 @@
 // writing the best checkpoint, and checkpoints that resume bit-identically.
 import type { SplitDataset, EvalCases } from '../data/protocol.js';
 import { evalCases, sampleTrainBatch } from '../data/protocol.js';
+import { LooBatches, leaveOneOut, stepsPerEpoch, type LeaveOneOut } from '../data/leave-one-out.js';
 import { Rng } from '../engine/random.js';
 import { backward, hasGrad } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';
@@ -19,6 +20,13 @@ export type TrainProfile = 'quick' | 'paper';
 export interface TrainerOptions {
   /** Rows per batch (default 128). */
   batchSize?: number;
+  /**
+   * 'comirec' (default): random-cut batches of training users, validation users' 80 % cuts
+   * (evaluation.md §1.2–1.4). 'loo': leave-one-out (§1.6): every user trains on s[0..n−3] in
+   * shuffled epochs, validation on s[n−2]; defaults then evalEvery = one epoch, patience 5 epochs,
+   * maxSteps 100 epochs (validation Recall@50 is HR@50 with one target).
+   */
+  protocol?: 'comirec' | 'loo';
   /** Adam learning rate (default: the model's recommended `lr`, else 1e-3). */
   lr?: number;
   /** Defaults of evalEvery and patience (default 'quick'). */
@@ -91,26 +99,36 @@ export class Trainer {
   private best: Float32Array[] | null = null;
   private sinceBest = 0;
   private readonly valid: EvalCases;
+  /** Leave-one-out samples and batches (protocol 'loo'). */
+  readonly loo: LeaveOneOut | null = null;
+  private readonly looBatches: LooBatches | null = null;
 
   constructor(readonly model: RetrievalModel, readonly data: SplitDataset, options: TrainerOptions = {}) {
     const B = options.batchSize ?? 128;
     if (!(Number.isInteger(B) && B >= 1)) throw new Error(`Trainer: batchSize ${B}; expected an integer ≥ 1`);
-    if (data.trainPool.length < B) {
+    const protocol = options.protocol ?? 'comirec';
+    if (protocol !== 'comirec' && protocol !== 'loo') throw new Error(`Trainer: protocol "${protocol}"; expected comirec or loo`);
+    if (protocol === 'comirec' && data.trainPool.length < B) {
       throw new Error(`Trainer: batchSize ${B} exceeds the ${data.trainPool.length} training users with ≥ 5 events; lower --batch`);
     }
     const profile = options.profile ?? 'quick';
     if (profile !== 'quick' && profile !== 'paper') throw new Error(`Trainer: profile "${profile}"; expected quick or paper`);
     const T = model.config.seqLen;
-    const defaults = profile === 'paper'
-      ? { evalEvery: T >= 50 ? 500 : 1000, patience: 50 }
-      : { evalEvery: Math.max(100, 5 * Math.ceil(data.train.length / B)), patience: 10 };
+    if (protocol === 'loo') this.loo = leaveOneOut(data, T);
+    const epoch = this.loo ? stepsPerEpoch(this.loo, B) : 0;
+    const defaults = this.loo
+      ? { evalEvery: epoch, patience: 5, maxSteps: 100 * epoch }
+      : profile === 'paper'
+        ? { evalEvery: T >= 50 ? 500 : 1000, patience: 50, maxSteps: 1_000_000 }
+        : { evalEvery: Math.max(100, 5 * Math.ceil(data.train.length / B)), patience: 10, maxSteps: 1_000_000 };
     this.opts = {
+      protocol,
       batchSize: B,
       lr: options.lr ?? (model.config as { lr?: number }).lr ?? 1e-3,
       profile,
       evalEvery: options.evalEvery ?? defaults.evalEvery,
       patience: options.patience ?? defaults.patience,
-      maxSteps: options.maxSteps ?? 1_000_000,
+      maxSteps: options.maxSteps ?? defaults.maxSteps,
       seed: options.seed ?? 1,
       progressEvery: options.progressEvery ?? 20,
       onProgress: options.onProgress,
@@ -126,7 +144,8 @@ export class Trainer {
     const root = new Rng(this.opts.seed);
     this.batchRng = root.fork(1);
     this.drawRng = root.fork(2);
-    this.valid = evalCases(data, 'valid', T);
+    this.valid = this.loo ? this.loo.valid : evalCases(data, 'valid', T);
+    if (this.loo) this.looBatches = new LooBatches(data, this.loo, this.opts.seed);
   }
 
   /** Validation Recall@50 of the current weights. */
@@ -181,7 +200,7 @@ export class Trainer {
     };
     while (this.step < maxSteps) {
       const s0 = performance.now();
-      const batch = sampleTrainBatch(this.data, this.batchRng, B, T);
+      const batch = this.looBatches ? this.looBatches.batch(this.step, B, T) : sampleTrainBatch(this.data, this.batchRng, B, T);
       const loss = this.model.loss(batch, this.drawRng);
       const value = loss.item();
       if (!Number.isFinite(value)) {

@@ -113,6 +113,13 @@ test('train → checkpoint → recommend with raw ids', async () => {
   const sw = JSON.parse(readFileSync(sweepFile, 'utf8')).sweep;
   assert.equal(sw.rows.map((r: { lambda: number }) => r.lambda), [0, 0.1, 1]);
   assert.ok(sw.rows[2].diversity >= sw.rows[0].diversity);
+  const loo = await capture(() => main(['train', '--protocol', 'loo', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '40']));
+  assert.is(loo.code, 0, loo.err);
+  assert.match(loo.out, /\| model \| HR@10 \| NDCG@10 \| HR@50 \| NDCG@50 \| HR@100 \| NDCG@100 \| steps\/s \|/);
+  assert.match(loo.out, /leave-one-out/);
+  const badProto = await capture(() => main(['train', '--protocol', 'lo', '--data', file]));
+  assert.is(badProto.code, 2);
+  assert.match(badProto.err, /--protocol expects comirec or loo/);
   const noCats = await capture(() => main(['eval', '--checkpoint', ck, '--data', file, '--format', 'comirec', '--filter', 'false', '--lambdas', '0,0.1']));
   assert.is(noCats.code, 2);
   assert.match(noCats.err, /--lambdas needs --categories/);
