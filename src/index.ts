@@ -49,4 +49,3 @@ export { TagProfiler } from './serve/tag-profiler.js';
 export { CompactItemTable, type CompactFormat } from './serve/compact.js';
 export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './tags/checkpoint.js';
 export { diversitySweep, SWEEP_LAMBDAS, type DiversitySweep, type SweepRow } from './train/diversity-sweep.js';
-export { readItemCategories, type ItemCategories } from './data/categories-file.js';

@@ -9,5 +9,7 @@ export {
   prepareRetrieval, sampleTrainBatch, evalCases, casesBatch,
   type ProtocolOptions, type SplitDataset, type TrainBatch, type EvalCases,
 } from './protocol.js';
+export { readItemCategories, type ItemCategories } from './categories-file.js';
+export { leaveOneOut, LooBatches, stepsPerEpoch, type LeaveOneOut } from './leave-one-out.js';
 export { generateSynthetic, serializeSynthetic, SYNTHETIC_PRESETS, type SyntheticConfig, type SyntheticData } from './synthetic.js';
 export { buildTagSamples, type TagSampleOptions, type TagSamples, type LabelledRows } from './tag-samples.js';
