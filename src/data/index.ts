@@ -6,10 +6,10 @@ export { StringTable, EventsBuilder, describeSummary, type Events, type ReadSumm
 export { detectFormat, type EventFormat, type Columns, type ColumnRef } from './formats.js';
 export { Vocabulary, buildVocabulary, type VocabularyJSON } from './vocab.js';
 export {
-  prepareRetrieval, sampleTrainBatch, evalCases, casesBatch,
+  prepareRetrieval, sampleTrainBatch, evalCases, casesBatch, withProfiles, profileRows,
   type ProtocolOptions, type SplitDataset, type TrainBatch, type EvalCases,
 } from './protocol.js';
 export { readItemCategories, type ItemCategories } from './categories-file.js';
 export { leaveOneOut, LooBatches, stepsPerEpoch, type LeaveOneOut } from './leave-one-out.js';
-export { generateSynthetic, serializeSynthetic, SYNTHETIC_PRESETS, type SyntheticConfig, type SyntheticData } from './synthetic.js';
+export { generateSynthetic, serializeSynthetic, syntheticProfileFields, SYNTHETIC_PRESETS, type SyntheticConfig, type SyntheticData } from './synthetic.js';
 export { buildTagSamples, type TagSampleOptions, type TagSamples, type LabelledRows } from './tag-samples.js';

@@ -5,7 +5,7 @@
 // a fresh seeded order each epoch (the order of epoch e depends only on the seed and e, so a run
 // resumed at any step continues identically).
 import { Rng, hashString } from '../engine/random.js';
-import type { EvalCases, SplitDataset, TrainBatch } from './protocol.js';
+import { profileRows, type EvalCases, type SplitDataset, type TrainBatch } from './protocol.js';
 
 export interface LeaveOneOut {
   /** Training samples: (user, target position) pairs, t in 3..n−3. */
@@ -41,7 +41,10 @@ export function leaveOneOut(ds: SplitDataset, T: number): LeaveOneOut {
       len[b] = k - start;
       truth.push(s.slice(k, k + 1));
     });
-    return { split, B, T, users: Int32Array.from(kept), userKeys: Uint32Array.from(kept, (u) => hashString(ds.userIds[u])), hist, mask, len, truth, skipped: ds.sequences.length - B };
+    return {
+      split, B, T, users: Int32Array.from(kept), userKeys: Uint32Array.from(kept, (u) => hashString(ds.userIds[u])),
+      hist, mask, len, truth, skipped: ds.sequences.length - B, profile: profileRows(ds, kept),
+    };
   };
   return { users: Int32Array.from(users), positions: Int32Array.from(positions), valid: cases('valid'), test: cases('test'), skippedUsers: ds.sequences.length - kept.length };
 }
@@ -81,6 +84,6 @@ export class LooBatches {
       target[b] = s[t];
       users[b] = u;
     });
-    return { B: n, T, hist, mask, len, target, users };
+    return { B: n, T, hist, mask, len, target, users, profile: profileRows(this.ds, users) };
   }
 }

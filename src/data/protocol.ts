@@ -34,6 +34,11 @@ export interface SplitDataset {
   test: Int32Array;
   /** Training users with at least 5 events: the only ones §1.2 can sample (k ~ U{4..n−1}). */
   trainPool: Int32Array;
+  /**
+   * Optional single-valued user profile fields (MIND's profile head): value-vocabulary size per
+   * field and the ids [U·F] (0 = unknown); batches then carry `profile`. See `withProfiles`.
+   */
+  profiles?: { names: string[]; sizes: number[]; values: Int32Array };
   stats: { users: number; items: number; events: number; droppedUsers: number; droppedItems: number; droppedEvents: number };
   options: Required<ProtocolOptions>;
 }
@@ -124,6 +129,36 @@ export interface TrainBatch {
   target: Int32Array;
   /** [B] dataset user index of each row. */
   users: Int32Array;
+  /** [B·F] profile field ids when the dataset has profiles. */
+  profile?: Int32Array;
+}
+
+/**
+ * Attach user profile fields: `fields[f].value(userIndex)` gives an id in 1..size−1 (0 = unknown)
+ * for each dataset user. Returns the same dataset object.
+ */
+export function withProfiles(ds: SplitDataset, fields: { name: string; size: number; value: (user: number, rawId: string) => number }[]): SplitDataset {
+  const U = ds.userIds.length, F = fields.length;
+  const values = new Int32Array(U * F);
+  for (let u = 0; u < U; u++) {
+    fields.forEach((f, j) => {
+      const v = f.value(u, ds.userIds[u]);
+      if (!(Number.isInteger(v) && v >= 0 && v < f.size)) throw new Error(`withProfiles: field "${f.name}" of user "${ds.userIds[u]}" is ${v}; expected an id in 0..${f.size - 1}`);
+      values[u * F + j] = v;
+    });
+  }
+  ds.profiles = { names: fields.map((f) => f.name), sizes: fields.map((f) => f.size), values };
+  return ds;
+}
+
+/** The profile ids [B·F] of `users` (undefined when the dataset has no profiles). */
+export function profileRows(ds: SplitDataset, users: ArrayLike<number>): Int32Array | undefined {
+  const p = ds.profiles;
+  if (!p) return undefined;
+  const F = p.sizes.length;
+  const out = new Int32Array(users.length * F);
+  for (let b = 0; b < users.length; b++) out.set(p.values.subarray(users[b] * F, users[b] * F + F), b * F);
+  return out;
 }
 
 /** Write the left-aligned window s[max(0, k−T) .. k−1] into row b. */
@@ -159,7 +194,7 @@ export function sampleTrainBatch(ds: SplitDataset, rng: Rng, B: number, T: numbe
     target[b] = s[k];
     writeWindow(s, k, T, b, hist, mask, len);
   }
-  return { B, T, hist, mask, len, target, users };
+  return { B, T, hist, mask, len, target, users, profile: profileRows(ds, users) };
 }
 
 /** Evaluation users of one split with their §1.4 histories and ground-truth lists. */
@@ -180,6 +215,8 @@ export interface EvalCases {
   truth: Int32Array[];
   /** Users skipped because their history would be empty (n = 1). */
   skipped: number;
+  /** [B·F] profile field ids when the dataset has profiles. */
+  profile?: Int32Array;
 }
 
 /** §1.4 cases: cut k = ⌊0.8 n⌋, history = last T items of s[0..k−1], truth = s[k..n−1]. */
@@ -196,14 +233,15 @@ export function evalCases(ds: SplitDataset, split: 'valid' | 'test', T: number):
     truth.push(s.slice(k));
   });
   const userKeys = Uint32Array.from(us, (d) => hashString(ds.userIds[d]));
-  return { split, B, T, users: Int32Array.from(us), userKeys, hist, mask, len, truth, skipped: all.length - B };
+  return { split, B, T, users: Int32Array.from(us), userKeys, hist, mask, len, truth, skipped: all.length - B, profile: profileRows(ds, us) };
 }
 
 /** Rows start..start+count−1 of evaluation cases as a batch (views, no copy). */
-export function casesBatch(c: EvalCases, start: number, count: number): { B: number; T: number; hist: Int32Array; mask: Float32Array; len: Int32Array; userKeys?: Uint32Array } {
+export function casesBatch(c: EvalCases, start: number, count: number): { B: number; T: number; hist: Int32Array; mask: Float32Array; len: Int32Array; userKeys?: Uint32Array; profile?: Int32Array } {
   const end = Math.min(c.B, start + count), T = c.T;
+  const F = c.profile ? c.profile.length / c.B : 0;
   return {
     B: end - start, T, hist: c.hist.subarray(start * T, end * T), mask: c.mask.subarray(start * T, end * T),
-    len: c.len.subarray(start, end), userKeys: c.userKeys?.subarray(start, end),
+    len: c.len.subarray(start, end), userKeys: c.userKeys?.subarray(start, end), profile: c.profile?.subarray(start * F, end * F),
   };
 }

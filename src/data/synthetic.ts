@@ -188,3 +188,23 @@ export function serializeSynthetic(d: SyntheticData): string {
   for (let i = 0; i < e.length; i++) out.push(`${e.userIds[e.user[i]]} ${e.itemIds[e.item[i]]} ${e.time[i]} ${d.converted[i]}`);
   return out.join('\n') + '\n';
 }
+
+/**
+ * The generator's user profile fields (segment, activity bucket, region) as `withProfiles` fields
+ * for a dataset prepared from its events: ids shifted by one so 0 stays "unknown".
+ */
+export function syntheticProfileFields(synth: SyntheticData): { name: string; size: number; value: (user: number, rawId: string) => number }[] {
+  const index = new Map(synth.users.ids.map((id, u) => [id, u]));
+  const at = (raw: string) => {
+    const u = index.get(raw);
+    if (u === undefined) throw new Error(`syntheticProfileFields: user "${raw}" is not in the synthetic data`);
+    return u;
+  };
+  const { segment, activity, region } = synth.users;
+  const size = (a: Int32Array) => a.reduce((m, x) => Math.max(m, x), 0) + 2;
+  return [
+    { name: 'segment', size: size(segment), value: (_u, raw) => segment[at(raw)] + 1 },
+    { name: 'activity', size: size(activity), value: (_u, raw) => activity[at(raw)] + 1 },
+    { name: 'region', size: size(region), value: (_u, raw) => region[at(raw)] + 1 },
+  ];
+}

@@ -4,14 +4,14 @@
 // deepmatch/layers/core.py and alibaba/EasyRec capsule_layer.py: a shared bilinear map S,
 // fresh TruncatedNormal routing logits per row and forward pass (a fixed seeded draw b° at
 // serving), adaptive K′ = max(1, min(K, ⌊log₂ n⌋)), label-aware read-out (p = ∞: hard argmax).
-// The optional profile head of §2 step 5 is not implemented.
+// The optional profile head of §2 step 5 (profileFields) joins each capsule with the user's profile.
 import type { Tensor } from '../tensor.js';
 import { empty, idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { labelAwareAttention } from '../nn/readout.js';
 import { activeInterestCount, fillTruncatedNormal, routeShared, routingMask, type Routed } from '../nn/capsule.js';
-import { gather, linear, mulRows, relu } from '../ops/index.js';
+import { concat, gather, linear, mulRows, relu, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 
@@ -38,6 +38,18 @@ export interface MINDConfig extends RetrievalConfig {
   capsuleProjection: 'none' | 'relu';
   /** Bias on the bilinear map S, as ComiRec's tf.layers.dense (default false). */
   mapBias: boolean;
+  /**
+   * Optional profile head (models.md §2 step 5): the value-vocabulary size of each single-valued
+   * user profile field (id 0 = unknown, a zero row). Empty (default) = no head. Batches then carry
+   * `profile` [B·F].
+   */
+  profileFields: number[];
+  /** Embedding width of each profile field (default 16; D_p = profileDim · F). */
+  profileDim: number;
+  /** Hidden width H_m of the head (default 0 = 2·D). */
+  profileHidden: number;
+  /** Activation of the head's last layer: 'relu' (default, the paper's) or 'linear' (DeepMatch). */
+  profileHeadLast: 'relu' | 'linear';
   /** Recommended Adam learning rate (default 1e-3; read by trainers, not by the model). */
   lr: number;
 }
@@ -46,7 +58,7 @@ export interface MINDConfig extends RetrievalConfig {
 export const MIND_DEFAULTS: Omit<MINDConfig, 'items'> = {
   dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
   iterations: 3, labelAwareP: Infinity, adaptiveInterests: true, routingInit: 'random', routingSeed: 28, servingRouting: 'fixed',
-  capsuleProjection: 'none', mapBias: false, lr: 1e-3,
+  capsuleProjection: 'none', mapBias: false, profileFields: [], profileDim: 16, profileHidden: 0, profileHeadLast: 'relu', lr: 1e-3,
 };
 
 /** Optional hooks of one forward pass (tests, gradchecks, inspection). */
@@ -87,6 +99,17 @@ export class MIND implements RetrievalModel {
     if (c.capsuleProjection === 'relu') {
       this.params.create('mind.proj.W', [D, D]);
       this.params.create('mind.proj.b', [D], { kind: 'zeros' });
+    }
+    if (!Array.isArray(c.profileFields) || c.profileFields.some((n) => !(Number.isInteger(n) && n >= 2))) {
+      throw new Error(`MIND: profileFields = ${JSON.stringify(c.profileFields)}; expected value-vocabulary sizes ≥ 2 (id 0 = unknown)`);
+    }
+    if (c.profileFields.length) {
+      const H = c.profileHidden || 2 * D, Dp = c.profileDim * c.profileFields.length;
+      c.profileFields.forEach((n, f) => this.params.create(`mind.profile.table${f}`, [n, c.profileDim], { kind: 'glorot' }, { paddingRow: true }));
+      this.params.create('mind.profile.Wa', [D + Dp, H]);
+      this.params.create('mind.profile.ba', [H], { kind: 'zeros' });
+      this.params.create('mind.profile.Wb', [H, D]);
+      this.params.create('mind.profile.bb', [D], { kind: 'zeros' });
     }
     // b° [K, T]: one TruncatedNormal(0, 1) draw from routingSeed, a buffer saved with the model.
     const b0 = this.params.create('mind.routing_b0', [K, T], { kind: 'zeros' }, { trainable: false });
@@ -146,11 +169,39 @@ export class MIND implements RetrievalModel {
       // Inactive capsules are zero before the layer but not after it: re-mask them.
       V = mulRows(V, tensor(active, [B * K], 'f32', E.engine)); // [B, K, D]
     }
+    if (c.profileFields.length) V = this.profileHead(V, batch, active); // [B, K, D]
     if (trace) {
       trace.routed = routed;
       trace.vectors = V;
     }
     return { vectors: V, active };
+  }
+
+  /**
+   * Step 5 of §2: each capsule concatenated with the user's profile embedding p_u, two dense
+   * layers back to D, inactive interests re-masked (an MLP maps a zero capsule to a non-zero vector).
+   */
+  private profileHead(V: Tensor, batch: RetrievalBatch, active: Uint8Array): Tensor {
+    const c = this.config;
+    const { B } = batch;
+    const { dim: D, interests: K } = c;
+    const F = c.profileFields.length;
+    const prof = batch.profile;
+    if (!prof || prof.length !== B * F) throw new Error(`MIND: the profile head needs batch.profile with ${B}×${F} field ids (got ${prof?.length ?? 'none'})`);
+    const p = this.params;
+    const e = V.engine;
+    const fields = c.profileFields.map((n, f) => {
+      const ids = Int32Array.from({ length: B }, (_, b) => prof[b * F + f]);
+      const known = Float32Array.from(ids, (i) => (i > 0 ? 1 : 0)); // id 0 (unknown) reads as zeros and gets no gradient
+      return mulRows(gather(p.get(`mind.profile.table${f}`), idTensor(ids, [B], e)), tensor(known, [B], 'f32', e)); // [B, profileDim]
+    });
+    const pu = F > 1 ? concat(fields) : fields[0]; // [B, D_p]
+    const perCapsule = gather(pu, idTensor(Int32Array.from({ length: B * K }, (_, r) => Math.floor(r / K)), [B * K], e)); // [B·K, D_p]
+    const x = concat([reshape(V, [B * K, D]), perCapsule]); // [B·K, D + D_p]
+    const h = relu(linear(x, p.get('mind.profile.Wa'), p.get('mind.profile.ba'))); // [B·K, H]
+    let out = linear(h, p.get('mind.profile.Wb'), p.get('mind.profile.bb')); // [B·K, D]
+    if (c.profileHeadLast === 'relu') out = relu(out);
+    return mulRows(reshape(out, [B, K, D]), tensor(active, [B * K], 'f32', e)); // [B, K, D]
   }
 
   loss(batch: RetrievalBatch, rng: Rng, trace?: CapsuleTrace): Tensor {

@@ -22,6 +22,8 @@ export interface RetrievalBatch {
   target?: Int32Array;
   /** Per row, `hashString(raw user id)` [B]: seeds MIND's `servingRouting: 'perUser'` draw. */
   userKeys?: Uint32Array;
+  /** Per row, the ids of the user's single-valued profile fields [B*F] (0 = unknown): MIND's profile head. */
+  profile?: Int32Array;
 }
 
 /** Interest vectors of a batch: [B, K, D] plus which interests are active (MIND's dynamic K). */

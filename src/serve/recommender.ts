@@ -28,6 +28,11 @@ export interface RecommendOptions {
    * `servingRouting: 'perUser'`, whose routing logits are seeded by the id's hash; ignored otherwise.
    */
   user?: string | readonly string[];
+  /**
+   * Profile field ids (one list per history in `recommendBatch`) for MIND's profile head, in the
+   * order and id space of the model's `profileFields` (0 = unknown).
+   */
+  profile?: readonly number[] | readonly (readonly number[])[];
 }
 
 export interface Recommendation {
@@ -66,7 +71,7 @@ export class Recommender {
   }
 
   /** Left-aligned window of the last T known items of each history. */
-  private batch(histories: readonly (readonly string[])[], user?: string | readonly string[]): { batch: RetrievalBatch; unknown: number[] } {
+  private batch(histories: readonly (readonly string[])[], user?: string | readonly string[], profile?: RecommendOptions['profile']): { batch: RetrievalBatch; unknown: number[] } {
     const T = this.model.config.seqLen;
     const B = histories.length;
     const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B);
@@ -83,7 +88,13 @@ export class Recommender {
     const users = user === undefined ? undefined : typeof user === 'string' ? [user] : user;
     if (users && users.length !== B) throw new Error(`recommend: ${users.length} user ids for ${B} histories`);
     const userKeys = users ? Uint32Array.from(users, (u) => hashString(String(u))) : undefined;
-    return { batch: { B, T, hist, mask, len, userKeys }, unknown };
+    let prof: Int32Array | undefined;
+    if (profile !== undefined) {
+      const rows = (profile.length && Array.isArray(profile[0]) ? profile : [profile]) as readonly (readonly number[])[];
+      if (rows.length !== B) throw new Error(`recommend: ${rows.length} profiles for ${B} histories`);
+      prof = Int32Array.from(rows.flat());
+    }
+    return { batch: { B, T, hist, mask, len, userKeys, profile: prof }, unknown };
   }
 
   /** Top-N raw item ids with scores for one history (raw ids, oldest first). */
@@ -93,7 +104,7 @@ export class Recommender {
 
   /** Top-N lists for many histories at once (one GEMM per chunk of users). */
   recommendBatch(histories: readonly (readonly string[])[], opts: RecommendOptions = {}): Recommendation[][] {
-    const { batch } = this.batch(histories, opts.user);
+    const { batch } = this.batch(histories, opts.user, opts.profile);
     const cats = opts.categories;
     const diversity = opts.diversity && cats
       ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
@@ -105,8 +116,8 @@ export class Recommender {
   }
 
   /** The serving interest vectors of one history: K arrays of D floats (inactive ones left out). */
-  interests(history: readonly string[], opts: { user?: string } = {}): Float32Array[] {
-    const { batch } = this.batch([history], opts.user);
+  interests(history: readonly string[], opts: { user?: string; profile?: readonly number[] } = {}): Float32Array[] {
+    const { batch } = this.batch([history], opts.user, opts.profile);
     const out = noGrad(() => {
       const q = this.model.queries(batch);
       const [, Q, D] = q.vectors.shape;
