@@ -8,7 +8,7 @@ import { init } from '../engine/load.js';
 import { readEvents } from '../data/read-events.js';
 import { prepareRetrieval, evalCases, type SplitDataset } from '../data/protocol.js';
 import { generateSynthetic } from '../data/synthetic.js';
-import { createModel, RETRIEVAL_MODELS } from '../models/registry.js';
+import { modelSettings, type RetrievalModelName, createModel, RETRIEVAL_MODELS } from '../models/registry.js';
 import type { RetrievalModel } from '../models/types.js';
 import { Trainer, type TrainResult } from '../train/trainer.js';
 import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
@@ -29,7 +29,7 @@ const OPTIONS: Record<string, OptionType> = {
   dim: 'number', interests: 'number', seqLen: 'number', batch: 'number', lr: 'number', seed: 'number',
   splitSeed: 'number', maxSteps: 'number', evalEvery: 'number', patience: 'number', filter: 'boolean',
   profile: 'string', resume: 'string', alignment: 'string', servingRouting: 'string',
-  categories: 'string', lambdas: 'string', protocol: 'string',
+  categories: 'string', lambdas: 'string', protocol: 'string', modelConfig: 'string',
   out: 'string', report: 'string', log: 'string', checkpoint: 'string', history: 'string', topN: 'number',
   filterHistory: 'boolean', quick: 'boolean', help: 'boolean',
   ...TAG_OPTIONS,
@@ -53,6 +53,7 @@ Training options (evaluation.md §1):
   --profile quick     quick: validate every max(100, 5·⌈U_train/B⌉) steps, patience 10;
                       paper: every 1000 steps (500 when seqLen ≥ 50), patience 50
   --evalEvery N --patience N --maxSteps N   override the profile
+  --modelConfig JSON  any model setting of models.md, e.g. '{"mapInit":"glorot"}' or '{"labelAwareP":2}'
   --alignment left    history windows: left (slot 0 = oldest, default) or right (newest in slot T−1)
   --servingRouting fixed   MIND serving routing logits: fixed b° (default) or perUser (hash of the user id)
   --protocol comirec  comirec (users split 80/10/10, §1.1–1.4) or loo (leave-one-out, §1.6: HR/NDCG@10/50/100)
@@ -115,6 +116,17 @@ async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; so
 function modelConfig(o: Opts, items: number): Record<string, unknown> & { items: number } {
   const c: Record<string, unknown> & { items: number } = { items };
   for (const key of ['dim', 'interests', 'seqLen', 'seed', 'alignment'] as const) if (o[key] !== undefined) c[key] = o[key];
+  if (o.modelConfig !== undefined) {
+    let extra: unknown;
+    try {
+      extra = typeof o.modelConfig === 'string' ? JSON.parse(o.modelConfig) : o.modelConfig;
+    } catch (e) {
+      throw new UsageError(`--modelConfig expects a JSON object of model settings, e.g. '{"mapInit":"glorot"}': ${(e as Error).message}`);
+    }
+    if (!extra || typeof extra !== 'object' || Array.isArray(extra)) throw new UsageError('--modelConfig expects a JSON object of model settings');
+    if ('items' in extra) throw new UsageError('--modelConfig cannot set items (the data decides the catalogue)');
+    Object.assign(c, extra);
+  }
   if (o.servingRouting !== undefined) {
     if (o.model !== 'mind') throw new UsageError('--servingRouting applies to --model mind only');
     c.servingRouting = o.servingRouting;
@@ -131,6 +143,15 @@ interface Trained {
 async function trainOne(name: string, ds: SplitDataset, o: Opts, extra: Record<string, unknown> = {}): Promise<Trained> {
   const model = createModel(name, modelConfig(o, ds.vocab.size));
   if ('rank' in model) return { model, result: null };
+  if (typeof o.modelConfig === 'string') {
+    const keys = modelSettings(name as RetrievalModelName);
+    for (const k of Object.keys(JSON.parse(o.modelConfig))) {
+      if (!keys.includes(k)) {
+        const near = closest(k, keys);
+        throw new UsageError(`--modelConfig: ${model.kind} has no setting "${k}"${near ? `; did you mean ${near}?` : ''}`);
+      }
+    }
+  }
   process.stderr.write(`mirec: ${model.toString()}\n`);
   const B = (o.batch as number) ?? 128, wantS = model.config.negatives.count ?? 10 * B;
   if (model.config.negatives.kind !== 'full' && capNegatives(wantS, model.config.items) < wantS) {

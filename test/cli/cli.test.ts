@@ -117,6 +117,12 @@ test('train → checkpoint → recommend with raw ids', async () => {
   assert.is(loo.code, 0, loo.err);
   assert.match(loo.out, /\| model \| HR@10 \| NDCG@10 \| HR@50 \| NDCG@50 \| HR@100 \| NDCG@100 \| steps\/s \|/);
   assert.match(loo.out, /leave-one-out/);
+  const typo = await capture(() => main(['train', '--model', 'comirec-dr', '--data', file, '--format', 'comirec', '--filter', 'false', '--modelConfig', '{"mapInt":"glorot"}']));
+  assert.is(typo.code, 2);
+  assert.match(typo.err, /ComiRec-DR has no setting "mapInt"; did you mean mapInit\?/);
+  const glorot = await capture(() => main(['train', '--model', 'comirec-dr', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '20', '--modelConfig', '{"mapInit":"glorot"}', '--report', join(dir, 'g.json')]));
+  assert.is(glorot.code, 0, glorot.err);
+  assert.is(JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')).config.mapInit, 'glorot');
   const badProto = await capture(() => main(['train', '--protocol', 'lo', '--data', file]));
   assert.is(badProto.code, 2);
   assert.match(badProto.err, /--protocol expects comirec or loo/);
