@@ -3,6 +3,7 @@
 # `mirec train --report` JSON per (dataset, model, seed) into OUT (skips reports that exist, so an
 # interrupted grid resumes). Summarise with: node --import tsx bench/summarize-runs.ts OUT/beauty-*.json
 # Usage: bench/retrieval-grid.sh beauty|movielens OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]
+# (variants: comirec-dr-glorot = --modelConfig '{"mapInit":"glorot"}', comirec-dr-lr1e-3 = --lr 0.001)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dataset=$1 out=$2 seeds=${3:-"1 2 3"}
@@ -16,7 +17,11 @@ mkdir -p "$out"
 for seed in $seeds; do
   for model in $models; do
     extra=() tag=$model
-    if [[ $model == comirec-dr-lr1e-3 ]]; then model=comirec-dr extra=(--lr 0.001); fi
+    # Variants: a model name with a suffix runs that model with one documented switch.
+    case $model in
+      comirec-dr-lr1e-3) model=comirec-dr extra=(--lr 0.001) ;;
+      comirec-dr-glorot) model=comirec-dr extra=(--modelConfig '{"mapInit":"glorot"}') ;;
+    esac
     report="$out/$dataset-$tag-$seed.json"
     [[ -s $report ]] && continue
     echo "$(date -u +%H:%M:%S) $dataset $tag seed $seed"
