@@ -12,6 +12,7 @@ import { casesBatch, evalCases, prepareRetrieval, sampleTrainBatch } from '../..
 import { mergeDense } from '../../src/serve/merge.js';
 import { recallAtN } from '../../src/eval/retrieval-metrics.js';
 import type { RetrievalBatch, RetrievalModel } from '../../src/models/types.js';
+import type { CapsuleTrace, MIND } from '../../src/models/mind.js';
 import { gradOf } from './tag-helpers.js';
 
 export { gradOf };
@@ -62,6 +63,22 @@ export function fdError(e: Engine, p: Tensor, analytic: Float64Array, loss: () =
     worst = Math.max(worst, Math.abs(num - analytic[i]) / Math.max(1, Math.abs(num)));
   }
   return worst;
+}
+
+/**
+ * Analytic gradients of a MIND loss (negatives and routing logits from Rng(seed)) and the loss as
+ * a function of the current weights with the final routing weights frozen at this pass's values
+ * (the only taped path, models.md §2), for finite differences.
+ */
+export function frozenRoutingLoss(e: Engine, m: MIND, batch: RetrievalBatch, seed = 8): { grads: Float64Array[]; frozenLoss: () => number } {
+  const tr: CapsuleTrace = {};
+  const loss = m.loss(batch, new Rng(seed), tr);
+  const frozen = keep(tr.routed!.weights);
+  backward(loss);
+  const grads = m.params.list().map(gradOf);
+  clearTape();
+  e.heap.resetArena();
+  return { grads, frozenLoss: () => m.loss(batch, new Rng(seed), { frozen }).item() };
 }
 
 export interface TrainResult {

@@ -7,16 +7,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setEngine } from '../../src/engine/load.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { Rng } from '../../src/engine/random.js';
-import { backward, clearTape, noGrad } from '../../src/autograd/tape.js';
-import { MIND, type CapsuleTrace, type MINDConfig } from '../../src/models/mind.js';
+import { clearTape, noGrad } from '../../src/autograd/tape.js';
+import { MIND, type MINDConfig } from '../../src/models/mind.js';
 import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../../src/io/checkpoint.js';
 import { f32Backends, oracle } from '../helpers/engines.js';
 import { generateSynthetic, syntheticProfileFields } from '../../src/data/synthetic.js';
 import { evalCases, prepareRetrieval, withProfiles } from '../../src/data/protocol.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { Recommender } from '../../src/serve/recommender.js';
-import { fdError, gradOf, keep, makeBatch, maxDiff, values } from './capsule-helpers.js';
+import { fdError, frozenRoutingLoss, makeBatch, maxDiff, values } from './capsule-helpers.js';
 
 const T = 6;
 const tiny = (over: Partial<MINDConfig> = {}) =>
@@ -29,13 +28,7 @@ test('gradcheck (float64, routing weights frozen): every parameter including the
   const e = setEngine(oracle());
   const m = tiny({ profileHeadLast: 'linear' });
   assert.ok(['mind.profile.table0', 'mind.profile.table1', 'mind.profile.Wa', 'mind.profile.ba', 'mind.profile.Wb', 'mind.profile.bb'].every((n) => m.params.tensors.has(n)));
-  const tr: CapsuleTrace = {};
-  const loss = m.loss(BATCH, new Rng(8), tr);
-  const frozen = keep(tr.routed!.weights);
-  backward(loss);
-  const grads = m.params.list().map(gradOf);
-  reset(e);
-  const frozenLoss = () => m.loss(BATCH, new Rng(8), { frozen }).item();
+  const { grads, frozenLoss } = frozenRoutingLoss(e, m, BATCH);
   m.params.list().forEach((p, i) => {
     const fe = fdError(e, p, grads[i], frozenLoss);
     assert.ok(fe < 1e-6, `${p.name}: off by ${fe}`);

@@ -12,7 +12,7 @@ import { activeInterestCount, fillTruncatedNormal } from '../../src/nn/capsule.j
 import { MIND, type CapsuleTrace, type MINDConfig } from '../../src/models/mind.js';
 import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../../src/io/checkpoint.js';
 import { f32Backends, oracle } from '../helpers/engines.js';
-import { fdError, gradOf, keep, makeBatch, maxDiff, trainAndEvaluate, values } from './capsule-helpers.js';
+import { fdError, frozenRoutingLoss, gradOf, makeBatch, maxDiff, trainAndEvaluate, values } from './capsule-helpers.js';
 
 const T = 6;
 const tiny = (over: Partial<MINDConfig> = {}) => new MIND({ items: 12, dim: 4, interests: 2, seqLen: T, ...over });
@@ -172,13 +172,7 @@ test('padding invariance: overwriting row 0 of E changes no output and no other 
 test('gradcheck (float64): ∂L/∂S and ∂L/∂E match differences with the final w frozen, not with routing differentiated', () => {
   const e = setEngine(oracle());
   const m = tiny({ mapBias: true });
-  const tr: CapsuleTrace = {};
-  const loss = m.loss(BATCH, new Rng(8), tr);
-  const frozen = keep(tr.routed!.weights);
-  backward(loss);
-  const grads = m.params.list().map(gradOf);
-  reset(e);
-  const frozenLoss = () => m.loss(BATCH, new Rng(8), { frozen }).item();
+  const { grads, frozenLoss } = frozenRoutingLoss(e, m, BATCH);
   const routedLoss = () => m.loss(BATCH, new Rng(8)).item();
   let routedWorst = 0;
   m.params.list().forEach((p, i) => {
