@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 
 interface Report {
   model: string;
-  options: { seed?: number };
+  options: { seed?: number; lr?: number; modelConfig?: string; protocol?: string };
   training: { stepsPerSec: number } | null;
   test: { rows: { n: number; recall: number; ndcg: number; hitRate: number }[] };
 }
@@ -18,7 +18,10 @@ if (!files.length) {
 const byModel = new Map<string, Report[]>();
 for (const f of files) {
   const r = JSON.parse(readFileSync(f, 'utf8')) as Report;
-  byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  // Variants of one model (another lr, a models.md switch) get their own row.
+  const o = r.options;
+  const key = [r.model, o.lr !== undefined ? `lr ${o.lr}` : '', o.modelConfig ?? '', o.protocol === 'loo' ? 'loo' : ''].filter(Boolean).join(' ');
+  byModel.set(key, [...(byModel.get(key) ?? []), r]);
 }
 const stat = (xs: number[]) => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
