@@ -42,7 +42,7 @@ if (cmd === 'run') {
       const ts = mine.map((r) => r.tasks.find((t) => t.task === task)!);
       const free = ts.map((t) => p10(t, 'tag')?.precision).filter((x): x is number => x !== undefined);
       const rps = mine.map((r) => r.rowsPerSec).filter(Number.isFinite);
-      console.log(`| ${model} | ${task} | ${mine.map((r) => r.seed).join(',')} | ${stat(ts.map((t) => t.auc))} | ${stat(ts.map((t) => t.gauc))} | ${stat(ts.map((t) => p10(t)!.precision))} | ${stat(ts.map((t) => p10(t)!.recall))} | ${free.length ? stat(free) : '—'} | ${stat(ts.map((t) => t.coverage))} | ${rps.length ? Math.round(rps.reduce((a, b) => a + b, 0) / rps.length) : '— (counting)'} | ${mine.map((r) => r.bestEpoch.join('/')).join(',') || '—'} |`);
+      console.log(`| ${model} | ${task} | ${mine.map((r) => r.seed).join(',')} | ${stat(ts.map((t) => t.auc))} | ${stat(ts.map((t) => t.gauc))} | ${stat(ts.map((t) => p10(t)!.precision))} | ${stat(ts.map((t) => p10(t)!.recall))} | ${free.length ? stat(free) : '—'} | ${stat(ts.map((t) => t.coverage))} | ${rps.length ? Math.round(rps.reduce((a, b) => a + b, 0) / rps.length) : '— (counting)'} | ${rps.length ? mine.map((r) => r.bestEpoch.join('/')).join(',') : '—'} |`);
     }
   }
   const utpm = rows.filter((r) => r.model === 'utpm' && r.zeroNormShare !== undefined);
