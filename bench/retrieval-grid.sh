@@ -2,16 +2,18 @@
 # Runs the retrieval quality grid of evaluation.md §1.7 one job at a time and writes one
 # `mirec train --report` JSON per (dataset, model, seed) into OUT (skips reports that exist, so an
 # interrupted grid resumes). Summarise with: node --import tsx bench/summarize-runs.ts OUT/beauty-*.json
-# Usage: bench/retrieval-grid.sh beauty|movielens OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]
+# Usage: bench/retrieval-grid.sh beauty|movielens|beauty-loo|movielens-loo OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]
 # (variants: comirec-dr-glorot = --modelConfig '{"mapInit":"glorot"}', comirec-dr-lr1e-3 = --lr 0.001)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dataset=$1 out=$2 seeds=${3:-"1 2 3"}
+dataset=$1 out=$2 seeds=${3:-"1 2 3"} protocol=()
 models=${4:-"most-popular youtube-dnn mind comirec-sa comirec-dr sine"}
 case $dataset in
   beauty) data=../shared/data/amazon-beauty/Beauty.txt.gz; seqLen=20 ;;
   movielens) data=../shared/data/ml-latest-small/ratings.csv.gz; seqLen=50 ;;
-  *) echo "unknown dataset $dataset (beauty | movielens)"; exit 2 ;;
+  movielens-loo) data=../shared/data/ml-latest-small/ratings.csv.gz; seqLen=50; protocol=(--protocol loo) ;;
+  beauty-loo) data=../shared/data/amazon-beauty/Beauty.txt.gz; seqLen=20; protocol=(--protocol loo) ;;
+  *) echo "unknown dataset $dataset (beauty | movielens | beauty-loo | movielens-loo)"; exit 2 ;;
 esac
 mkdir -p "$out"
 for seed in $seeds; do
@@ -26,7 +28,7 @@ for seed in $seeds; do
     [[ -s $report ]] && continue
     echo "$(date -u +%H:%M:%S) $dataset $tag seed $seed"
     node --import tsx src/cli/main.ts train --model "$model" --data "$data" --seqLen "$seqLen" \
-      --dim 64 --interests 4 --batch 128 --seed "$seed" "${extra[@]}" --report "$report.tmp" \
+      --dim 64 --interests 4 --batch 128 --seed "$seed" "${protocol[@]}" "${extra[@]}" --report "$report.tmp" \
       > "$out/$dataset-$tag-$seed.log" 2>&1 && mv "$report.tmp" "$report"
   done
 done
