@@ -1,5 +1,6 @@
 // Summarise `mirec train --report` JSON files into one markdown table: per model, mean ± std over
-// the seeds of test Recall/NDCG/HitRate @20 and @50 (percent) and training steps/s.
+// the seeds of test Recall/NDCG/HitRate @20 and @50 (leave-one-out reports: HR/NDCG @10/50/100),
+// percent, and training steps/s. Pass reports of one protocol at a time.
 // Usage: node --import tsx bench/summarize-runs.ts runs/ml-*.json
 import { readFileSync } from 'node:fs';
 
@@ -28,10 +29,12 @@ const stat = (xs: number[]) => {
   const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
   return `${m.toFixed(3)} ± ${sd.toFixed(3)}`;
 };
-const cols: [string, number, 'recall' | 'ndcg' | 'hitRate'][] = [
-  ['Recall@20', 20, 'recall'], ['NDCG@20', 20, 'ndcg'], ['HR@20', 20, 'hitRate'],
-  ['Recall@50', 50, 'recall'], ['NDCG@50', 50, 'ndcg'], ['HR@50', 50, 'hitRate'],
-];
+// ComiRec protocol reports have N 20 and 50; leave-one-out reports HR/NDCG at 10, 50, 100.
+const first = [...byModel.values()][0][0];
+const loo = !first.test.rows.some((r) => r.n === 20);
+const cols: [string, number, 'recall' | 'ndcg' | 'hitRate'][] = loo
+  ? [['HR@10', 10, 'hitRate'], ['NDCG@10', 10, 'ndcg'], ['HR@50', 50, 'hitRate'], ['NDCG@50', 50, 'ndcg'], ['HR@100', 100, 'hitRate'], ['NDCG@100', 100, 'ndcg']]
+  : [['Recall@20', 20, 'recall'], ['NDCG@20', 20, 'ndcg'], ['HR@20', 20, 'hitRate'], ['Recall@50', 50, 'recall'], ['NDCG@50', 50, 'ndcg'], ['HR@50', 50, 'hitRate']];
 console.log(`| model | seeds | ${cols.map((c) => c[0]).join(' | ')} | steps/s |`);
 console.log(`|---|---|${cols.map(() => '---|').join('')}---|`);
 for (const [model, rs] of byModel) {
