@@ -2,10 +2,8 @@
 // The `mirec` command: demo (ComiRec-SA vs baselines on the built-in synthetic data), train
 // (a model on a real file under the ComiRec protocol, with a checkpoint and a JSON report), eval
 // (a checkpoint on a file's test users) and recommend (raw ids in, raw ids out).
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { init } from '../engine/load.js';
-import { readEvents } from '../data/read-events.js';
 import { prepareRetrieval, evalCases, type SplitDataset } from '../data/protocol.js';
 import { generateSynthetic } from '../data/synthetic.js';
 import { modelSettings, type RetrievalModelName, createModel, RETRIEVAL_MODELS } from '../models/registry.js';
@@ -13,16 +11,15 @@ import type { RetrievalModel } from '../models/types.js';
 import { Trainer, type TrainResult } from '../train/trainer.js';
 import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
 import { evaluateRetrieval, interestRecovery, plantedTruth } from '../train/evaluate.js';
-import { Recommender } from '../serve/recommender.js';
 import { capNegatives } from '../loss/sampled-softmax.js';
-import { diversitySweep, type DiversitySweep } from '../train/diversity-sweep.js';
-import { readItemCategories } from '../data/categories-file.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { parseArgs, UsageError, closest, type OptionType } from './args.js';
 import { progressPrinter } from './progress.js';
 import { looTable, metricsTable, recoveryTable, type TableRow } from './table.js';
 import { leaveOneOut } from '../data/leave-one-out.js';
 import { tagsCommand, TAG_OPTIONS } from './tags.js';
+import { loadData, type Opts } from './inputs.js';
+import { evalCmd, recommend } from './eval.js';
 
 const OPTIONS: Record<string, OptionType> = {
   config: 'string', model: 'string', data: 'string', format: 'string', strict: 'boolean',
@@ -66,7 +63,6 @@ Training options (evaluation.md §1):
   --log FILE.jsonl    every progress event
   --config FILE.json  the same keys as a JSON object; flags override it`;
 
-type Opts = Record<string, string | number | boolean>;
 
 const LIBRARY_VERSION = (() => {
   try {
@@ -96,21 +92,6 @@ function modelName(o: Opts): string {
     throw new UsageError(`--model "${name}" is not a retrieval model (${RETRIEVAL_MODELS.join(', ')})${near ? `; did you mean ${near}?` : ''}`);
   }
   return name;
-}
-
-async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; source: string }> {
-  if (typeof o.data !== 'string') throw new UsageError('--data FILE is required (e.g. ../shared/data/amazon-beauty/Beauty.txt.gz)');
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(o.data);
-  } catch (e) {
-    throw new UsageError(`--data ${o.data}: ${(e as Error).message}`);
-  }
-  const events = await readEvents(o.data, { format: (o.format as 'auto') ?? 'auto', strict: !!o.strict, onWarning: undefined });
-  if (events.summary.skipped > 0) process.stderr.write(`mirec: ${o.data}: skipped ${events.summary.skipped} malformed lines (use --strict to stop at the first)\n`);
-  // Leave-one-out trains on every user: item frequencies (the index order) count all of them.
-  const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: (o.splitSeed as number) ?? 1230, vocabCounts: o.protocol === 'loo' ? 'all' : 'train' });
-  return { ds, sha256: createHash('sha256').update(bytes).digest('hex'), source: o.data };
 }
 
 function modelConfig(o: Opts, items: number): Record<string, unknown> & { items: number } {
@@ -229,69 +210,6 @@ async function train(o: Opts): Promise<void> {
     await writeFileAtomic(o.report, JSON.stringify(doc, null, 2));
     process.stderr.write(`mirec: report written to ${o.report}\n`);
   }
-}
-
-async function loadModel(path: string): Promise<Recommender> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`--checkpoint ${path}: ${(e as Error).message}`);
-  }
-  return Recommender.load(bytes);
-}
-
-async function recommend(o: Opts): Promise<void> {
-  if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required');
-  if (typeof o.history !== 'string') throw new UsageError('--history ID,ID,... is required (raw item ids, oldest first)');
-  const rec = await loadModel(o.checkpoint);
-  const raw = o.history.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknownIds = raw.filter((r) => rec.vocab.index(r) <= 0).length;
-  if (unknownIds === raw.length) throw new UsageError(`--history: none of ${raw.length} ids is in the model's vocabulary`);
-  const out = rec.recommend(raw, { topN: (o.topN as number) ?? 10, filterHistory: !!o.filterHistory }).map((r) => ({ item: r.item, score: +r.score.toFixed(5) }));
-  process.stdout.write(JSON.stringify({ model: rec.model.toString(), unknownIds, recommendations: out }, null, 2) + '\n');
-}
-
-async function evalCmd(o: Opts): Promise<void> {
-  if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required');
-  const { model, vocab } = await loadModel(o.checkpoint);
-  const { ds } = await loadData(o);
-  if (vocab.size !== ds.vocab.size || vocab.ids.some((id, i) => id !== ds.vocab.ids[i])) {
-    throw new UsageError(`--data ${o.data} gives a different item vocabulary than the checkpoint was trained on (same file, --filter and --splitSeed needed)`);
-  }
-  const cats = typeof o.categories === 'string' ? await loadCategories(o.categories, ds) : undefined;
-  const loo = o.protocol === 'loo';
-  const cases = loo ? leaveOneOut(ds, model.config.seqLen).test : evalCases(ds, 'test', model.config.seqLen);
-  const report = evaluateRetrieval(model, cases, { filterHistory: !!o.filterHistory, categories: cats, ...(loo ? { ns: [10, 50, 100] } : {}) });
-  process.stdout.write((loo ? looTable : metricsTable)([{ name: model.kind + (o.filterHistory ? ' (history filtered)' : ''), report }]) + '\n');
-  let sweep: DiversitySweep | undefined;
-  if (typeof o.lambdas === 'string') {
-    if (!cats) throw new UsageError('--lambdas needs --categories FILE (MovieLens movies.csv or item,category lines)');
-    const lambdas = o.lambdas.split(',').map((x) => Number(x.trim()));
-    if (lambdas.some((x) => !(x >= 0))) throw new UsageError(`--lambdas expects comma-separated numbers ≥ 0, got "${o.lambdas}"`);
-    sweep = diversitySweep(model, cases, cats, { lambdas });
-    process.stdout.write(`\nControllable aggregation (evaluation.md §3), N = ${sweep.n}, median top-1 score ${sweep.medianTop1.toFixed(3)}\n`);
-    process.stdout.write(`| λ | Recall@50 | NDCG@50 | HR@50 | Diversity@50 |\n|---|---|---|---|---|\n`);
-    for (const r of sweep.rows) {
-      const row = r.report.rows[0];
-      process.stdout.write(`| ${r.lambda} | ${(100 * row.recall).toFixed(3)} | ${(100 * row.ndcg).toFixed(3)} | ${(100 * row.hitRate).toFixed(3)} | ${(100 * r.diversity).toFixed(3)} |\n`);
-    }
-    process.stdout.write(`shape checks: ${Object.entries(sweep.shape).map(([k, v]) => `${k} ${v ? 'yes' : 'NO'}`).join(', ')}\n`);
-  }
-  if (typeof o.report === 'string') {
-    await writeFileAtomic(o.report, JSON.stringify({ command: 'eval', checkpoint: o.checkpoint, data: o.data, model: model.config, test: report, sweep }, null, 2));
-    process.stderr.write(`mirec: report written to ${o.report}\n`);
-  }
-}
-
-/** Item categories for Diversity@N (vocabulary indices), with a note of what the file lacked. */
-async function loadCategories(path: string, ds: SplitDataset): Promise<Int32Array> {
-  const c = await readItemCategories(path, ds.vocab).catch((e: Error) => {
-    throw new UsageError(`--categories ${path}: ${e.message}`);
-  });
-  if (c.names.length === 0) throw new UsageError(`--categories ${path}: no line names an item of the dataset's catalogue`);
-  process.stderr.write(`mirec: ${path}: ${c.names.length} categories; ${c.uncategorised} of ${ds.vocab.size - 1} items without one (each its own category)\n`);
-  return c.table;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 // steps/s, Diversity@50 when categories exist, and §5.3 interest recovery on synthetic data.
 import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
 import type { RecoveryReport } from '../train/evaluate.js';
+import type { DiversitySweep } from '../train/diversity-sweep.js';
 
 export interface TableRow {
   name: string;
@@ -26,6 +27,17 @@ export function metricsTable(rows: TableRow[]): string {
   });
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines].join('\n') +
     '\n(percent; NDCG standard, evaluation.md §2)';
+}
+
+/** The controllable-aggregation sweep (evaluation.md §3): one row per λ, then the shape checks. */
+export function sweepTable(sweep: DiversitySweep): string {
+  const head = `Controllable aggregation (evaluation.md §3), N = ${sweep.n}, median top-1 score ${sweep.medianTop1.toFixed(3)}`;
+  const rows = sweep.rows.map((r) => {
+    const x = r.report.rows[0];
+    return `| ${r.lambda} | ${pct(x.recall)} | ${pct(x.ndcg)} | ${pct(x.hitRate)} | ${pct(r.diversity)} |`;
+  });
+  const checks = `shape checks: ${Object.entries(sweep.shape).map(([k, v]) => `${k} ${v ? 'yes' : 'NO'}`).join(', ')}`;
+  return [head, `| λ | Recall@${sweep.n} | NDCG@${sweep.n} | HR@${sweep.n} | Diversity@${sweep.n} |`, '|---|---|---|---|---|', ...rows, checks].join('\n');
 }
 
 /** Leave-one-out table (evaluation.md §1.6): HR and NDCG at 10, 50, 100 with one target per user. */

@@ -1,0 +1,49 @@
+// Inputs of the retrieval commands: a data file read and split under the chosen protocol (with
+// its sha256 for reports), a checkpoint as a Recommender, and item categories for Diversity@N;
+// every failure is a UsageError naming the flag and the file.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readEvents } from '../data/read-events.js';
+import { prepareRetrieval, type SplitDataset } from '../data/protocol.js';
+import { readItemCategories } from '../data/categories-file.js';
+import { Recommender } from '../serve/recommender.js';
+import { UsageError } from './args.js';
+
+export type Opts = Record<string, string | number | boolean>;
+
+/** The --data file, read (--format, --strict) and prepared (--filter, --splitSeed, --protocol). */
+export async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; source: string }> {
+  if (typeof o.data !== 'string') throw new UsageError('--data FILE is required (e.g. ../shared/data/amazon-beauty/Beauty.txt.gz)');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(o.data);
+  } catch (e) {
+    throw new UsageError(`--data ${o.data}: ${(e as Error).message}`);
+  }
+  const events = await readEvents(o.data, { format: (o.format as 'auto') ?? 'auto', strict: !!o.strict, onWarning: undefined });
+  if (events.summary.skipped > 0) process.stderr.write(`mirec: ${o.data}: skipped ${events.summary.skipped} malformed lines (use --strict to stop at the first)\n`);
+  // Leave-one-out trains on every user: item frequencies (the index order) count all of them.
+  const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: (o.splitSeed as number) ?? 1230, vocabCounts: o.protocol === 'loo' ? 'all' : 'train' });
+  return { ds, sha256: createHash('sha256').update(bytes).digest('hex'), source: o.data };
+}
+
+/** The --checkpoint file as a Recommender. */
+export async function loadModel(path: string): Promise<Recommender> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`--checkpoint ${path}: ${(e as Error).message}`);
+  }
+  return Recommender.load(bytes);
+}
+
+/** Item categories for Diversity@N (vocabulary indices), with a note of what the file lacked. */
+export async function loadCategories(path: string, ds: SplitDataset): Promise<Int32Array> {
+  const c = await readItemCategories(path, ds.vocab).catch((e: Error) => {
+    throw new UsageError(`--categories ${path}: ${e.message}`);
+  });
+  if (c.names.length === 0) throw new UsageError(`--categories ${path}: no line names an item of the dataset's catalogue`);
+  process.stderr.write(`mirec: ${path}: ${c.names.length} categories; ${c.uncategorised} of ${ds.vocab.size - 1} items without one (each its own category)\n`);
+  return c.table;
+}
