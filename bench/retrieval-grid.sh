@@ -27,7 +27,7 @@ for seed in $seeds; do
     report="$out/$dataset-$tag-$seed.json"
     [[ -s $report ]] && continue
     echo "$(date -u +%H:%M:%S) $dataset $tag seed $seed"
-    node --import tsx src/cli/main.ts train --model "$model" --data "$data" --seqLen "$seqLen" \
+    node --import tsx src/cli/bin.ts train --model "$model" --data "$data" --seqLen "$seqLen" \
       --dim 64 --interests 4 --batch 128 --seed "$seed" "${protocol[@]}" "${extra[@]}" --report "$report.tmp" \
       > "$out/$dataset-$tag-$seed.log" 2>&1 && mv "$report.tmp" "$report"
   done

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The `mirec` command: demo (ComiRec-SA vs baselines on the built-in synthetic data), train
 // (a model on a real file under the ComiRec protocol, with a checkpoint and a JSON report), eval
 // (a checkpoint on a file's test users) and recommend (raw ids in, raw ids out).
@@ -239,5 +238,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invoked = process.argv[1] ?? '';
-if (/cli[\\/]main\.(ts|js)$/.test(invoked)) main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -24,7 +24,7 @@ export interface TrainedModel {
 /**
  * Write the `tiny` synthetic preset as a ComiRec file (`user,item,position`; raw ids prefixed
  * `u`/`m` so they cannot be mistaken for vocabulary indices) and train ComiRec-SA on it with
- * `node dist/cli/main.js train` (small config, `--maxSteps`), checkpoint to `dir/model.safetensors`.
+ * `node dist/cli/bin.js train` (small config, `--maxSteps`), checkpoint to `dir/model.safetensors`.
  */
 export async function trainSmallModel(dir: string): Promise<TrainedModel> {
   const { generateSynthetic } = await import('../../dist/index.js');
@@ -40,7 +40,7 @@ export async function trainSmallModel(dir: string): Promise<TrainedModel> {
   writeFileSync(data, lines.join('\n') + '\n');
   const checkpoint = join(dir, 'model.safetensors');
   const { stderr } = await run(process.execPath, [
-    join(ROOT, 'dist/cli/main.js'), 'train', '--data', data, '--format', 'comirec', '--model', 'comirec-sa',
+    join(ROOT, 'dist/cli/bin.js'), 'train', '--data', data, '--format', 'comirec', '--model', 'comirec-sa',
     '--dim', '16', '--interests', '2', '--seqLen', '10', '--batch', '32', '--maxSteps', '80', '--seed', '1',
     '--out', checkpoint,
   ]);
