@@ -7,8 +7,8 @@
 //   node --import tsx bench/tag-grid.mts table ROWS.jsonl
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { init } from '../src/engine/load.js';
-import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../src/tags/experiment.js';
-import type { TaskReport } from '../src/tags/train.js';
+import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../src/train/tag-experiment.js';
+import type { TaskReport } from '../src/train/tag-trainer.js';
 
 const [cmd, ...args] = process.argv.slice(2);
 const readRows = (file: string): TagExperimentRow[] =>

@@ -7,15 +7,15 @@
 //   - a tag prior alone (log-odds of the tag's training positive rate) and prior + UTPM logit.
 // Usage: node --import tsx bench/utpm-diagnosis.mts [splitSeed=1230] [epochs=8] [ctr|cvr]
 import { init } from '../src/engine/load.js';
-import { movielensTagDataset } from '../src/tags/datasets.js';
-import { makeBatch, rowsOf, splitUsers, trainTagModel, scoreSplit } from '../src/tags/train.js';
+import { movielensTagDataset } from '../src/data/tag-datasets.js';
+import { makeBatch, rowsOf, splitUsers, trainTagModel, scoreSplit } from '../src/train/tag-trainer.js';
 import { UTPM } from '../src/models/utpm.js';
-import { TwoTower } from '../src/models/tag-baselines.js';
+import { TwoTower } from '../src/models/two-tower.js';
 import { auc, gauc } from '../src/eval/tag-metrics.js';
 import { engine } from '../src/engine/load.js';
 import { noGrad } from '../src/autograd/tape.js';
-import type { TagDataset } from '../src/tags/datasets.js';
-import type { TagModel } from '../src/tags/model.js';
+import type { TagDataset } from '../src/data/tag-datasets.js';
+import type { TagModel } from '../src/models/tag-model.js';
 
 await init();
 const seed = Number(process.argv[2] ?? 1230);

@@ -33,10 +33,14 @@ export { controllableAggregate, aggregatePool, type AggregateOptions } from './s
 // Tag-profile models
 export { UTPM, type UTPMConfig } from './models/utpm.js';
 export { MVKE, type MVKEConfig } from './models/mvke.js';
-export { TwoTower, HardSharing, MMoE, PopularTags, HistoryTags } from './models/tag-baselines.js';
-export { trainTagModel, evaluateTagModel } from './tags/train.js';
-export { runTagExperiment, type TagExperimentOptions } from './tags/experiment.js';
-export { buildTagDataset, syntheticTagDataset, movielensTagDataset, amazonTagDataset, taobaoTagDataset, readItemTagsJson, readItemTagsDelimited, type TagDataset } from './tags/datasets.js';
+export { TwoTower } from './models/two-tower.js';
+export { HardSharing } from './models/hard-sharing.js';
+export { MMoE } from './models/mmoe.js';
+export { PopularTags } from './models/popular-tags.js';
+export { HistoryTags } from './models/history-tags.js';
+export { trainTagModel, evaluateTagModel } from './train/tag-trainer.js';
+export { runTagExperiment, type TagExperimentOptions } from './train/tag-experiment.js';
+export { buildTagDataset, syntheticTagDataset, movielensTagDataset, amazonTagDataset, taobaoTagDataset, readItemTagsJson, readItemTagsDelimited, type TagDataset } from './data/tag-datasets.js';
 
 // Data, metrics, checkpoints
 export * from './data/index.js';
@@ -44,8 +48,8 @@ export * from './eval/index.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor, type SafeFile } from './io/safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, loadParams, loadOptimizerState, type CheckpointParts } from './io/checkpoint.js';
 export { writeFileAtomic } from './io/atomic-write.js';
-export { save, load, readCheckpointSource } from './io/save-load.js';
+export { save, load, readCheckpointSource } from './serve/save-load.js';
 export { TagProfiler } from './serve/tag-profiler.js';
 export { CompactItemTable, type CompactFormat } from './serve/compact.js';
-export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './tags/checkpoint.js';
+export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './io/tag-checkpoint.js';
 export { diversitySweep, SWEEP_LAMBDAS, type DiversitySweep, type SweepRow } from './train/diversity-sweep.js';

@@ -6,12 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { init } from '../engine/load.js';
 import { readEvents } from '../data/read-events.js';
 import { generateSynthetic } from '../data/synthetic.js';
-import { buildTagModels, loadTagDataset, TAG_MODELS, type TagExperimentOptions, type TagModelName } from '../tags/experiment.js';
-import { evaluateTagModel, trainTagModel, type TaskReport, type TrainTagResult } from '../tags/train.js';
-import { decodeTagCheckpoint, encodeTagCheckpoint, remapUserFields, tagVocabOf } from '../tags/checkpoint.js';
-import { profileOf } from '../tags/model.js';
-import type { TagDataset } from '../tags/datasets.js';
-import type { TagTask } from '../tags/fields.js';
+import { buildTagModels, loadTagDataset, TAG_MODELS, type TagExperimentOptions, type TagModelName } from '../train/tag-experiment.js';
+import { evaluateTagModel, trainTagModel, type TaskReport, type TrainTagResult } from '../train/tag-trainer.js';
+import { decodeTagCheckpoint, encodeTagCheckpoint, remapUserFields, tagVocabOf } from '../io/tag-checkpoint.js';
+import { profileOf } from '../models/tag-model.js';
+import type { TagDataset } from '../data/tag-datasets.js';
+import type { TagTask } from '../nn/field-batch.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { UsageError, type OptionType } from './args.js';
 

@@ -5,18 +5,7 @@
 // double-double log and an exp that takes a double-double argument. Huge trig arguments are
 // reduced exactly with BigInt arithmetic against a lazily computed 2/π.
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-F64[0] = 1;
-const HI = U32[1] === 0x3ff00000 ? 1 : 0; // index of the high word (1 on little-endian hosts)
-const LO = 1 - HI;
-
-export function hiWord(x: number): number { F64[0] = x; return U32[HI] | 0; }
-export function loWord(x: number): number { F64[0] = x; return U32[LO]; }
-export function fromWords(hi: number, lo: number): number { U32[HI] = hi >>> 0; U32[LO] = lo >>> 0; return F64[0]; }
-function withHi(x: number, hi: number): number { F64[0] = x; U32[HI] = hi >>> 0; return F64[0]; }
-/** 2^k for -1022 <= k <= 1023, exact. */
-export function pow2(k: number): number { return fromWords((k + 1023) << 20, 0); }
+import { hiWord, loWord, fromWords, withHi, pow2 } from './det-bits.js';
 
 const LN2_HI = 6.93147180369123816490e-01; // upper 32 bits of ln 2 (k·LN2_HI is exact)
 const LN2_LO = 1.90821492927058770002e-10;

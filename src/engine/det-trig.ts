@@ -1,7 +1,7 @@
 // Deterministic sin and cos (fdlibm k_sin.c, k_cos.c, e_rem_pio2.c, with an exact BigInt
 // reduction for huge arguments): only + − × ÷ on doubles, so every host gives the same bits.
-// Split from det-math.ts, whose word-access helpers it shares.
-import { hiWord, loWord, fromWords, pow2 } from './det-math.js';
+// Split from det-math.ts; both share the word-access helpers of det-bits.ts.
+import { hiWord, loWord, fromWords, pow2 } from './det-bits.js';
 
 
 function kSin(x: number, y: number, iy: number): number {

@@ -2,6 +2,8 @@
 // GAUC (row-weighted over users, one-class users skipped), Precision@K / Recall@K of ranked tag
 // profiles against ground-truth tag sets, and vocabulary coverage of the top-10 profiles.
 // Undefined cases (one class only, no qualifying user, no user) are NaN, never a thrown error.
+// topTags ranks a model's tag scores; it lives with the tag-model interface that serves profiles.
+export { topTags } from '../models/tag-model.js';
 
 /**
  * Mann–Whitney sum of positive ranks over order[start..end), which is sorted by score
@@ -92,18 +94,6 @@ export function gauc(scores: ArrayLike<number>, labels: ArrayLike<number>, users
     a = b;
   }
   return { gauc: den > 0 ? num / den : NaN, users: used, skipped };
-}
-
-/**
- * Rank a tag vocabulary by score: the top-K tag ids, score descending, ties lower id first.
- * Tag 0 is padding (models.md §0) and never returned.
- * @param scores one score per tag id, index 0 = padding
- * @param k profile length (clamped to the vocabulary)
- */
-export function topTags(scores: ArrayLike<number>, k: number): Int32Array {
-  const ids = Int32Array.from({ length: Math.max(0, scores.length - 1) }, (_, i) => i + 1);
-  ids.sort((a, b) => cmp(scores[b], scores[a]) || a - b);
-  return ids.slice(0, Math.max(0, Math.min(k, ids.length)));
 }
 
 /**

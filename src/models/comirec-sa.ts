@@ -10,6 +10,7 @@ import { ParamStore } from '../nn/params.js';
 import { hardReadout } from '../nn/readout.js';
 import { add, bmm, gather, linear, softmax, tanh, transpose } from '../ops/index.js';
 import { scatterRows } from '../ops/scatter-rows.js';
+import { validSlots } from '../nn/self-attentive.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 
@@ -107,19 +108,4 @@ export class ComiRecSA implements RetrievalModel {
     const c = this.config;
     return `ComiRecSA(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, params=${fmtCount(this.params.count())})`;
   }
-}
-
-/** Flat positions b·T + t, item ids and slot indices t of the batch's valid slots (mask ≠ 0). */
-export function validSlots(batch: RetrievalBatch): { rows: Int32Array; ids: Int32Array; slots: Int32Array } {
-  const { B, T, mask, hist } = batch;
-  let n = 0;
-  for (let i = 0; i < B * T; i++) if (mask[i] !== 0) n++;
-  const rows = new Int32Array(n), ids = new Int32Array(n), slots = new Int32Array(n);
-  for (let i = 0, j = 0; i < B * T; i++) {
-    if (mask[i] === 0) continue;
-    rows[j] = i;
-    ids[j] = hist[i];
-    slots[j++] = i % T;
-  }
-  return { rows, ids, slots };
 }

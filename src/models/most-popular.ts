@@ -1,8 +1,7 @@
 // MostPopular (THUDM/ComiRec:src/mostpop.py; models.md §8): the top-N items by training count.
 // Item indices are assigned by descending training frequency, so this is simply 1..N — an
 // acceptance check of the vocabulary as much as a baseline.
-import type { RetrievalBatch } from './types.js';
-import type { ScoredItems } from '../serve/merge.js';
+import type { RetrievalBatch, ScoredItems } from './types.js';
 
 export class MostPopular {
   readonly kind = 'MostPopular';

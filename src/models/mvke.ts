@@ -11,12 +11,12 @@ import { noGrad } from '../autograd/tape.js';
 import {
   add, bmm, concat, dotRows, layerNorm, linear, matmul, mulRows, reshape, scale, sliceLast, softmax, transpose,
 } from '../ops/index.js';
-import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../tags/fields.js';
-import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from '../tags/model.js';
+import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../nn/field-batch.js';
+import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from './tag-model.js';
 import {
   allTags, createFieldTables, createMlp, createTagFeatures, mlp, multiTaskBce, pickRows, pooledFields, tagFieldCount, tagInput,
   type Mlp, type TagFeatures,
-} from '../tags/parts.js';
+} from '../nn/field-pooling.js';
 import { fmtCount } from './common.js';
 
 /** MVKE settings (models.md §7 defaults). */

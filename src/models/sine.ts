@@ -15,7 +15,7 @@ import { scatterRows } from '../ops/scatter-rows.js';
 import { covarianceLoss } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
-import { validSlots } from './comirec-sa.js';
+import { validSlots } from '../nn/self-attentive.js';
 
 export { covarianceLoss };
 

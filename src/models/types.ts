@@ -79,3 +79,19 @@ export interface RetrievalModel {
   /** e.g. `ComiRecSA(D=64, K=4, T=20, params=1.2M)`. */
   toString(): string;
 }
+
+/** A ranked list of (item id, score) pairs as given by the engine (any array-likes). */
+export interface ScoredList {
+  /** Item ids, parallel to `scores`. */
+  ids: ArrayLike<number>;
+  /** Scores, best first. */
+  scores: ArrayLike<number>;
+}
+
+/** A ranked list of distinct items, best first; scores kept exactly (float64). */
+export interface ScoredItems {
+  /** Item ids, best first. */
+  ids: Int32Array;
+  /** Their scores, parallel to `ids`. */
+  scores: Float64Array;
+}

@@ -13,9 +13,9 @@ import {
   add, bceWithLogits, bmm, concat, dotRows, gather, linear, matmul, mulRows, relu, reshape, softmax,
 } from '../ops/index.js';
 import { crossPairs, fmCross } from '../ops/fm-cross.js';
-import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../tags/fields.js';
-import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from '../tags/model.js';
-import { pickRows } from '../tags/parts.js';
+import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../nn/field-batch.js';
+import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from './tag-model.js';
+import { pickRows } from '../nn/field-pooling.js';
 
 /** UTPM settings (models.md §6 defaults). */
 export interface UTPMConfig {

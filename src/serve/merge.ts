@@ -2,22 +2,10 @@
 // score descending (ties: lower item id first), keep each id's first occurrence, return the
 // first N. Also the brute-force path over a dense [K, Nitems] score matrix (tests, small
 // catalogues). Item 0 is padding and is never returned.
+import type { ScoredItems, ScoredList } from '../models/types.js';
 
-/** A ranked list of (item id, score) pairs as given by the engine (any array-likes). */
-export interface ScoredList {
-  /** Item ids, parallel to `scores`. */
-  ids: ArrayLike<number>;
-  /** Scores, best first. */
-  scores: ArrayLike<number>;
-}
+export type { ScoredItems, ScoredList };
 
-/** A ranked list of distinct items, best first; scores kept exactly (float64). */
-export interface ScoredItems {
-  /** Item ids, best first. */
-  ids: Int32Array;
-  /** Their scores, parallel to `ids`. */
-  scores: Float64Array;
-}
 
 /** Options of the dense (brute-force) path. */
 export interface DenseOptions {

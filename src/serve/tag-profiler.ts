@@ -1,10 +1,10 @@
 // Serving tag profiles: the model(s) of one `train-tags` run (UTPM trains one per task) with the
 // vocabulary that maps raw ids into model ids. `profile(user, { topK, task })` gives a user's top
 // tags with raw names; `toBytes`/`fromBytes` round-trip the whole thing as one checkpoint.
-import type { TagModel, ProfileTag } from '../tags/model.js';
-import { profileOf } from '../tags/model.js';
-import type { TagTask, UserFields } from '../tags/fields.js';
-import { decodeTagCheckpoint, encodeTagCheckpoint, type TagVocab } from '../tags/checkpoint.js';
+import type { TagModel, ProfileTag } from '../models/tag-model.js';
+import { profileOf } from '../models/tag-model.js';
+import type { TagTask, UserFields } from '../nn/field-batch.js';
+import { decodeTagCheckpoint, encodeTagCheckpoint, type TagVocab } from '../io/tag-checkpoint.js';
 
 export class TagProfiler {
   constructor(readonly models: readonly TagModel[], readonly vocab: TagVocab, readonly extra: Record<string, unknown> = {}) {

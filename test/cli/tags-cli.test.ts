@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../src/cli/args.js';
 import { tagsCommand, TAG_OPTIONS } from '../../src/cli/tags.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-import { syntheticTagDataset } from '../../src/tags/datasets.js';
+import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
 
 async function capture(fn: () => Promise<void>): Promise<{ out: string; err: string }> {
   const out: string[] = [];

@@ -24,8 +24,8 @@ import { labelAwareAttention } from '../../src/nn/readout.js';
 import { gather, matmul, reshape } from '../../src/ops/index.js';
 import { idTensor, type Tensor } from '../../src/tensor.js';
 import { Recommender } from '../../src/serve/recommender.js';
-import { decodeTagCheckpoint } from '../../src/tags/checkpoint.js';
-import type { FieldBatch } from '../../src/tags/fields.js';
+import { decodeTagCheckpoint } from '../../src/io/tag-checkpoint.js';
+import type { FieldBatch } from '../../src/nn/field-batch.js';
 import type { MVKE, MVKETrace } from '../../src/models/mvke.js';
 import { f32Backends } from '../helpers/engines.js';
 

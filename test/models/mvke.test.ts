@@ -8,7 +8,7 @@ import { tensor } from '../../src/tensor.js';
 import { backward, clearTape, hasGrad } from '../../src/autograd/tape.js';
 import { bceWithLogits } from '../../src/ops/index.js';
 import { MVKE, type MVKEConfig, type MVKETrace } from '../../src/models/mvke.js';
-import { fieldBatch, type TagBatch, type UserFields } from '../../src/tags/fields.js';
+import { fieldBatch, type TagBatch, type UserFields } from '../../src/nn/field-batch.js';
 import { oracle } from '../helpers/engines.js';
 import { FIELDS, USERS, gradOf, modelGradcheck } from './tag-helpers.js';
 

@@ -6,8 +6,13 @@ import { setEngine } from '../../src/engine/load.js';
 import { tensor } from '../../src/tensor.js';
 import { backward, hasGrad } from '../../src/autograd/tape.js';
 import { bceWithLogits } from '../../src/ops/index.js';
-import { HardSharing, HistoryTags, MMoE, PopularTags, TwoTower, countTagPopularity } from '../../src/models/tag-baselines.js';
-import { fieldBatch, type TagBatch } from '../../src/tags/fields.js';
+import { TwoTower } from '../../src/models/two-tower.js';
+import { HardSharing } from '../../src/models/hard-sharing.js';
+import { MMoE } from '../../src/models/mmoe.js';
+import { PopularTags } from '../../src/models/popular-tags.js';
+import { HistoryTags } from '../../src/models/history-tags.js';
+import { countTagPopularity } from '../../src/models/counting-model.js';
+import { fieldBatch, type TagBatch } from '../../src/nn/field-batch.js';
 import { oracle } from '../helpers/engines.js';
 import { FIELDS, USERS, gradOf, modelGradcheck, multi } from './tag-helpers.js';
 

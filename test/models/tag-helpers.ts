@@ -3,7 +3,7 @@
 import type { Tensor } from '../../src/tensor.js';
 import { backward, hasGrad } from '../../src/autograd/tape.js';
 import type { ParamStore } from '../../src/nn/params.js';
-import type { FieldSpec, UserFields } from '../../src/tags/fields.js';
+import type { FieldSpec, UserFields } from '../../src/nn/field-batch.js';
 
 export const FIELDS: FieldSpec[] = [
   { name: 'hist_items', kind: 'multi', size: 10 },

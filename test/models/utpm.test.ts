@@ -8,7 +8,7 @@ import { tensor, poolTensor } from '../../src/tensor.js';
 import { backward, clearTape } from '../../src/autograd/tape.js';
 import { fmCross, crossPairs } from '../../src/ops/fm-cross.js';
 import { UTPM, type UTPMConfig, type UTPMTrace } from '../../src/models/utpm.js';
-import { fieldBatch, type TagBatch, type UserFields } from '../../src/tags/fields.js';
+import { fieldBatch, type TagBatch, type UserFields } from '../../src/nn/field-batch.js';
 import { checkOp } from '../helpers/op-check.js';
 import { oracle } from '../helpers/engines.js';
 import { FIELDS, USERS, gradOf, modelGradcheck, multi } from './tag-helpers.js';

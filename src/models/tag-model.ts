@@ -3,8 +3,7 @@
 // whole-vocabulary scores for profiles, and `profile()` with raw tag names.
 import type { Tensor } from '../tensor.js';
 import type { ParamStore } from '../nn/params.js';
-import { topTags } from '../eval/tag-metrics.js';
-import { fieldBatch, type FieldBatch, type FieldSpec, type TagBatch, type TagTask, type UserFields } from './fields.js';
+import { fieldBatch, type FieldBatch, type FieldSpec, type TagBatch, type TagTask, type UserFields } from '../nn/field-batch.js';
 
 export interface TagModel {
   /** Paper or baseline name, e.g. 'UTPM', 'MVKE', 'MMoE'. */
@@ -43,6 +42,23 @@ export function profileOf(model: TagModel, user: UserFields, opts: { topK?: numb
   const scores = model.scoreTags(fieldBatch(model.fields, [user]))[ti];
   const top = topTags(scores, opts.topK ?? 10);
   return Array.from(top, (id) => ({ tag: model.tagNames[id] ?? String(id), id, score: scores[id] }));
+}
+
+/**
+ * Rank a tag vocabulary by score: the top-K tag ids, score descending, ties lower id first.
+ * Tag 0 is padding (models.md §0) and never returned.
+ * @param scores one score per tag id, index 0 = padding
+ * @param k profile length (clamped to the vocabulary)
+ */
+export function topTags(scores: ArrayLike<number>, k: number): Int32Array {
+  const ids = Int32Array.from({ length: Math.max(0, scores.length - 1) }, (_, i) => i + 1);
+  ids.sort((a, b) => descending(scores[a], scores[b]) || a - b);
+  return ids.slice(0, Math.max(0, Math.min(k, ids.length)));
+}
+
+/** Descending comparison that is safe for ±Infinity scores (x − y would give NaN for ∞ − ∞). */
+function descending(x: number, y: number): number {
+  return x < y ? 1 : x > y ? -1 : 0;
 }
 
 /** Tag names, or `t<id>` placeholders, for `n` ids with row 0 as padding. */

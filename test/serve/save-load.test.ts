@@ -12,10 +12,10 @@ import { ComiRecSA } from '../../src/models/comirec-sa.js';
 import { Vocabulary } from '../../src/data/vocab.js';
 import { Recommender } from '../../src/serve/recommender.js';
 import { TagProfiler } from '../../src/serve/tag-profiler.js';
-import { save, load } from '../../src/io/save-load.js';
-import { syntheticTagDataset } from '../../src/tags/datasets.js';
-import { buildTagModels } from '../../src/tags/experiment.js';
-import { tagVocabOf } from '../../src/tags/checkpoint.js';
+import { save, load } from '../../src/serve/save-load.js';
+import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
+import { buildTagModels } from '../../src/train/tag-experiment.js';
+import { tagVocabOf } from '../../src/io/tag-checkpoint.js';
 import { f32Backends } from '../helpers/engines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mirec-save-'));

@@ -2,11 +2,11 @@
 // vocabulary) or a TagProfiler (tag models + vocabulary) as one safetensors file — atomically to a
 // path in Node, Deno and Bun, or just returned as bytes — and `load(source)` reads bytes, a path
 // or a URL and gives back whichever of the two the file holds.
-import { decodeCheckpoint } from './checkpoint.js';
-import { readCheckpointSource } from './read-source.js';
-import { Recommender } from '../serve/recommender.js';
-import { TagProfiler } from '../serve/tag-profiler.js';
-import { TAG_CHECKPOINT_KIND } from '../tags/checkpoint.js';
+import { decodeCheckpoint } from '../io/checkpoint.js';
+import { readCheckpointSource } from '../io/read-source.js';
+import { Recommender } from './recommender.js';
+import { TagProfiler } from './tag-profiler.js';
+import { TAG_CHECKPOINT_KIND } from '../io/tag-checkpoint.js';
 
 export { readCheckpointSource };
 
@@ -14,7 +14,7 @@ export { readCheckpointSource };
 export async function save(model: Recommender | TagProfiler, target?: string): Promise<Uint8Array> {
   const bytes = model.toBytes();
   if (target !== undefined) {
-    const { writeFileAtomic } = await import('./atomic-write.js');
+    const { writeFileAtomic } = await import('../io/atomic-write.js');
     await writeFileAtomic(target, bytes);
   }
   return bytes;

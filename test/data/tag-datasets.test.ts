@@ -2,8 +2,8 @@
 // most recent), the synthetic tag dataset, item → tags readers, and MovieLens tag normalisation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { weightedList, fieldBatch } from '../../src/tags/fields.js';
-import { syntheticTagDataset, readItemTagsJson, readItemTagsDelimited, normaliseTag, log2Floor } from '../../src/tags/datasets.js';
+import { weightedList, fieldBatch } from '../../src/data/tag-fields.js';
+import { syntheticTagDataset, readItemTagsJson, readItemTagsDelimited, normaliseTag, log2Floor } from '../../src/data/tag-datasets.js';
 
 test('weightedList: counts, heaviest first, ties to the most recent, maxValues', () => {
   const w = weightedList([3, 5, 3, 7, 5, 9, 0], 3);

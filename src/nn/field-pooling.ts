@@ -2,9 +2,9 @@
 // count-weighted mean pooling, two-layer MLP towers, tag feature embeddings, and constant
 // tensors built from batches. Everything composes ops, so gradients come from the tape.
 import { Tensor, idTensor, tensor } from '../tensor.js';
-import type { ParamStore } from '../nn/params.js';
+import type { ParamStore } from './params.js';
 import { add, bceWithLogits, bmm, concat, gather, linear, relu, reshape, scale } from '../ops/index.js';
-import type { FieldBatch, FieldSpec, TagBatch, TagTask } from './fields.js';
+import type { FieldBatch, FieldSpec, TagBatch, TagTask } from './field-batch.js';
 
 /** Create one [size, D] table per field (shared when `table` names another field). */
 export function createFieldTables(params: ParamStore, fields: readonly FieldSpec[], D: number, prefix = ''): Tensor[] {

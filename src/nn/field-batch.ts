@@ -1,6 +1,7 @@
-// User input fields of the tag-profile models (UTPM, MVKE and baselines, models.md §6–7): the
-// field schema, one user's values, and padded batches of unique users. Multi-valued fields are id
-// lists with positive weights (counts); single-valued fields are one id. Id 0 is padding/missing.
+// The input format of the field layers and tag-profile models (UTPM, MVKE and baselines,
+// models.md §6–7): the field schema, one user's values, padded batches of unique users and of
+// labelled rows. Multi-valued fields are id lists with positive weights (counts); single-valued
+// fields are one id. Id 0 is padding/missing. Readers that build these live in data/.
 
 /** One input field. */
 export interface FieldSpec {
@@ -54,23 +55,6 @@ export function fieldBatch(schema: readonly FieldSpec[], users: readonly UserFie
     return { kind: 'multi', n, ids, weights };
   });
   return { B, values };
-}
-
-/**
- * A multi-valued field from a time-ordered id stream: weight = count, keeping the `maxValues`
- * heaviest ids (ties to the most recent), heaviest first. Ids ≤ 0 are ignored.
- */
-export function weightedList(stream: ArrayLike<number>, maxValues = 100): { ids: Int32Array; weights: Float32Array } {
-  const count = new Map<number, number>();
-  const last = new Map<number, number>();
-  for (let i = 0; i < stream.length; i++) {
-    const id = stream[i];
-    if (id <= 0) continue;
-    count.set(id, (count.get(id) ?? 0) + 1);
-    last.set(id, i);
-  }
-  const ids = [...count.keys()].sort((a, b) => count.get(b)! - count.get(a)! || last.get(b)! - last.get(a)!).slice(0, maxValues);
-  return { ids: Int32Array.from(ids), weights: Float32Array.from(ids, (id) => count.get(id)!) };
 }
 
 /** Training rows, column-wise: `user` indexes the caller's user list. */

@@ -1,14 +1,20 @@
 // runTagExperiment: the script entry of the tag-profile protocol (evaluation.md §4) for the CLI
 // (`mirec train --model utpm|mvke …`): load a dataset, build the models, train with early
 // stopping, evaluate on the test users, repeat over split seeds, and return per-model rows.
-import type { TagDataset } from './datasets.js';
-import { amazonTagDataset, movielensTagDataset, syntheticTagDataset, taobaoTagDataset } from './datasets.js';
-import type { TagModel } from './model.js';
-import { fieldBatch, type TagTask } from './fields.js';
-import { evaluateTagModel, splitUsers, trainTagModel, type TaskReport, type TrainTagOptions } from './train.js';
+import type { TagDataset } from '../data/tag-datasets.js';
+import { amazonTagDataset, movielensTagDataset, syntheticTagDataset, taobaoTagDataset } from '../data/tag-datasets.js';
+import type { TagModel } from '../models/tag-model.js';
+import { fieldBatch, type TagTask } from '../nn/field-batch.js';
+import { evaluateTagModel, splitUsers, trainTagModel, type TaskReport, type TrainTagOptions } from './tag-trainer.js';
 import { UTPM, type UTPMConfig } from '../models/utpm.js';
 import { MVKE, type MVKEConfig } from '../models/mvke.js';
-import { HardSharing, HistoryTags, MMoE, PopularTags, TwoTower, countTagPopularity, type TowerConfig } from '../models/tag-baselines.js';
+import type { TowerConfig } from '../models/tower-model.js';
+import { TwoTower } from '../models/two-tower.js';
+import { HardSharing } from '../models/hard-sharing.js';
+import { MMoE } from '../models/mmoe.js';
+import { PopularTags } from '../models/popular-tags.js';
+import { HistoryTags } from '../models/history-tags.js';
+import { countTagPopularity } from '../models/counting-model.js';
 
 export type TagModelName = 'utpm' | 'mvke' | 'twotower' | 'hardsharing' | 'mmoe' | 'populartags' | 'historytags';
 export const TAG_MODELS: readonly TagModelName[] = ['mvke', 'utpm', 'mmoe', 'hardsharing', 'twotower', 'historytags', 'populartags'];

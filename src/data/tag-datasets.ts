@@ -2,13 +2,13 @@
 // input fields each dataset defines — synthetic (§5), MovieLens latest-small (genres + free-text
 // tags), Amazon Beauty (attributes, click only), Taobao head (categories; smoke only) — and the
 // item → tags readers (JSON object or delimited text).
-import { StringTable, type Events } from '../data/events.js';
-import { readEvents } from '../data/read-events.js';
-import { forEachLine, type DataSource } from '../data/read-lines.js';
-import { splitLine } from '../data/formats.js';
-import { generateSynthetic, type SyntheticConfig, SYNTHETIC_PRESETS } from '../data/synthetic.js';
-import { buildTagSamples, type TagSampleOptions, type TagSamples } from '../data/tag-samples.js';
-import { weightedList, type FieldSpec, type UserFields } from './fields.js';
+import { StringTable, type Events } from './events.js';
+import { readEvents } from './read-events.js';
+import { forEachLine, type DataSource } from './read-lines.js';
+import { splitLine } from './formats.js';
+import { generateSynthetic, type SyntheticConfig, SYNTHETIC_PRESETS } from './synthetic.js';
+import { buildTagSamples, type TagSampleOptions, type TagSamples } from './tag-samples.js';
+import { weightedList, type FieldSpec, type UserFields } from './tag-fields.js';
 
 /** Everything a tag-profile experiment needs. */
 export interface TagDataset {

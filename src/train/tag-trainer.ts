@@ -7,9 +7,9 @@ import { Rng } from '../engine/random.js';
 import { backward } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';
 import { auc, gauc, TagProfileAccumulator, topTags } from '../eval/tag-metrics.js';
-import { fieldBatch, type RowSet, type TagBatch, type TagTask } from './fields.js';
-import type { TagDataset } from './datasets.js';
-import type { TagModel } from './model.js';
+import { fieldBatch, type RowSet, type TagBatch, type TagTask } from '../nn/field-batch.js';
+import type { TagDataset } from '../data/tag-datasets.js';
+import type { TagModel } from '../models/tag-model.js';
 
 export type Split = 'train' | 'valid' | 'test';
 

@@ -3,13 +3,18 @@
 // model(s) of one run (UTPM trains one model per task), their configs, the tag vocabulary and the
 // field vocabularies (raw item ids, tag names) that map a user's raw history into model ids.
 // Loading rebuilds every model from its config and checks kinds, vocabulary sizes and shapes.
-import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, loadParams } from './checkpoint.js';
 import type { Tensor } from '../tensor.js';
 import { UTPM, type UTPMConfig } from '../models/utpm.js';
 import { MVKE, type MVKEConfig } from '../models/mvke.js';
-import { HardSharing, HistoryTags, MMoE, PopularTags, TwoTower, type TowerConfig } from '../models/tag-baselines.js';
-import type { FieldSpec, TagTask, UserFields } from './fields.js';
-import type { TagModel } from './model.js';
+import type { TowerConfig } from '../models/tower-model.js';
+import { TwoTower } from '../models/two-tower.js';
+import { HardSharing } from '../models/hard-sharing.js';
+import { MMoE } from '../models/mmoe.js';
+import { PopularTags } from '../models/popular-tags.js';
+import { HistoryTags } from '../models/history-tags.js';
+import type { FieldSpec, TagTask, UserFields } from '../nn/field-batch.js';
+import type { TagModel } from '../models/tag-model.js';
 
 /** Checkpoint kind of every tag-profile file (retrieval checkpoints use the model name). */
 export const TAG_CHECKPOINT_KIND = 'tag-profile';

@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init } from '../../src/engine/load.js';
-import { syntheticTagDataset } from '../../src/tags/datasets.js';
-import { buildTagModels } from '../../src/tags/experiment.js';
-import { evaluateTagModel, trainTagModel } from '../../src/tags/train.js';
+import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
+import { buildTagModels } from '../../src/train/tag-experiment.js';
+import { evaluateTagModel, trainTagModel } from '../../src/train/tag-trainer.js';
 
 test('UTPM and MVKE beat PopularTags on AUC (synthetic tiny), without NaN', async () => {
   await init();
