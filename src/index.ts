@@ -15,6 +15,7 @@ export { sampledSoftmaxLoss, sampleNegatives, type NegativeConfig } from './loss
 
 // Retrieval models, training, evaluation, serving
 export type { RetrievalBatch, RetrievalConfig, RetrievalModel, Interests } from './models/types.js';
+export { callerWeights, type Explanation } from './models/explain.js';
 export { MIND, type MINDConfig } from './models/mind.js';
 export { ComiRecDR, type ComiRecDRConfig } from './models/comirec-dr.js';
 export { ComiRecSA, type ComiRecSAConfig } from './models/comirec-sa.js';
@@ -22,7 +23,7 @@ export { SINE, covarianceLoss, type SINEConfig } from './models/sine.js';
 export { YouTubeDNN, type YouTubeDNNConfig } from './models/youtube-dnn.js';
 export { MostPopular } from './models/most-popular.js';
 export { createModel, modelNameOfKind, RETRIEVAL_MODELS } from './models/registry.js';
-export { Trainer, type TrainerOptions, type TrainProgress, type TrainResult, type TrainProfile } from './train/trainer.js';
+export { Trainer, type TrainerOptions, type FitOptions, type TrainProgress, type TrainResult, type TrainProfile } from './train/trainer.js';
 export { evaluateRetrieval, recallAt, plantedTruth, interestRecovery, type EvaluateOptions, type PlantedTruth, type RecoveryReport } from './train/evaluate.js';
 export { saveCheckpoint, loadCheckpoint, keepBestAt } from './train/checkpoint-file.js';
 export { retrieve, type RetrieveOptions } from './serve/retrieve.js';

@@ -30,3 +30,4 @@ export {
   TagProfileAccumulator,
   topTags,
 } from './tag-metrics.js';
+export { type Projection, type ProjectionOptions, pcaProjection, topEigen } from './projection.js';

@@ -14,6 +14,8 @@ import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from 
 import type { CapsuleTrace } from './mind.js';
 import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
 import { fmtCount } from './common.js';
+import { callerWeights, type Explanation } from './explain.js';
+import { noGrad } from '../autograd/tape.js';
 
 /** ComiRec-DR settings (models.md §3 defaults). */
 export interface ComiRecDRConfig extends RetrievalConfig {
@@ -90,6 +92,16 @@ export class ComiRecDR implements RetrievalModel {
       trace.vectors = routed.V;
     }
     return { vectors: routed.V, active };
+  }
+
+  /** The interests and the final routing coefficients c[t, k] of each history slot (read-only). */
+  explain(batch: RetrievalBatch): Explanation {
+    return noGrad(() => {
+      const trace: CapsuleTrace = {};
+      const { vectors, active } = this.forward(batch, trace);
+      const { interests: K, alignment } = this.config;
+      return { kind: 'routing', B: batch.B, K, T: batch.T, weights: callerWeights(trace.routed!.weights, 'TBK', batch, K, alignment), vectors: vectors.data.slice(), active };
+    });
   }
 
   loss(batch: RetrievalBatch, rng: Rng, trace?: CapsuleTrace): Tensor {

@@ -13,6 +13,8 @@ import { scatterRows } from '../ops/scatter-rows.js';
 import { validSlots } from '../nn/self-attentive.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { callerWeights, type Explanation } from './explain.js';
+import { noGrad } from '../autograd/tape.js';
 
 /** ComiRec-SA settings (models.md §4 defaults). */
 export interface ComiRecSAConfig extends RetrievalConfig {
@@ -91,6 +93,16 @@ export class ComiRecSA implements RetrievalModel {
 
   queries(batch: RetrievalBatch): Interests {
     return this.interests(batch);
+  }
+
+  /** The interests and their attention A [B, K, T] over the history slots (read-only). */
+  explain(batch: RetrievalBatch): Explanation {
+    return noGrad(() => {
+      const trace: { attention?: Tensor } = {};
+      const { vectors, active } = this.interests(batch, { trace });
+      const { interests: K, alignment } = this.config;
+      return { kind: 'attention', B: batch.B, K, T: batch.T, weights: callerWeights(trace.attention!, 'BKT', batch, K, alignment), vectors: vectors.data.slice(), active };
+    });
   }
 
   loss(batch: RetrievalBatch, rng: Rng): Tensor {

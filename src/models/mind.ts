@@ -14,6 +14,8 @@ import { activeInterestCount, fillTruncatedNormal, routeShared, routingMask, typ
 import { concat, gather, linear, mulRows, relu, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { callerWeights, type Explanation } from './explain.js';
+import { noGrad } from '../autograd/tape.js';
 
 export { checkBatch, drawNegatives } from './common.js';
 
@@ -129,6 +131,19 @@ export class MIND implements RetrievalModel {
 
   queries(batch: RetrievalBatch): Interests {
     return this.forward(batch, false, this.ownRng);
+  }
+
+  /**
+   * The serving capsules and the final routing coefficients c[t, k] of each history slot
+   * (read-only; inactive interests get 0).
+   */
+  explain(batch: RetrievalBatch): Explanation {
+    return noGrad(() => {
+      const trace: CapsuleTrace = {};
+      const { vectors, active } = this.forward(batch, false, this.ownRng, trace);
+      const { interests: K, alignment } = this.config;
+      return { kind: 'routing', B: batch.B, K, T: batch.T, weights: callerWeights(trace.routed!.weights, 'BTK', batch, K, alignment), vectors: vectors.data.slice(), active };
+    });
   }
 
   /** Steps 1–4 of §2 (and the optional projection): capsules [B, K, D] with K′ active per row. */

@@ -16,6 +16,7 @@ import { covarianceLoss } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 import { validSlots } from '../nn/self-attentive.js';
+import { callerWeights, type Explanation } from './explain.js';
 
 export { covarianceLoss };
 
@@ -175,6 +176,23 @@ export class SINE implements RetrievalModel {
   interests(batch: RetrievalBatch): Interests {
     const { phi } = this.forward(batch);
     return { vectors: phi, active: new Uint8Array(batch.B * this.config.interests).fill(1) };
+  }
+
+  /**
+   * The interests φ_k with the intention assignment P(k | t) of each history slot as `weights`,
+   * the heads' attention P(t | k), the selected prototypes and the aggregation weights (read-only).
+   */
+  explain(batch: RetrievalBatch): Explanation {
+    return noGrad(() => {
+      const f = this.forward(batch);
+      const { interests: K, alignment } = this.config;
+      return {
+        kind: 'assignment', B: batch.B, K, T: batch.T,
+        weights: callerWeights(f.pkt, 'BTK', batch, K, alignment), vectors: f.phi.data.slice(),
+        active: new Uint8Array(batch.B * K).fill(1), attention: callerWeights(f.ptk, 'BKT', batch, K, alignment),
+        prototypes: Int32Array.from(f.selected), aggregation: f.e.data.slice(),
+      };
+    });
   }
 
   /** 'aggregate': v_u as [B, 1, D]; 'multi': the K interests. */

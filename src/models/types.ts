@@ -5,6 +5,7 @@ import type { Rng } from '../engine/random.js';
 import type { Tensor } from '../tensor.js';
 import type { ParamStore } from '../nn/params.js';
 import type { NegativeConfig } from '../loss/sampled-softmax.js';
+import type { Explanation } from './explain.js';
 
 /** B rows of left-aligned history windows of length T (slot 0 oldest, padding 0 on the right). */
 export interface RetrievalBatch {
@@ -76,6 +77,12 @@ export interface RetrievalModel {
   queries(batch: RetrievalBatch): Interests;
   /** Mean training loss of the batch (records on the tape). `rng` draws negatives etc. */
   loss(batch: RetrievalBatch, rng: Rng): Tensor;
+  /**
+   * Read-only inspection: the serving interests and the weights linking each interest to each
+   * history slot (attention, routing coefficients, intention assignment), as plain arrays.
+   * Runs off the tape; the caller resets the arena afterwards, as after any inference.
+   */
+  explain?(batch: RetrievalBatch): Explanation;
   /** e.g. `ComiRecSA(D=64, K=4, T=20, params=1.2M)`. */
   toString(): string;
 }

@@ -9,6 +9,8 @@ import { bmm, gather, linear, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
 import { fmtCount } from './common.js';
+import type { Explanation } from './explain.js';
+import { noGrad } from '../autograd/tape.js';
 
 export interface YouTubeDNNConfig extends RetrievalConfig {
   /** Recommended Adam learning rate (default 1e-3; read by trainers). */
@@ -55,6 +57,17 @@ export class YouTubeDNN implements RetrievalModel {
 
   queries(batch: RetrievalBatch): Interests {
     return this.interests(batch);
+  }
+
+  /** The user vector and its mean-pooling weights 1/n over the valid slots (read-only). */
+  explain(batch: RetrievalBatch): Explanation {
+    return noGrad(() => {
+      const { vectors, active } = this.interests(batch);
+      const { B, T, mask, len } = batch;
+      const weights = vectors.data instanceof Float64Array ? new Float64Array(B * T) : new Float32Array(B * T);
+      for (let i = 0; i < B * T; i++) weights[i] = mask[i] / (len[Math.floor(i / T)] + 1e-9);
+      return { kind: 'mean', B, K: 1, T, weights, vectors: vectors.data.slice(), active };
+    });
   }
 
   loss(batch: RetrievalBatch, rng: Rng): Tensor {

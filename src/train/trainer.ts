@@ -39,8 +39,11 @@ export interface TrainerOptions {
   maxSteps?: number;
   /** Seed of batches and negatives (default 1); one generator forked into the two streams. */
   seed?: number;
-  /** Called every `progressEvery` steps and after every validation. */
-  onProgress?: (p: TrainProgress) => void;
+  /**
+   * Called every `progressEvery` steps and after every validation. `fitAsync` awaits a returned
+   * promise before the next step: a Web Worker yields there so a "stop" message can arrive.
+   */
+  onProgress?: (p: TrainProgress) => void | Promise<void>;
   /** Steps between progress calls (default 20). */
   progressEvery?: number;
   /**
@@ -48,6 +51,16 @@ export interface TrainerOptions {
    * the place to write `trainer.checkpoint()` to disk. `fitAsync` awaits a returned promise.
    */
   onBest?: (best: { step: number; recall50: number }, trainer: Trainer) => void | Promise<void>;
+}
+
+/** Options of one `fit` / `fitAsync` call. */
+export interface FitOptions {
+  /**
+   * Checked before every step: once `aborted`, the fit ends with `stoppedBy: 'stopped'` and keeps
+   * the current weights (the best ones are not restored), so fitting again continues exactly as
+   * an uninterrupted run would. An `AbortSignal` fits.
+   */
+  signal?: { readonly aborted: boolean };
 }
 
 export interface TrainProgress {
@@ -69,7 +82,7 @@ export interface TrainResult {
   steps: number;
   bestStep: number;
   bestRecall50: number;
-  stoppedBy: 'patience' | 'maxSteps' | 'nonFinite';
+  stoppedBy: 'patience' | 'maxSteps' | 'nonFinite' | 'stopped';
   message: string;
   /** Training steps per second of this fit (validation excluded). */
   stepsPerSec: number;
@@ -154,27 +167,29 @@ export class Trainer {
   }
 
   /** Train until early stopping, maxSteps or a non-finite value; restores the best weights. */
-  fit(): TrainResult {
-    const run = this.run();
+  fit(fitOptions: FitOptions = {}): TrainResult {
+    const run = this.run(fitOptions.signal);
     for (;;) {
       const r = run.next();
       if (r.done) return r.value;
+      if ('pause' in r.value) continue;
       void this.opts.onBest?.(r.value, this);
     }
   }
 
   /** As `fit`, but awaits `onBest` (e.g. an atomic checkpoint write) before continuing. */
-  async fitAsync(): Promise<TrainResult> {
-    const run = this.run();
+  async fitAsync(fitOptions: FitOptions = {}): Promise<TrainResult> {
+    const run = this.run(fitOptions.signal);
     for (;;) {
       const r = run.next();
       if (r.done) return r.value;
-      await this.opts.onBest?.(r.value, this);
+      if ('pause' in r.value) await r.value.pause;
+      else await this.opts.onBest?.(r.value, this);
     }
   }
 
-  /** The training loop; yields at every new best validation. */
-  private *run(): Generator<{ step: number; recall50: number }, TrainResult> {
+  /** The training loop; yields at every new best validation and at every promise `onProgress` returns. */
+  private *run(signal?: FitOptions['signal']): Generator<{ step: number; recall50: number } | { pause: Promise<void> }, TrainResult> {
     const { batchSize: B, evalEvery, patience, maxSteps, progressEvery, onProgress } = this.opts;
     const T = this.model.config.seqLen;
     const e = this.model.itemTable().engine;
@@ -199,6 +214,11 @@ export class Trainer {
       message = `${what} became ${value} at step ${this.step + 1}; stopped before updating and ${kept}. Lower the learning rate (now ${this.opts.lr}) or check the data.`;
     };
     while (this.step < maxSteps) {
+      if (signal?.aborted) {
+        stoppedBy = 'stopped';
+        message = `stopped at step ${this.step}; fit again to continue`;
+        break;
+      }
       const s0 = performance.now();
       const batch = this.looBatches ? this.looBatches.batch(this.step, B, T) : sampleTrainBatch(this.data, this.batchRng, B, T);
       const loss = this.model.loss(batch, this.drawRng);
@@ -223,9 +243,10 @@ export class Trainer {
       lossCount++;
       if (this.step % progressEvery === 0) {
         lossCurve.push({ step: this.step, loss: lossSum / lossCount });
-        onProgress?.(progress(lossSum / lossCount));
+        const pause = onProgress?.(progress(lossSum / lossCount));
         lossSum = 0;
         lossCount = 0;
+        if (pause) yield { pause };
       }
       if (this.step % evalEvery === 0) {
         const r = this.validate();
@@ -236,7 +257,8 @@ export class Trainer {
           this.best = this.model.params.list().map((t) => Float32Array.from(t.data));
           this.sinceBest = 0;
         } else this.sinceBest++;
-        onProgress?.(progress(lossCurve.at(-1)?.loss ?? value, r));
+        const pause = onProgress?.(progress(lossCurve.at(-1)?.loss ?? value, r));
+        if (pause) yield { pause };
         if (better) yield { step: this.step, recall50: r };
         if (this.sinceBest > patience) {
           stoppedBy = 'patience';
@@ -245,7 +267,7 @@ export class Trainer {
         }
       }
     }
-    this.restoreBest();
+    if (stoppedBy !== 'stopped') this.restoreBest();
     return {
       steps: this.step, bestStep: this.bestStep, bestRecall50: this.bestRecall50, stoppedBy, message,
       stepsPerSec: rate(), seconds: (performance.now() - t0) / 1000, lossCurve,
