@@ -8,22 +8,22 @@ import { prepareRetrieval, type SplitDataset } from '../data/protocol.js';
 import { readItemCategories } from '../data/categories-file.js';
 import { Recommender } from '../serve/recommender.js';
 import { UsageError } from './args.js';
+import type { OptionValues } from './command.js';
+import type { DATA_OPTIONS } from './options.js';
 
-export type Opts = Record<string, string | number | boolean>;
-
-/** The --data file, read (--format, --strict) and prepared (--filter, --splitSeed, --protocol). */
-export async function loadData(o: Opts): Promise<{ ds: SplitDataset; sha256: string; source: string }> {
-  if (typeof o.data !== 'string') throw new UsageError('--data FILE is required (e.g. ../shared/data/amazon-beauty/Beauty.txt.gz)');
+/** The --data file, read (--format, --strict) and prepared (--filter, --split-seed, --protocol). */
+export async function loadData(o: OptionValues<typeof DATA_OPTIONS>): Promise<{ ds: SplitDataset; sha256: string; source: string }> {
+  if (o.data === undefined) throw new UsageError('--data FILE is required (an event file, e.g. ratings.csv or Beauty.txt.gz)');
   let bytes: Buffer;
   try {
     bytes = readFileSync(o.data);
   } catch (e) {
     throw new UsageError(`--data ${o.data}: ${(e as Error).message}`);
   }
-  const events = await readEvents(o.data, { format: (o.format as 'auto') ?? 'auto', strict: !!o.strict, onWarning: undefined });
+  const events = await readEvents(o.data, { format: o.format ?? 'auto', strict: !!o.strict, onWarning: undefined });
   if (events.summary.skipped > 0) process.stderr.write(`mirec: ${o.data}: skipped ${events.summary.skipped} malformed lines (use --strict to stop at the first)\n`);
   // Leave-one-out trains on every user: item frequencies (the index order) count all of them.
-  const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: (o.splitSeed as number) ?? 1230, vocabCounts: o.protocol === 'loo' ? 'all' : 'train' });
+  const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: o.splitSeed ?? 1230, vocabCounts: o.protocol === 'loo' ? 'all' : 'train' });
   return { ds, sha256: createHash('sha256').update(bytes).digest('hex'), source: o.data };
 }
 

@@ -1,7 +1,7 @@
 // The tag-profile commands of `mirec` (evaluation.md §4): `train-tags` trains one tag model
 // (UTPM, MVKE, a tower baseline or a counting baseline) on a dataset, prints the §4.3 metrics
 // table, and writes a checkpoint and a JSON report; `profile` loads a checkpoint and prints one
-// raw user's top tags as JSON. main.ts merges TAG_OPTIONS into its table and routes both commands.
+// raw user's top tags as JSON. commands/train-tags.ts and commands/profile.ts hold their option tables.
 import { existsSync, readFileSync } from 'node:fs';
 import { init } from '../engine/load.js';
 import { readEvents } from '../data/read-events.js';
@@ -13,17 +13,9 @@ import { profileOf } from '../models/tag-model.js';
 import type { TagDataset } from '../data/tag-datasets.js';
 import type { TagTask } from '../nn/field-batch.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { UsageError, type OptionType } from './args.js';
+import { UsageError } from './args.js';
 
-/** Options of train-tags and profile (types match main.ts's table where names are shared). */
-export const TAG_OPTIONS: Record<string, OptionType> = {
-  model: 'string', dataset: 'string', data: 'string', splitSeed: 'number', epochs: 'number', patience: 'number',
-  lr: 'number', batch: 'number', seed: 'number', out: 'string', report: 'string',
-  dim: 'number', embedDim: 'number', kernels: 'number', experts: 'number',
-  checkpoint: 'string', user: 'string', topK: 'number', task: 'string',
-};
-
-type Opts = Record<string, string | number | boolean>;
+type Opts = Record<string, string | number | boolean | undefined>;
 type DatasetName = TagExperimentOptions['dataset'];
 const DATASETS: readonly DatasetName[] = ['movielens', 'amazon', 'taobao', 'synthetic'];
 const PRESETS = ['tiny', 'small', 'medium'] as const;
@@ -81,12 +73,12 @@ export function tagMetricsTable(rows: { name: string; tasks: TaskReport[] }[]): 
 }
 
 /**
- * Model sizes from flags: --dim (MVKE / tower width D, UTPM's user and tag size U), --embedDim
+ * Model sizes from flags: --dim (MVKE / tower width D, UTPM's user and tag size U), --embed-dim
  * (UTPM's field embedding E), --kernels (MVKE virtual kernels; CTR keeps the first 3, CVR kernels
  * 1..V−1), --experts (MMoE experts; CTR the first 60 %, CVR the last 80 %).
  */
 function sizeOverrides(o: Opts): Pick<TagExperimentOptions, 'utpm' | 'mvke' | 'towers'> {
-  const dim = positiveInt('dim', o.dim), embedDim = positiveInt('embedDim', o.embedDim);
+  const dim = positiveInt('dim', o.dim), embedDim = positiveInt('embed-dim', o.embedDim);
   const kernels = positiveInt('kernels', o.kernels), experts = positiveInt('experts', o.experts);
   if (kernels !== undefined && kernels < 2) throw new UsageError('--kernels expects at least 2 (one shared between the tasks)');
   const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);
@@ -148,7 +140,7 @@ async function trainTags(o: Opts): Promise<void> {
 async function profile(o: Opts): Promise<void> {
   if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required (written by `mirec train-tags --out FILE`)');
   if (o.user === undefined || o.user === '') throw new UsageError('--user RAW_USER_ID is required (the user id as it appears in the data file)');
-  const topK = positiveInt('topK', o.topK) ?? 10;
+  const topK = positiveInt('top-k', o.topK) ?? 10;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(o.checkpoint);
@@ -179,7 +171,7 @@ async function profile(o: Opts): Promise<void> {
 }
 
 /** Run `train-tags` or `profile` with parsed options; bad or missing flags throw UsageError. */
-export async function tagsCommand(command: 'train-tags' | 'profile', options: Record<string, string | number | boolean>): Promise<void> {
+export async function tagsCommand(command: 'train-tags' | 'profile', options: Opts): Promise<void> {
   if (command === 'train-tags') return trainTags(options);
   if (command === 'profile') return profile(options);
   throw new UsageError(`unknown tag command "${command}" (train-tags, profile)`);

@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/args.js';
-import { tagsCommand, TAG_OPTIONS } from '../../src/cli/tags.js';
+import { tagsCommand } from '../../src/cli/tags.js';
+import { trainTags } from '../../src/cli/commands/train-tags.js';
+import { profile } from '../../src/cli/commands/profile.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
 
@@ -106,8 +108,9 @@ test('bad and missing flags are UsageErrors naming the choices', async () => {
   await usage(() => tagsCommand('profile', { checkpoint: join(dir, 'nope'), user: '1' }), /--checkpoint .*nope/);
   await usage(() => tagsCommand('profile', { checkpoint: ckpt, user: 'no-such-user' }), /--user no-such-user: is not a user of synthetic:tiny/);
   await usage(() => tagsCommand('profile', { checkpoint: ckpt, user: rawUser, task: 'ltv' }), /--task "ltv" is not one of ctr \| cvr/);
-  // Every option used here is typed for the CLI parser.
-  for (const k of ['model', 'dataset', 'data', 'splitSeed', 'epochs', 'out', 'report', 'checkpoint', 'user', 'topK', 'task']) assert.ok(k in TAG_OPTIONS, k);
+  // Every option used here is in the command's table for the CLI parser.
+  for (const k of ['model', 'dataset', 'data', 'splitSeed', 'epochs', 'out', 'report', 'dim', 'embedDim', 'kernels', 'experts']) assert.ok(k in trainTags.options, k);
+  for (const k of ['checkpoint', 'user', 'dataset', 'data', 'topK', 'task']) assert.ok(k in profile.options, k);
 });
 
 test.run();

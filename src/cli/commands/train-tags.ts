@@ -1,0 +1,31 @@
+// `mirec train-tags`: one user-tag model (UTPM, MVKE, a tower or counting baseline) on a tag
+// dataset; the metrics table, a checkpoint and a JSON report. The work is in ../tags.ts.
+import { TAG_MODELS } from '../../tags/experiment.js';
+import { defineCommand } from '../command.js';
+import { REPORT_OPTION } from '../options.js';
+import { tagsCommand } from '../tags.js';
+
+export const trainTags = defineCommand({
+  name: 'train-tags',
+  summary: 'train a user-tag model (UTPM, MVKE, baselines); AUC, GAUC, P@K, R@K',
+  usage: '--model NAME --dataset movielens|amazon|taobao|synthetic [--data PATH] [--out FILE] [options]',
+  options: {
+    model: { type: 'string', value: 'NAME', choices: TAG_MODELS, help: 'tag model' },
+    dataset: { type: 'string', value: 'KIND', choices: ['movielens', 'amazon', 'taobao', 'synthetic'], help: 'how --data is read' },
+    data: { type: 'string', value: 'PATH', help: 'movielens: the ml-latest-small folder; amazon: the folder with Beauty.txt.gz and Beauty_item2attributes.json.gz; taobao: a UserBehavior csv; synthetic: tiny, small (default) or medium' },
+    splitSeed: { type: 'number', value: 'N', integer: true, default: '1230', help: 'seed of the user split' },
+    epochs: { type: 'number', value: 'N', integer: true, min: 1, default: '50', help: 'maximum epochs' },
+    patience: { type: 'number', value: 'N', integer: true, min: 1, default: '5', help: 'epochs without a better validation AUC before stopping' },
+    lr: { type: 'number', value: 'LR', above: 0, help: 'learning rate (default: the model\'s)' },
+    batch: { type: 'number', value: 'B', integer: true, min: 1, help: 'rows per batch' },
+    seed: { type: 'number', value: 'N', integer: true, help: 'seed of initialisation and batches' },
+    dim: { type: 'number', value: 'D', integer: true, min: 1, help: 'MVKE / tower width; UTPM user and tag size' },
+    embedDim: { type: 'number', value: 'E', integer: true, min: 1, help: 'UTPM field embedding size' },
+    kernels: { type: 'number', value: 'V', integer: true, min: 2, help: 'MVKE virtual kernels (CTR uses the first 3, CVR 1..V−1)' },
+    experts: { type: 'number', value: 'X', integer: true, min: 1, help: 'MMoE experts (CTR the first 60 %, CVR the last 80 %)' },
+    out: { type: 'string', value: 'FILE', help: 'checkpoint (safetensors) for `mirec profile`' },
+    ...REPORT_OPTION,
+  },
+  details: 'The tag protocol and metrics: docs/protocols.md. The models: docs/model-guide.md.',
+  run: (o) => tagsCommand('train-tags', o),
+});

@@ -1,0 +1,12 @@
+// Every `mirec` command, in the order `mirec --help` lists them. Adding a command: write
+// commands/NAME.ts exporting defineCommand({ name, summary, usage, options, run }) and list it here.
+import type { AnyCommand } from './command.js';
+import { demo } from './commands/demo.js';
+import { train } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
+import { recommend } from './commands/recommend.js';
+import { trainTags } from './commands/train-tags.js';
+import { profile } from './commands/profile.js';
+import { help } from './commands/help.js';
+
+export const COMMANDS: readonly AnyCommand[] = [demo, train, evalCommand, recommend, trainTags, profile, help];

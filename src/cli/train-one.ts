@@ -1,0 +1,84 @@
+// Training one retrieval model from parsed CLI options: the model config (flags, --model-config,
+// --serving-routing), the sampled-negative cap warning, the Trainer with progress output and
+// best-checkpoint writing, and --resume. Shared by `mirec demo` and `mirec train`.
+import type { SplitDataset } from '../data/protocol.js';
+import { modelSettings, type RetrievalModelName, createModel } from '../models/registry.js';
+import type { RetrievalModel } from '../models/types.js';
+import { Trainer, type TrainResult } from '../train/trainer.js';
+import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
+import { capNegatives } from '../loss/sampled-softmax.js';
+import { UsageError, closest } from './args.js';
+import { progressPrinter } from './progress.js';
+import type { OptionValues } from './command.js';
+import type { MODEL_OPTIONS, TRAIN_OPTIONS } from './options.js';
+
+/** Options that shape a retrieval training run. */
+export type TrainRunOptions = OptionValues<typeof MODEL_OPTIONS & typeof TRAIN_OPTIONS> & {
+  protocol?: 'comirec' | 'loo';
+  out?: string;
+  resume?: string;
+};
+
+/** --model-config parsed and checked against the model's settings. */
+function extraSettings(name: string, text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let extra: unknown;
+  try {
+    extra = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--model-config expects a JSON object of model settings, e.g. '{"mapInit":"glorot"}': ${(e as Error).message}`);
+  }
+  if (!extra || typeof extra !== 'object' || Array.isArray(extra)) throw new UsageError('--model-config expects a JSON object of model settings');
+  if ('items' in extra) throw new UsageError('--model-config cannot set items (the data decides the catalogue)');
+  const keys = modelSettings(name as RetrievalModelName);
+  for (const k of Object.keys(extra)) {
+    if (!keys.includes(k)) {
+      const near = closest(k, keys);
+      throw new UsageError(`--model-config: ${name} has no setting "${k}"${near ? `; did you mean ${near}?` : ''}`);
+    }
+  }
+  return extra as Record<string, unknown>;
+}
+
+function modelConfig(name: string, o: TrainRunOptions, items: number): Record<string, unknown> & { items: number } {
+  const c: Record<string, unknown> & { items: number } = { items };
+  for (const key of ['dim', 'interests', 'seqLen', 'seed', 'alignment'] as const) if (o[key] !== undefined) c[key] = o[key];
+  Object.assign(c, extraSettings(name, o.modelConfig));
+  if (o.servingRouting !== undefined) {
+    if (name !== 'mind') throw new UsageError('--serving-routing applies to --model mind only');
+    c.servingRouting = o.servingRouting;
+  }
+  return c;
+}
+
+export interface Trained {
+  model: RetrievalModel | ReturnType<typeof createModel>;
+  result: TrainResult | null;
+  trainer?: Trainer;
+}
+
+/** Build and train `name` on `ds` (counting baselines are returned untrained). */
+export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOptions, extra: Record<string, unknown> = {}): Promise<Trained> {
+  const model = createModel(name, modelConfig(name, o, ds.vocab.size));
+  if ('rank' in model) return { model, result: null };
+  process.stderr.write(`mirec: ${model.toString()}\n`);
+  const B = o.batch ?? 128, wantS = model.config.negatives.count ?? 10 * B;
+  if (model.config.negatives.kind !== 'full' && capNegatives(wantS, model.config.items) < wantS) {
+    process.stderr.write(`mirec: warning: ${wantS} sampled negatives per batch exceed ⌊(N−1)/2⌋ for N = ${model.config.items} rows; using S = ${capNegatives(wantS, model.config.items)} (docs/model-guide.md)\n`);
+  }
+  const trainer = new Trainer(model, ds, {
+    batchSize: o.batch, lr: o.lr, seed: o.seed, maxSteps: o.maxSteps, protocol: o.protocol,
+    profile: o.profile, evalEvery: o.evalEvery, patience: o.patience,
+    onProgress: progressPrinter(name, o.log),
+    onBest: o.out !== undefined ? keepBestAt(o.out, extra) : undefined,
+  });
+  if (o.resume !== undefined) {
+    await loadCheckpoint(trainer, o.resume).catch((e: Error) => {
+      throw new UsageError(`--resume: ${e.message}`);
+    });
+    process.stderr.write(`mirec: resumed ${o.resume} at step ${trainer.step}\n`);
+  }
+  const result = await trainer.fitAsync();
+  process.stderr.write(`\nmirec: ${name}: ${result.message}; ${result.stepsPerSec.toFixed(1)} steps/s\n`);
+  return { model, result, trainer };
+}
