@@ -1,6 +1,6 @@
 // `mirec train-tags`: one user-tag model (UTPM, MVKE, a tower or counting baseline) on a tag
 // dataset; the metrics table, a checkpoint and a JSON report. The work is in ../tags.ts.
-import { TAG_MODELS } from '../../tags/experiment.js';
+import { TAG_MODELS } from '../../train/tag-experiment.js';
 import { defineCommand } from '../command.js';
 import { REPORT_OPTION } from '../options.js';
 import { tagsCommand } from '../tags.js';
