@@ -2,6 +2,7 @@
 // buffer, the 4x8 register tile and its one-row remainder, and the C write-back with
 // alpha/beta. Offsets and strides here are in bytes. Everything is @inline: a tile that is a real
 // call, or that keeps more than ~11 v128 values live, makes V8 spill and halves the speed.
+import { SCRATCH } from './scratch';
 
 /** Register tile 4 rows x 8 columns: 8 v128 accumulators + 2 B vectors + 1 A splat = 11 xmm.
  *  Measured here: 4x8 reaches 47-50 GFLOP/s at 512^3, while 5x8 (13 live v128) spills under
@@ -11,10 +12,16 @@ export const NR = 8;
 /** K block: a packed panel of KC x NR floats (8 KiB) stays in L1 while the rows of A stream past. */
 export const KC = 256;
 
-/** The packed B panel. Static (page 0, below the TypeScript heap at 64 KiB): the C ABI has no
- *  workspace argument, so kernels of one instance must not run concurrently on shared memory. */
-export const PANEL: usize = memory.data(KC * NR * 4, 64);
-const TILE: usize = memory.data(NR * 4, 16);
+/** The packed B panel (KC x NR f32) and the write-back tile live in this instance's scratch
+ *  (scratch.ts): static data on one thread, a per-worker block on shared memory. */
+// @ts-ignore: decorator
+@inline export function panel(): usize {
+  return SCRATCH;
+}
+// @ts-ignore: decorator
+@inline function tileBuf(): usize {
+  return SCRATCH + 8192;
+}
 
 /**
  * Pack B(k0..k0+kc, j0..j0+nr) — element (k, j) at b + k*bks + j*bns bytes — as kc rows of
@@ -23,7 +30,7 @@ const TILE: usize = memory.data(NR * 4, 16);
  */
 // @ts-ignore: decorator
 @inline export function packPanel(b: usize, bks: usize, bns: usize, kc: i32, nr: i32): void {
-  let dst = PANEL;
+  let dst = panel();
   const ws: usize = NR << 2;
   if (nr == NR && bns == 4) {
     let src = b;
@@ -77,6 +84,7 @@ const TILE: usize = memory.data(NR * 4, 16);
     v128.store(c, r1, 16);
     return;
   }
+  const TILE = tileBuf();
   v128.store(TILE, r0);
   v128.store(TILE, r1, 16);
   for (let j = 0; j < nr; j++) {

@@ -1,9 +1,9 @@
 // gemm kernels: C = alpha·op(A)·op(B) + beta·C, row-major f32, explicit leading dimensions
 // (NN, NT, TN) and strided-batched variants. beta = 0 never reads C (NaN in C is ignored).
-// SIMD build: B is packed panel by panel (KC x 8, zero-padded) into a static 8 KiB buffer in page
-// 0 (no workspace argument; see gemm-kernels.ts) and a 4x8 register tile sweeps the rows of A;
+// SIMD build: B is packed panel by panel (KC x 8, zero-padded) into an 8 KiB per-instance scratch
+// (static data in page 0, or a per-worker block; see scratch.ts) and a 4x8 register tile sweeps the rows of A;
 // with few rows of A, full B panels are read in place. The scalar build runs plain i-k-j loops.
-import { MR, NR, KC, PANEL, packPanel, tile4x8, tile1x8 } from './gemm-kernels';
+import { MR, NR, KC, panel, packPanel, tile4x8, tile1x8 } from './gemm-kernels';
 
 /** Up to this many rows of A, NN reads full B panels in place: packing one costs about as much
  *  as the 1-2 tiles that would reuse it. */
@@ -41,7 +41,7 @@ function gemmCore(M: i32, N: i32, K: i32, alpha: f32, a: usize, aRs: usize, aKs:
       const inPlace = direct && nr == NR;
       for (let k0 = 0; k0 < K; k0 += KC) {
         const kc = inPlace ? K : min(KC, K - k0);
-        const pb = inPlace ? bj : PANEL;
+        const pb = inPlace ? bj : panel();
         const bs: usize = inPlace ? bks : NR << 2;
         if (!inPlace) packPanel(bj + <usize>k0 * bks, bks, bns, kc, nr);
         const bet: f32 = k0 == 0 ? beta : 1;

@@ -11,3 +11,4 @@ export * from './optim';
 export * from './topk';
 export * from './loss';
 export * from './quant';
+export * from './scratch';

@@ -6,7 +6,7 @@
 // widening convert, no transpose) and runs the GEMM's own 4x8 register tile over it: the
 // compact table is read once per query chunk, never expanded to f32 in memory.
 // Compact data is addressed by byte pointers whose base must be 4-byte aligned (pool blocks are).
-import { MR, NR, KC, PANEL, tile4x8, tile1x8 } from './gemm-kernels';
+import { MR, NR, KC, panel, tile4x8, tile1x8 } from './gemm-kernels';
 
 /** f32 bits of the f16 bits `h` (finite only: the tables never hold Inf/NaN, see f16_panels). */
 // @ts-ignore: decorator
@@ -94,7 +94,7 @@ export function f16_panels_to_f32(tab: usize, rows: i32, d: i32, out: usize): vo
 /** Unpack kc rows of one int8 panel (8 bytes each) into PANEL as f32 · the 8 item scales. */
 // @ts-ignore: decorator
 @inline function unpackI8(src: usize, kc: i32, s0: v128, s1: v128): void {
-  let dst = PANEL;
+  let dst = panel();
   for (let k = 0; k < kc; k++) {
     const w = v128.load8x8_s(src); // 8 x i16
     v128.store(dst, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(w)), s0));
@@ -107,7 +107,7 @@ export function f16_panels_to_f32(tab: usize, rows: i32, d: i32, out: usize): vo
 /** Unpack kc rows of one f16 panel (16 bytes each) into PANEL as f32. */
 // @ts-ignore: decorator
 @inline function unpackF16(src: usize, kc: i32): void {
-  let dst = PANEL;
+  let dst = panel();
   for (let k = 0; k < kc; k++) {
     halves8(src, dst);
     src += NR << 1;
@@ -120,8 +120,8 @@ export function f16_panels_to_f32(tab: usize, rows: i32, d: i32, out: usize): vo
 @inline function tilePanel(M: i32, kc: i32, q: usize, ldq: usize, beta: f32, out: usize, ldo: usize, nr: i32): void {
   const rs = ldq << 2, cs = ldo << 2;
   let i0 = 0;
-  for (; i0 + MR <= M; i0 += MR) tile4x8(q + <usize>i0 * rs, rs, 4, kc, PANEL, NR << 2, 1, beta, out + <usize>i0 * cs, cs, nr);
-  for (; i0 < M; i0++) tile1x8(q + <usize>i0 * rs, 4, kc, PANEL, NR << 2, 1, beta, out + <usize>i0 * cs, nr);
+  for (; i0 + MR <= M; i0 += MR) tile4x8(q + <usize>i0 * rs, rs, 4, kc, panel(), NR << 2, 1, beta, out + <usize>i0 * cs, cs, nr);
+  for (; i0 < M; i0++) tile1x8(q + <usize>i0 * rs, 4, kc, panel(), NR << 2, 1, beta, out + <usize>i0 * cs, nr);
 }
 
 /**

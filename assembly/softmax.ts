@@ -6,6 +6,7 @@
 import { exp4, expf, hpmax4, hsum4 } from './vmath';
 
 import { ld, st, vld, vst } from './mem';
+import { SCRATCH } from './scratch';
 
 /** max of x[0..n); -Infinity when n = 0. */
 // @ts-ignore: decorator
@@ -75,7 +76,10 @@ import { ld, st, vld, vst } from './mem';
 
 // 4x4 transpose of the rows at p (16 floats) into the four column vectors of the lanes = rows
 // layout, via a static 64-byte scratch (stays in L1; AssemblyScript has no multi-value returns).
-const T4: usize = memory.data(64, 16);
+// @ts-ignore: decorator
+@inline function t4(): usize {
+  return SCRATCH + 8192 + 64;
+}
 
 // @ts-ignore: decorator
 @inline function transpose4(p: usize, dst: usize): void {
@@ -101,20 +105,20 @@ const T4: usize = memory.data(64, 16);
  */
 // @ts-ignore: decorator
 @inline function softmax4x4(x: usize, mask: usize, out: usize, masked: bool): void {
-  transpose4(x, T4);
-  let c0 = v128.load(T4);
-  let c1 = v128.load(T4, 16);
-  let c2 = v128.load(T4, 32);
-  let c3 = v128.load(T4, 48);
+  transpose4(x, t4());
+  let c0 = v128.load(t4());
+  let c1 = v128.load(t4(), 16);
+  let c2 = v128.load(t4(), 32);
+  let c3 = v128.load(t4(), 48);
   let k0 = c0, k1 = c0, k2 = c0, k3 = c0; // keep-masks (unused unless masked)
   if (masked) {
-    transpose4(mask, T4);
+    transpose4(mask, t4());
     const z = f32x4.splat(0);
     const ninf = f32x4.splat(-Infinity);
-    k0 = f32x4.ne(v128.load(T4), z);
-    k1 = f32x4.ne(v128.load(T4, 16), z);
-    k2 = f32x4.ne(v128.load(T4, 32), z);
-    k3 = f32x4.ne(v128.load(T4, 48), z);
+    k0 = f32x4.ne(v128.load(t4()), z);
+    k1 = f32x4.ne(v128.load(t4(), 16), z);
+    k2 = f32x4.ne(v128.load(t4(), 32), z);
+    k3 = f32x4.ne(v128.load(t4(), 48), z);
     c0 = v128.bitselect(c0, ninf, k0);
     c1 = v128.bitselect(c1, ninf, k1);
     c2 = v128.bitselect(c2, ninf, k2);
@@ -134,11 +138,11 @@ const T4: usize = memory.data(64, 16);
   const s = f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3));
   let inv = f32x4.div(f32x4.splat(1), s);
   if (masked) inv = v128.and(inv, f32x4.gt(s, f32x4.splat(0))); // fully masked row: 0, not 0 * Inf
-  v128.store(T4, f32x4.mul(c0, inv));
-  v128.store(T4, f32x4.mul(c1, inv), 16);
-  v128.store(T4, f32x4.mul(c2, inv), 32);
-  v128.store(T4, f32x4.mul(c3, inv), 48);
-  transpose4(T4, out); // a transpose is its own inverse
+  v128.store(t4(), f32x4.mul(c0, inv));
+  v128.store(t4(), f32x4.mul(c1, inv), 16);
+  v128.store(t4(), f32x4.mul(c2, inv), 32);
+  v128.store(t4(), f32x4.mul(c3, inv), 48);
+  transpose4(t4(), out); // a transpose is its own inverse
 }
 
 /** out[r] = softmax(x[r]) for `rows` rows of length n. */

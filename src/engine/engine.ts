@@ -18,6 +18,7 @@ export const HEAP_BASE = 65536;
 export class Engine {
   /** Debug level: 0 off; 1 checks op inputs for NaN/Inf and pointers against the heap. */
   debug = 0;
+  private pool: { readonly threads: number; readonly splits: number; close(): void } | null = null;
 
   private constructor(
     readonly backend: BackendName,
@@ -59,6 +60,23 @@ export class Engine {
     return new Engine(precision === 32 ? 'js' : 'js64', heap, kernels as Kernels);
   }
 
+  /** Threads running this engine's kernels (1 unless `init({ threads })` started workers). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+  /** Kernel calls split between threads so far (0 on one thread). */
+  get threadSplits(): number {
+    return this.pool?.splits ?? 0;
+  }
+  /** Hand the engine its kernel workers (engine/threads). */
+  attachThreads(pool: { readonly threads: number; readonly splits: number; close(): void }): void {
+    this.pool = pool;
+  }
+  /** Stop the kernel workers (idempotent); the engine then runs every kernel on this thread. */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
   /** Memory use: pool, arena (current and high-water), total linear memory. Bytes. */
   memory(): MemoryReport {
     return this.heap.report();

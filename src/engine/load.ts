@@ -3,6 +3,7 @@
 // scalar build without SIMD and to the pure-TS backend where wasm is blocked (one warning).
 // Nothing here runs at import time.
 import { Engine, type BackendName } from './engine.js';
+import { noticeOneThread, resolveThreads, threadedEngine, threadsUnavailable } from './threads/index.js';
 
 export interface InitOptions {
   /** A compiled kernel module (Cloudflare Workers import the .wasm file as a module). */
@@ -17,6 +18,13 @@ export interface InitOptions {
   simd?: boolean;
   /** Initial linear memory in MiB (default 16; grows on demand). */
   initialMemoryMiB?: number;
+  /**
+   * Threads running the kernels (default 1; 'auto' = the host's cores, at most 4). More than one
+   * needs SharedArrayBuffer and workers (Node, Deno, Bun, cross-origin-isolated pages); elsewhere
+   * (workerd, pages that are not isolated) one thread runs and one notice says why. Results are
+   * bit-identical whatever the count.
+   */
+  threads?: number | 'auto';
 }
 
 // i32.const 0; i8x16.splat; i8x16.popcnt — the smallest function that needs SIMD.
@@ -98,9 +106,17 @@ export async function instantiate(
  * it returns the engine already made.
  */
 export async function init(options: InitOptions = {}): Promise<Engine> {
-  const explicit = options.module || options.bytes || options.url || (options.backend && options.backend !== 'auto');
+  const explicit = options.module || options.bytes || options.url || (options.backend && options.backend !== 'auto') || options.threads !== undefined;
   if (current && !explicit) return current;
   if (options.backend === 'js') return setEngine(Engine.fromReference(32));
+  const threads = await resolveThreads(options.threads);
+  if (threads > 1) {
+    const threaded = await tryThreaded(options, threads);
+    if (threaded) {
+      current?.close();
+      return setEngine(threaded);
+    }
+  }
   if (typeof WebAssembly !== 'object') return fallback('WebAssembly is not available in this host');
 
   const wantSimd = options.backend === 'wasm' ? false : options.backend === 'wasm-simd' ? true : hasWasmSimd();
@@ -121,6 +137,25 @@ export async function init(options: InitOptions = {}): Promise<Engine> {
     if (options.backend === 'wasm' || options.backend === 'wasm-simd') throw e;
     return fallback(`wasm could not be compiled (${(e as Error).message})`);
   }
+}
+
+/** The threads build on shared memory, or null (after one notice) where this host cannot. */
+async function tryThreaded(options: InitOptions, threads: number): Promise<Engine | null> {
+  const why =
+    options.module || options.bytes || options.url
+      ? 'a caller-supplied kernel module is the single-thread build'
+      : options.backend === 'wasm'
+        ? 'the scalar build has no threaded variant'
+        : !hasWasmSimd()
+          ? 'this host lacks wasm SIMD'
+          : threadsUnavailable();
+  if (why) {
+    noticeOneThread(why);
+    return null;
+  }
+  const mod = (await import('./wasm-bytes.generated.js')) as { THREADS_WASM_BASE64: string };
+  const module = await WebAssembly.compile(decodeBase64(mod.THREADS_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+  return threadedEngine(module, threads, options.initialMemoryMiB);
 }
 
 function fallback(cause: string): Engine {

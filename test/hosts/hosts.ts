@@ -22,6 +22,21 @@ export interface ProbeResult {
 
 const parse = (stdout: string): ProbeResult => JSON.parse(stdout.trim().split('\n').pop()!);
 
+export interface ThreadProbe {
+  threads: number;
+  checksum: string;
+  loss: number;
+}
+
+/** The threaded probe (thread-main.mjs) with `threads` threads in Node, Deno or Bun. */
+export async function probeThreads(host: 'node' | 'deno' | 'bun', threads: number): Promise<ThreadProbe> {
+  const file = join(ROOT, 'test/hosts/thread-main.mjs');
+  const [cmd, args] =
+    host === 'node' ? [process.execPath, [file]] : host === 'deno' ? [bin('deno'), ['run', '--allow-read', '--allow-env', file]] : [bin('bun'), [file]];
+  const { stdout } = await run(cmd, [...args, String(threads)], { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
 export async function probeNode(backend?: string): Promise<ProbeResult> {
   const { stdout } = await run(process.execPath, [join(ROOT, 'test/hosts/main.mjs'), ...(backend ? [backend] : [])]);
   return parse(stdout);
@@ -50,7 +65,8 @@ async function withServer<T>(handler: (path: string) => Promise<{ body: Buffer; 
   const server = createServer(async (req, res) => {
     const hit = await handler(new URL(req.url ?? '/', 'http://x').pathname).catch(() => null);
     if (!hit) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': hit.type }).end(hit.body);
+    // Cross-origin isolation (COOP + COEP), so pages get SharedArrayBuffer and threads.
+    res.writeHead(200, { 'content-type': hit.type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }).end(hit.body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -65,12 +81,13 @@ export async function freePort(): Promise<number> {
   return withServer(async () => null, async (p) => p);
 }
 
-export async function probeWorkerd(): Promise<ProbeResult> {
+/** Run a worker (test/hosts/workerd/<worker>) with its probe module in workerd; its JSON answer. */
+export async function probeWorkerd<T = ProbeResult>(worker = 'worker.mjs', probe = 'step-checksum.mjs'): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'mirec-workerd-'));
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  cpSync(join(ROOT, 'test/hosts/workerd/worker.mjs'), join(dir, 'worker.mjs'));
-  cpSync(join(ROOT, 'test/hosts/step-checksum.mjs'), join(dir, 'step-checksum.mjs'));
-  const modules = [join(dir, 'worker.mjs'), join(dir, 'step-checksum.mjs'), ...listFiles(join(dir, 'dist'))]
+  cpSync(join(ROOT, 'test/hosts/workerd', worker), join(dir, 'worker.mjs'));
+  cpSync(join(ROOT, 'test/hosts', probe), join(dir, probe));
+  const modules = [join(dir, 'worker.mjs'), join(dir, probe), ...listFiles(join(dir, 'dist'))]
     .filter((f) => f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.wasm'))
     .map((f) => {
       const name = relative(dir, f);
@@ -150,8 +167,8 @@ export async function withBrowserPage<T>(path: string, read: (page: import('play
   );
 }
 
-export async function probeChromium(): Promise<ProbeResult> {
-  return withBrowserPage('/test/hosts/browser/index.html', async (page) => {
+export async function probeChromium<T = ProbeResult>(path = '/test/hosts/browser/index.html'): Promise<T> {
+  return withBrowserPage(path, async (page) => {
     await page.waitForSelector('#result[data-done="1"]', { timeout: 60000 });
     const text = (await page.textContent('#result')) ?? '';
     if (text.startsWith('error')) throw new Error(`chromium: ${text}`);

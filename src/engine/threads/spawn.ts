@@ -1,0 +1,81 @@
+// Starting kernel workers on each host: Node's worker_threads (Node has no Web Worker), the Web
+// Worker global elsewhere (Deno, Bun, browsers) from a Blob URL. Says why a host gets one
+// thread: no SharedArrayBuffer (workerd, pages that are not cross-origin isolated) or no Worker.
+import { WORKER_SOURCE } from './worker-source.js';
+
+/** A started worker: post its start message, hear its replies, stop it. */
+export interface WorkerHandle {
+  post(msg: unknown): void;
+  onMessage(fn: (msg: { ready?: boolean; error?: string; stopped?: boolean }) => void): void;
+  terminate(): void;
+}
+
+type G = typeof globalThis & {
+  crossOriginIsolated?: boolean;
+  process?: { versions?: { node?: string; bun?: string }; getBuiltinModule?: (n: string) => unknown };
+  Deno?: unknown;
+};
+
+/** Why this host cannot run kernel workers, or null when it can. */
+export function threadsUnavailable(): string | null {
+  const g = globalThis as G;
+  if (typeof SharedArrayBuffer !== 'function') {
+    return g.crossOriginIsolated === false
+      ? 'this page is not cross-origin isolated (SharedArrayBuffer needs COOP/COEP headers)'
+      : 'this host has no SharedArrayBuffer';
+  }
+  if (typeof Atomics !== 'object' || typeof Atomics.wait !== 'function') return 'this host has no Atomics.wait';
+  const node = isNodeLike();
+  if (!node && typeof g.Worker !== 'function') return 'this host has no Worker';
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 'this host cannot create shared WebAssembly memory';
+  }
+  return null;
+}
+
+/** Node (and not Deno or Bun, which have Web Workers). */
+function isNodeLike(): boolean {
+  const g = globalThis as G;
+  return !!g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined && typeof g.Worker !== 'function';
+}
+
+/** Start one kernel worker. */
+export async function spawnWorker(): Promise<WorkerHandle> {
+  if (isNodeLike()) {
+    const wt = (await import('node:worker_threads' as string)) as typeof import('node:worker_threads');
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true });
+    w.unref(); // a blocked kernel worker must not keep the process alive
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (fn) => w.on('message', fn),
+      terminate: () => void w.terminate(),
+    };
+  }
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const w = new Worker(url, { type: 'module' });
+  (w as unknown as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
+  return {
+    post: (m) => w.postMessage(m),
+    onMessage: (fn) => w.addEventListener('message', (e) => fn((e as MessageEvent).data)),
+    terminate: () => {
+      w.terminate();
+      URL.revokeObjectURL(url);
+    },
+  };
+}
+
+/** Cores this host reports (1 when it does not say). */
+export async function hostCores(): Promise<number> {
+  const g = globalThis as G & { navigator?: { hardwareConcurrency?: number } };
+  if (isNodeLike()) {
+    try {
+      const os = (await import('node:os' as string)) as typeof import('node:os');
+      return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+    } catch {
+      return 1;
+    }
+  }
+  return Math.max(1, g.navigator?.hardwareConcurrency ?? 1);
+}

@@ -1,0 +1,175 @@
+// How each kernel call divides between threads without changing a single bit of its result:
+// every part gets whole output rows (or GEMM columns, or batch entries) starting at multiples of
+// the kernels' own blocking (4 rows: the GEMM's MR and softmax's lanes = rows groups; 8 columns:
+// the GEMM's NR; 64 elements: every SIMD loop's width), so each output element is produced by
+// the same instruction sequence as on one thread. Kernels that reduce across rows (sum_cols,
+// scatter_add_rows, layernorm_bwd's dgamma) are absent: they always run whole on one thread.
+import type { KernelName } from '../abi/index.js';
+
+/** Arguments of one kernel call, and the argument lists of its parts (part 0 runs on the caller). */
+export type Args = number[];
+export type Splitter = (args: Args, parts: number, minWork: number) => Args[] | null;
+
+/** Split `count` units into at most `parts` ranges aligned to `align` (the last takes the rest). */
+export function ranges(count: number, parts: number, align: number, minUnits: number): [number, number][] {
+  const want = Math.min(parts, Math.floor(count / Math.max(align, minUnits)));
+  if (want < 2) return [[0, count]];
+  const per = Math.ceil(count / want / align) * align;
+  const out: [number, number][] = [];
+  for (let s = 0; s < count; s += per) out.push([s, Math.min(per, count - s)]);
+  // A short tail joins the part before it (a GEMM part of few rows would take another path).
+  const last = out[out.length - 1];
+  if (out.length > 1 && last[1] < minUnits) {
+    out.pop();
+    out[out.length - 1][1] += last[1];
+  }
+  return out.length >= 2 ? out : [[0, count]];
+}
+
+/**
+ * A splitter over `countAt` units. `adv` lists, for each pointer argument that moves with the
+ * units, its index and the elements per unit (a number, or the index of the argument holding it).
+ */
+function units(countAt: number, align: number, workPerUnit: (a: Args) => number, adv: [number, number | { arg: number }][]): Splitter {
+  return (args, parts, minWork) => {
+    const count = args[countAt];
+    const per = Math.max(1, workPerUnit(args));
+    if (count * per < 2 * minWork) return null;
+    const rs = ranges(count, parts, align, Math.ceil(minWork / per));
+    if (rs.length < 2) return null;
+    return rs.map(([s, n]) => {
+      const a = args.slice();
+      a[countAt] = n;
+      for (const [i, e] of adv) a[i] += 4 * s * (typeof e === 'number' ? e : args[e.arg]);
+      return a;
+    });
+  };
+}
+
+const one = () => 1;
+const arg = (i: number) => (a: Args) => a[i];
+const ew = (countAt: number, ptrs: number[]) => units(countAt, 64, one, ptrs.map((p) => [p, 1] as [number, number]));
+const rowsOf = (rowsAt: number, nAt: number, full: number[], perRow: number[] = [], fixedWork = 0) =>
+  units(rowsAt, 4, fixedWork ? () => fixedWork : arg(nAt), [
+    ...full.map((p) => [p, { arg: nAt }] as [number, { arg: number }]),
+    ...perRow.map((p) => [p, 1] as [number, number]),
+  ]);
+
+/**
+ * GEMM (M, N, K, alpha, a, lda, b, ldb, beta, c, ldc): by rows of C in multiples of 4 (parts of
+ * at least 12 rows, so no part takes the few-rows direct path unless the whole call does), else
+ * by columns in multiples of 8. `aT` says A is stored transposed [K, M] (TN), `bT` B [N, K] (NT).
+ */
+function gemm(aT: boolean, bT: boolean): Splitter {
+  return (args, parts, minWork) => {
+    const [M, N, K, , , lda, , ldb, , , ldc] = args;
+    if (M * N * K < 2 * minWork) return null;
+    const byRows = M >= 24 ? ranges(M, parts, 4, 12) : [];
+    if (byRows.length >= 2) {
+      return byRows.map(([s, n]) => {
+        const x = args.slice();
+        x[0] = n;
+        x[4] += 4 * s * (aT ? 1 : lda);
+        x[9] += 4 * s * ldc;
+        return x;
+      });
+    }
+    const byCols = ranges(N, parts, 8, 8);
+    if (byCols.length < 2) return null;
+    return byCols.map(([s, n]) => {
+      const x = args.slice();
+      x[1] = n;
+      x[6] += 4 * s * (bT ? ldb : 1);
+      x[9] += 4 * s;
+      return x;
+    });
+  };
+}
+
+/** Batched GEMM (batch, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc): by batch entry. */
+const batched: Splitter = units(0, 1, (a) => a[1] * a[2] * a[3], [
+  [5, { arg: 7 }],
+  [8, { arg: 10 }],
+  [12, { arg: 14 }],
+]);
+
+/** Compact-table scoring (M, n, D, q, ldq, tab, [scales,] out, ldo): by query rows, as the GEMM. */
+function scoreRows(outAt: number): Splitter {
+  return (args, parts, minWork) => {
+    const [M, n, D, , ldq] = args;
+    if (M * n * D < 2 * minWork || M < 24) return null;
+    const rs = ranges(M, parts, 4, 12);
+    if (rs.length < 2) return null;
+    return rs.map(([s, m]) => {
+      const x = args.slice();
+      x[0] = m;
+      x[3] += 4 * s * ldq;
+      x[outAt] += 4 * s * args[outAt + 1];
+      return x;
+    });
+  };
+}
+
+export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
+  gemm_f32_nn: gemm(false, false),
+  gemm_f32_nt: gemm(false, true),
+  gemm_f32_tn: gemm(true, false),
+  gemm_batched_f32_nn: batched,
+  gemm_batched_f32_nt: batched,
+  gemm_batched_f32_tn: batched,
+  // elementwise: (…pointers, n) with n at the given index
+  add_f32: ew(3, [0, 1, 2]),
+  sub_f32: ew(3, [0, 1, 2]),
+  mul_f32: ew(3, [0, 1, 2]),
+  mul_acc_f32: ew(3, [0, 1, 2]),
+  axpy_f32: ew(0, [2, 3]),
+  scale_f32: ew(3, [0, 2]),
+  add_scalar_f32: ew(3, [0, 2]),
+  fill_f32: ew(2, [0]),
+  copy_f32: ew(2, [0, 1]),
+  relu_f32: ew(2, [0, 1]),
+  tanh_f32: ew(2, [0, 1]),
+  sigmoid_f32: ew(2, [0, 1]),
+  exp_f32: ew(2, [0, 1]),
+  log_f32: ew(2, [0, 1]),
+  relu_bwd_f32: ew(3, [0, 1, 2]),
+  tanh_bwd_f32: ew(3, [0, 1, 2]),
+  sigmoid_bwd_f32: ew(3, [0, 1, 2]),
+  bce_logits_f32: ew(3, [0, 1, 2]),
+  bce_logits_bwd_f32: ew(4, [0, 1, 2, 3]),
+  adam_f32: ew(4, [0, 1, 2, 3]),
+  adagrad_f32: ew(3, [0, 1, 2]),
+  sgd_f32: ew(2, [0, 1]),
+  // row kernels: (…, rows, n) — row-sized pointers move n per row, per-row outputs 1 per row
+  add_row_f32: rowsOf(3, 4, [0, 2]),
+  mul_rows_scalar_f32: rowsOf(3, 4, [0, 2], [1]),
+  softmax_rows_f32: rowsOf(2, 3, [0, 1]),
+  softmax_rows_masked_f32: rowsOf(3, 4, [0, 1, 2]),
+  softmax_rows_bwd_f32: rowsOf(3, 4, [0, 1, 2]),
+  log_softmax_rows_f32: rowsOf(2, 3, [0, 1]),
+  log_softmax_rows_bwd_f32: rowsOf(3, 4, [0, 1, 2]),
+  logsumexp_rows_f32: rowsOf(2, 3, [0], [1]),
+  softmax_xent_rows_f32: rowsOf(2, 3, [0, 1, 5], [4]),
+  squash_f32: rowsOf(2, 3, [0, 1]),
+  squash_bwd_f32: rowsOf(3, 4, [0, 1, 2]),
+  layernorm_f32: rowsOf(6, 7, [0, 3], [4, 5]),
+  sum_rows_f32: rowsOf(2, 3, [0], [1]),
+  max_rows_f32: rowsOf(2, 3, [0], [1]),
+  argmax_rows_f32: rowsOf(2, 3, [0], [1]),
+  mean_var_rows_f32: rowsOf(3, 4, [0], [1, 2]),
+  dot_rows_f32: rowsOf(3, 4, [0, 1], [2]),
+  // (table, rows, ids, out, count, d): by output row
+  gather_rows_f32: units(4, 4, arg(5), [[2, 1], [3, { arg: 5 }]]),
+  // (table, rows, ids, weights, out, count, n, d)
+  gather_pool_f32: units(5, 4, (a) => a[6] * a[7], [[2, { arg: 6 }], [3, { arg: 6 }], [4, { arg: 7 }]]),
+  // row-sparse optimizer steps over unique ids: (param, grad, m, v, ids, count, d, …)
+  adam_rows_f32: units(5, 4, arg(6), [[1, { arg: 6 }], [4, 1]]),
+  adagrad_rows_f32: units(4, 4, arg(5), [[1, { arg: 5 }], [3, 1]]),
+  sgd_rows_f32: units(3, 4, arg(4), [[1, { arg: 4 }], [2, 1]]),
+  // (scores, rows, n, k, outIdx, outVal, skip)
+  topk_rows_f32: units(1, 4, arg(2), [[0, { arg: 2 }], [4, { arg: 3 }], [5, { arg: 3 }]]),
+  // (scores, rows, n, cols, counts, maxCount, value)
+  mask_cols_f32: units(1, 4, arg(2), [[0, { arg: 2 }], [3, { arg: 5 }], [4, 1]]),
+  score_i8_nt: scoreRows(7),
+  score_f16_nt: scoreRows(6),
+};

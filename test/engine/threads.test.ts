@@ -1,0 +1,147 @@
+// Threaded kernels: every split gives the bits of one thread. GEMMs of every variant and shape
+// class (row split, column split, few rows, batched), then whole training steps of each retrieval
+// model and a full-catalogue retrieval with every splittable call forced to split (3 threads).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { embeddedBytes, engine, instantiate, setEngine } from '../../src/engine/load.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { MIN_WORK, threadedEngine, threadsUnavailable } from '../../src/engine/threads/index.js';
+import { ranges } from '../../src/engine/threads/split.js';
+import { Rng } from '../../src/engine/random.js';
+import { backward } from '../../src/autograd/tape.js';
+import { Adam } from '../../src/optim/adam.js';
+import { ComiRecSA } from '../../src/models/comirec-sa.js';
+import { ComiRecDR } from '../../src/models/comirec-dr.js';
+import { MIND } from '../../src/models/mind.js';
+import { SINE } from '../../src/models/sine.js';
+import { YouTubeDNN } from '../../src/models/youtube-dnn.js';
+import { retrieve } from '../../src/serve/retrieve.js';
+import type { RetrievalBatch, RetrievalModel } from '../../src/models/types.js';
+import * as gen from '../../src/engine/wasm-bytes.generated.js';
+
+const FORCE = { gemm: 1, other: 1 };
+
+async function engines(): Promise<[Engine, Engine]> {
+  const bytes = Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (c) => c.charCodeAt(0));
+  const module = await WebAssembly.compile(bytes);
+  return [await threadedEngine(module, 1), await threadedEngine(module, 3)];
+}
+
+test('ranges: aligned parts, a short tail joins the part before it', () => {
+  assert.equal(ranges(100, 2, 4, 12), [[0, 52], [52, 48]]);
+  assert.equal(ranges(50, 4, 4, 12), [[0, 16], [16, 16], [32, 18]]);
+  assert.equal(ranges(10, 4, 4, 12), [[0, 10]]);
+  for (const [count, parts, align, min] of [[1000, 3, 64, 64], [37, 2, 8, 8], [4096, 4, 4, 1]]) {
+    const rs = ranges(count, parts, align, min);
+    assert.is(rs.reduce((s, [, n]) => s + n, 0), count);
+    rs.forEach(([s, n], i) => {
+      assert.is(s % align, 0);
+      if (i < rs.length - 1) assert.is(n % align, 0);
+      assert.ok(n >= min);
+    });
+  }
+});
+
+test('host: Node has threads', () => {
+  assert.is(threadsUnavailable(), null);
+});
+
+test('gemm: every variant and shape class gives the single-thread bits', async () => {
+  const [one, three] = await engines();
+  const saved = { ...MIN_WORK };
+  Object.assign(MIN_WORK, FORCE);
+  try {
+    const rng = new Rng(5);
+    const shapes = [[64, 40, 300], [20, 16, 600], [30, 17, 9], [6, 100, 70], [4, 9, 33], [25, 64, 64], [200, 8, 5]];
+    for (const e of [one, three]) e.heap.resetArena();
+    for (const [M, N, K] of shapes) {
+      for (const v of ['nn', 'nt', 'tn'] as const) {
+        const out = [one, three].map((e) => {
+          const r = new Rng(M * 1000 + N * 10 + K);
+          const a = e.heap.scratch(M * K * 4), b = e.heap.scratch(K * N * 4), c = e.heap.scratch(M * N * 4);
+          const F = e.floats;
+          for (let i = 0; i < M * K; i++) F[(a >> 2) + i] = r.normal();
+          for (let i = 0; i < K * N; i++) F[(b >> 2) + i] = r.normal();
+          for (let i = 0; i < M * N; i++) F[(c >> 2) + i] = r.normal();
+          const lda = v === 'tn' ? M : K, ldb = v === 'nt' ? K : N;
+          e.k[`gemm_f32_${v}`](M, N, K, 0.75, a, lda, b, ldb, 0.5, c, N);
+          e.k[`gemm_batched_f32_${v}`](3, Math.ceil(M / 3), N, K, 1, a, 0, 0, b, ldb, 0, 0, c, N, 0);
+          return Float32Array.from(e.floats.subarray(c >> 2, (c >> 2) + M * N));
+        });
+        assert.equal(out[1], out[0], `${v} ${M}x${N}x${K}`);
+      }
+    }
+    assert.ok(three.threadSplits > 0);
+    void rng;
+  } finally {
+    Object.assign(MIN_WORK, saved);
+    one.close();
+    three.close();
+  }
+});
+
+function batch(B: number, T: number, N: number, seed: number): RetrievalBatch {
+  const r = new Rng(seed);
+  const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B), target = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    len[b] = 1 + r.int(T);
+    for (let t = 0; t < len[b]; t++) (hist[b * T + t] = 1 + r.int(N - 1)), (mask[b * T + t] = 1);
+    target[b] = 1 + r.int(N - 1);
+  }
+  return { B, T, hist, mask, len, target };
+}
+
+type Make = () => RetrievalModel;
+const common = { items: 500, dim: 16, interests: 4, seqLen: 10, seed: 3 };
+const MODELS: [string, Make][] = [
+  ['ComiRec-SA', () => new ComiRecSA(common)],
+  ['ComiRec-DR', () => new ComiRecDR(common)],
+  ['MIND', () => new MIND(common)],
+  ['SINE', () => new SINE({ ...common, interests: 3 })],
+  ['YouTubeDNN', () => new YouTubeDNN(common)],
+];
+
+/** Three Adam steps then a full-catalogue top-20 for every row; parameter bits and the lists. */
+function run(e: Engine, make: Make): { params: Float32Array[]; lists: string } {
+  const before = engine();
+  setEngine(e);
+  try {
+    const model = make();
+    const opt = new Adam(model.params.list(), { lr: 0.01 });
+    const rng = new Rng(17);
+    for (let s = 0; s < 3; s++) {
+      backward(model.loss(batch(40, 10, 500, s), rng));
+      opt.step();
+      e.heap.resetArena();
+    }
+    const lists = retrieve(model, batch(40, 10, 500, 99), { topN: 20, filterHistory: true });
+    e.heap.resetArena();
+    return { params: model.params.list().map((p) => Float32Array.from(p.data)), lists: JSON.stringify(lists.map((l) => [Array.from(l.ids), Array.from(l.scores)])) };
+  } finally {
+    setEngine(before);
+  }
+}
+
+test('every retrieval model: training steps and retrieval are bit-identical on 3 threads', async () => {
+  await import('../../src/engine/load.js').then((m) => m.init());
+  const [one, three] = await engines();
+  const plain = await instantiate(await embeddedBytes(true), 'wasm-simd');
+  const saved = { ...MIN_WORK };
+  Object.assign(MIN_WORK, FORCE);
+  try {
+    for (const [name, make] of MODELS) {
+      const splitsBefore = three.threadSplits;
+      const a = run(plain, make), b = run(one, make), c = run(three, make);
+      assert.equal(b.params, a.params, `${name}: threads build vs simd build`);
+      assert.equal(c.params, a.params, `${name}: 3 threads vs 1`);
+      assert.is(c.lists, a.lists, `${name}: retrieval`);
+      assert.ok(three.threadSplits > splitsBefore + 20, `${name}: calls were split`);
+    }
+  } finally {
+    Object.assign(MIN_WORK, saved);
+    one.close();
+    three.close();
+  }
+});
+
+test.run();
