@@ -54,3 +54,6 @@ export { TagProfiler } from './serve/tag-profiler.js';
 export { CompactItemTable, type CompactFormat } from './serve/compact.js';
 export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './io/tag-checkpoint.js';
 export { diversitySweep, SWEEP_LAMBDAS, type DiversitySweep, type SweepRow } from './train/diversity-sweep.js';
+
+// Approximate retrieval at catalogue scale (IVF)
+export * from './ann/index.js';

@@ -1,0 +1,8 @@
+// The approximate-nearest-neighbour layer: k-means, the IVF index and its search, shard merging,
+// and a clustered synthetic table for tests and benchmarks.
+export { kmeans, type KMeansOptions, type KMeansResult } from './kmeans.js';
+export { assignNearest, centroidBias, type HeapRows } from './assign.js';
+export { IvfIndex, type IvfBuildOptions, type IvfBuildReport, type IvfParts } from './ivf-index.js';
+export { mergeShardInterests, IVF_STORAGES, type IvfSearchOptions, type IvfStorage, type ResidentList } from './ivf-search.js';
+export type { QueryVectors } from './ivf-query.js';
+export { clusterCentres, clusteredRows, clusteredQueries, type ClusteredOptions } from './synthetic.js';
