@@ -28,8 +28,8 @@ export { evaluateRetrieval, recallAt, plantedTruth, interestRecovery, type Evalu
 export { saveCheckpoint, loadCheckpoint, keepBestAt } from './train/checkpoint-file.js';
 export { retrieve, type RetrieveOptions } from './serve/retrieve.js';
 export { Recommender, type RecommendOptions, type Recommendation } from './serve/recommender.js';
-export { mergeInterests, candidatePool, mergeDense, type ScoredItems, type ScoredList } from './serve/merge.js';
-export { controllableAggregate, aggregatePool, type AggregateOptions } from './serve/aggregate.js';
+export { mergeInterests, candidatePool, mergeDense, type ScoredItems, type ScoredList } from './eval/merge.js';
+export { controllableAggregate, aggregatePool, type AggregateOptions } from './eval/aggregate.js';
 
 // Tag-profile models
 export { UTPM, type UTPMConfig } from './models/utpm.js';

@@ -5,7 +5,7 @@
 // per active interest and merges by max (ivf-query.ts). Row 0 (padding) is never indexed.
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
-import type { ScoredItems } from '../serve/merge.js';
+import type { ScoredItems } from '../eval/merge.js';
 import { assignNearest, centroidBias, type HeapRows } from './assign.js';
 import { kmeans, type KMeansOptions } from './kmeans.js';
 import { finishUser, IVF_STORAGES, padRows, type IvfSearchOptions, type IvfStorage, type ResidentList } from './ivf-search.js';

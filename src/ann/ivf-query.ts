@@ -3,7 +3,7 @@
 // rows, probe the centroids) and runQuery (score the probed lists, re-rank, drop excluded ids).
 // The in-memory, partitioned and sharded indexes all go through here, so they agree exactly.
 import type { Engine } from '../engine/engine.js';
-import type { ScoredItems } from '../serve/merge.js';
+import type { ScoredItems } from '../eval/merge.js';
 import type { HeapRows } from './assign.js';
 import { probeLists, rerankExact, scoreProbed, withoutIds, type IvfSearchOptions, type IvfStorage, type ResidentList } from './ivf-search.js';
 

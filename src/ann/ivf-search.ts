@@ -5,8 +5,8 @@
 // finish: history removal, merge by max over interests or the controllable aggregation.
 import type { Engine } from '../engine/engine.js';
 import type { CategoryLookup } from '../eval/categories.js';
-import { mergeInterests, type ScoredItems } from '../serve/merge.js';
-import { controllableAggregate } from '../serve/aggregate.js';
+import { mergeInterests, type ScoredItems } from '../eval/merge.js';
+import { controllableAggregate } from '../eval/aggregate.js';
 import type { HeapRows } from './assign.js';
 
 /** How list rows are stored: float32, IEEE float16, or int8 with one float32 scale per row. */

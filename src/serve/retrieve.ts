@@ -11,8 +11,8 @@ import type { Engine } from '../engine/engine.js';
 import { empty, type Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import { gemmInto } from '../ops/matmul.js';
-import { mergeInterests, type ScoredItems, type ScoredList } from './merge.js';
-import { controllableAggregate } from './aggregate.js';
+import { mergeInterests, type ScoredItems, type ScoredList } from '../eval/merge.js';
+import { controllableAggregate } from '../eval/aggregate.js';
 import type { CategoryLookup } from '../eval/categories.js';
 import { PANEL_ITEMS, type CompactItemTable } from './compact.js';
 
