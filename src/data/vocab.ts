@@ -47,13 +47,30 @@ export class Vocabulary {
     return { format: 'mirec-vocabulary', version: 1, ids: this.ids.slice(1), counts: Array.from(this.counts.subarray(1)), trained: this.trained };
   }
 
-  /** Rebuild from toJSON() output (or its JSON.parse). */
-  static fromJSON(j: VocabularyJSON): Vocabulary {
-    if (!j || j.format !== 'mirec-vocabulary' || j.version !== 1) {
-      throw new Error(`Vocabulary.fromJSON: expected { format: 'mirec-vocabulary', version: 1 }, got format ${JSON.stringify(j?.format)} version ${JSON.stringify(j?.version)}`);
+  /**
+   * Rebuild from toJSON() output (or its JSON.parse, e.g. of an untrusted checkpoint): every
+   * field is checked, errors name it (`vocab.ids[3] is the number 7, expected a string`).
+   */
+  static fromJSON(j: VocabularyJSON, where = 'vocab'): Vocabulary {
+    const x = j as unknown as Record<string, unknown> | null;
+    if (typeof x !== 'object' || x === null || Array.isArray(x) || x.format !== 'mirec-vocabulary' || x.version !== 1) {
+      throw new Error(`Vocabulary.fromJSON: ${where}: expected { format: 'mirec-vocabulary', version: 1 }, got format ${JSON.stringify(x?.format)} version ${JSON.stringify(x?.version)}`);
     }
-    if (j.ids.length !== j.counts.length) throw new Error(`Vocabulary.fromJSON: ${j.ids.length} ids but ${j.counts.length} counts`);
-    return new Vocabulary(['', ...j.ids], Int32Array.from([0, ...j.counts]), j.trained);
+    const bad = (field: string, want: string): never => {
+      throw new Error(`Vocabulary.fromJSON: ${where}.${field} ${want}`);
+    };
+    const { ids, counts, trained } = x;
+    if (!Array.isArray(ids)) bad('ids', `is ${ids === null ? 'null' : typeof ids}, expected an array of raw id strings`);
+    if (!Array.isArray(counts)) bad('counts', `is ${counts === null ? 'null' : typeof counts}, expected an array of whole numbers`);
+    const I = ids as unknown[], C = counts as unknown[];
+    if (I.length !== C.length) bad('ids', `has ${I.length} entries but counts has ${C.length}`);
+    for (let i = 0; i < I.length; i++) {
+      if (typeof I[i] !== 'string') bad(`ids[${i}]`, `is ${JSON.stringify(I[i])}, expected a string`);
+      const c = C[i];
+      if (!(typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < 2 ** 31)) bad(`counts[${i}]`, `is ${JSON.stringify(c)}, expected a whole number ≥ 0`);
+    }
+    if (!(typeof trained === 'number' && Number.isInteger(trained) && trained >= 0 && trained <= I.length)) bad('trained', `is ${JSON.stringify(trained)}, expected a whole number in 0..${I.length}`);
+    return new Vocabulary(['', ...(I as string[])], Int32Array.from([0, ...(C as number[])]), trained as number);
   }
 
   toString(): string { return `Vocabulary(N=${this.size}, trained=${this.trained})`; }

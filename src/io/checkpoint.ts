@@ -2,9 +2,23 @@
 // state under `optim.<name>`, and JSON metadata (format tag, model kind, config, vocabulary of raw
 // ids, trainer state). Loading checks kind, config and every name and shape before copying a byte
 // into the model, so a wrong file leaves the model untouched.
-import type { ParamStore } from '../nn/params.js';
+import type { ParamSource, ParamStore } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
 import { decodeSafetensors, encodeSafetensors, fromTyped, type SafeTensor } from './safetensors.js';
+import { parseBoundedJson } from './json-bounds.js';
+
+/** Options of every checkpoint load. */
+export interface LoadOptions {
+  /**
+   * Accept NaN / ±Infinity weights (default false: refused, naming the tensor). Only for
+   * inspecting a broken file: such a model ranks nothing meaningfully.
+   */
+  allowNonFinite?: boolean;
+}
+
+// Metadata values (config, vocabulary, trainer state) may be long (a vocabulary of millions of
+// ids) but hold few objects and arrays; the bounds keep their parse near their size.
+const METADATA_BOUNDS = { containers: 200_000, values: 50_000_000, depth: 64 };
 
 export const CHECKPOINT_FORMAT = 'mirec-checkpoint/1';
 
@@ -37,7 +51,15 @@ export interface DecodedCheckpoint {
 const tensorsOf = (p: ParamStore | Map<string, Tensor>) => (p instanceof Map ? p : p.tensors);
 
 /** Serialise a model (and optionally its optimizer and trainer state). */
-export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
+export function encodeCheckpoint(parts: CheckpointParts, opts: LoadOptions = {}): Uint8Array {
+  if (!opts.allowNonFinite) {
+    for (const [name, t] of tensorsOf(parts.params)) {
+      const d = t.data;
+      for (let i = 0; i < d.length; i++) {
+        if (d[i] - d[i] !== 0) throw new Error(`encodeCheckpoint: parameter ${name} holds ${d[i]} at index ${i}; refusing to save non-finite weights (the run diverged)`);
+      }
+    }
+  }
   const entries: [string, SafeTensor][] = [];
   for (const [name, t] of tensorsOf(parts.params)) entries.push([`param.${name}`, fromTyped(Float32Array.from(t.data), [...t.shape])]);
   for (const { name, tensor } of parts.optimizer?.state ?? []) entries.push([`optim.${name}`, fromTyped(Float32Array.from(tensor.data), [...tensor.shape])]);
@@ -62,26 +84,69 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
   if (m.format !== CHECKPOINT_FORMAT) bad(`not a mirec checkpoint (format ${JSON.stringify(m.format)}, expected "${CHECKPOINT_FORMAT}")`);
   const json = (key: string): unknown => {
     if (m[key] === undefined) return undefined;
-    try {
-      return JSON.parse(m[key]);
-    } catch {
-      return bad(`metadata "${key}" is not valid JSON`);
-    }
+    return parseBoundedJson(m[key], METADATA_BOUNDS, `checkpoint: ${source}: metadata "${key}"`);
   };
-  if (!m.kind) bad('metadata has no model kind');
+  const object = (key: string): Record<string, unknown> | undefined => {
+    const v = json(key);
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) bad(`metadata "${key}" is ${describe(v)}, expected a JSON object`);
+    return v as Record<string, unknown> | undefined;
+  };
+  if (typeof m.kind !== 'string' || !m.kind) bad('metadata has no model kind');
   for (const [name, t] of file.tensors) {
     if (!name.startsWith('param.') && !name.startsWith('optim.')) bad(`unexpected tensor "${name}"`);
     if (t.dtype !== 'F32') bad(`tensor "${name}" is ${t.dtype}, expected F32`);
   }
+  const optimizer = object('optimizer') as { kind: string; t: number } | undefined;
+  if (optimizer && !(typeof optimizer.kind === 'string' && Number.isSafeInteger(optimizer.t) && optimizer.t >= 0)) bad('metadata "optimizer" needs { kind: string, t: whole number ≥ 0 }');
   return {
     kind: m.kind,
-    config: json('config'),
+    config: object('config'),
     vocab: json('vocab'),
-    extra: (json('extra') as Record<string, unknown>) ?? {},
-    optimizer: json('optimizer') as { kind: string; t: number } | undefined,
+    extra: object('extra') ?? {},
+    optimizer,
     tensors: file.tensors,
     metadata: m,
   };
+}
+
+/** A short description of a JSON value for messages: `null`, `a string`, `an array`, `the number 3`. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'number') return `the number ${v}`;
+  return typeof v === 'object' ? 'an object' : `${typeof v === 'undefined' ? 'missing' : `a ${typeof v}`}`;
+}
+
+/**
+ * A ParamSource (see `withParamSource`) over a checkpoint's `param.<prefix><name>` tensors: a
+ * model built under it gets the file's values, and the first parameter the file lacks or holds
+ * in another shape stops the build with the tensor's name — before the config's sizes are
+ * allocated.
+ */
+export function paramSourceOf(ckpt: DecodedCheckpoint, source: string, prefix = ''): ParamSource {
+  return (name, shape) => {
+    const key = `param.${prefix}${name}`;
+    const f = ckpt.tensors.get(key);
+    if (!f) throw new Error(`checkpoint: ${source} does not fit its config (${ckpt.kind}): the config needs tensor ${key} [${shape.join(',')}], the file has none`);
+    if (f.shape.length !== shape.length || f.shape.some((s, i) => s !== shape[i])) {
+      throw new Error(`checkpoint: ${source} does not fit its config (${ckpt.kind}): the config needs ${key} as [${shape.join(',')}], the file holds [${f.shape.join(',')}]`);
+    }
+    return new Float32Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength / 4);
+  };
+}
+
+/** Throw naming the first tensor (and index) holding NaN or ±Infinity, unless allowed. */
+export function checkFinite(ckpt: DecodedCheckpoint, source: string, opts: LoadOptions = {}): void {
+  if (opts.allowNonFinite) return;
+  for (const [name, t] of ckpt.tensors) {
+    const v = new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4);
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] - v[i] !== 0) {
+        throw new Error(`checkpoint: ${source}: tensor ${name} holds ${v[i]} at index ${i} (shape [${t.shape.join(',')}]); the run that wrote it diverged. Pass allowNonFinite: true to load it for inspection only`);
+      }
+    }
+  }
 }
 
 /**

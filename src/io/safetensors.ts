@@ -2,7 +2,10 @@
 // N bytes of UTF-8 JSON ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__":
 // {string: string}}), then one contiguous byte buffer that the offsets index completely, without
 // holes or overlaps. The decoder validates everything before touching data and never reads out
-// of bounds; every failure is an Error naming the file and the problem.
+// of bounds; every failure is an Error naming the file and the problem. The header is bounded
+// (size, tensor count, JSON structure) before it is parsed, so a load costs a small multiple of
+// the file's size.
+import { checkJsonBounds } from './json-bounds.js';
 
 export type SafeDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -10,6 +13,17 @@ const DTYPE_BYTES: Record<SafeDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2
 
 /** Largest header accepted (the reference implementation uses 100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * Most tensors a file may list. mirec checkpoints hold tens to a few hundred; the bound keeps the
+ * parse of a hostile header (600k empty entries) to a scan instead of hundreds of megabytes.
+ */
+export const MAX_TENSORS = 20_000;
+
+const HEADER_BOUNDS = { containers: 3 * MAX_TENSORS + 8, values: 24 * MAX_TENSORS + 4096, depth: 8 };
+const MAX_RANK = 8;
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 export interface SafeTensor {
   dtype: SafeDType;
@@ -88,30 +102,43 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
   if (n > BigInt(bytes.byteLength - 8)) bad(`header length ${n} runs past the end of the file (${bytes.byteLength} bytes)`);
   if (n > BigInt(MAX_HEADER_BYTES)) bad(`header length ${n} exceeds ${MAX_HEADER_BYTES}`);
   const hlen = Number(n);
+  let text = '';
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + hlen));
+  } catch (e) {
+    bad(`header is not valid UTF-8 (${(e as Error).message})`);
+  }
+  checkJsonBounds(text, HEADER_BOUNDS, `safetensors: ${source}: header`);
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + hlen)));
+    header = JSON.parse(text);
   } catch (e) {
-    bad(`header is not valid UTF-8 JSON (${(e as Error).message})`);
+    bad(`header is not valid JSON (${(e as Error).message})`);
   }
+  text = '';
   if (typeof header !== 'object' || header === null || Array.isArray(header)) bad('header is not a JSON object');
+  const count = Object.keys(header as object).length;
+  if (count > MAX_TENSORS + 1) bad(`header lists ${count} entries, more than the ${MAX_TENSORS} tensors a file may hold`);
   const data = bytes.subarray(8 + hlen);
   const metadata: Record<string, string> = {};
   const spans: [number, number, string][] = [];
-  const tensors = new Map<string, SafeTensor>();
+  const entries: [string, SafeDType, number[], number, number][] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('__metadata__ is not an object');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') bad(`__metadata__.${k} is not a string`);
-        metadata[k] = v as string;
+        // defineProperty: a key "__proto__" is just a key, never the object's prototype.
+        Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
     const t = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof t !== 'object' || t === null) bad(`${name}: entry is not an object`);
-    if (typeof t.dtype !== 'string' || !(t.dtype in DTYPE_BYTES)) bad(`${name}: unknown dtype ${JSON.stringify(t.dtype)}`);
-    if (!Array.isArray(t.shape) || !t.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) bad(`${name}: shape ${JSON.stringify(t.shape)} is not a list of non-negative integers`);
+    if (typeof t.dtype !== 'string' || !hasOwn(DTYPE_BYTES, t.dtype)) bad(`${name}: unknown dtype ${JSON.stringify(t.dtype)}`);
+    if (!Array.isArray(t.shape) || t.shape.length > MAX_RANK || !t.shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+      bad(`${name}: shape ${JSON.stringify(t.shape)} is not a list of at most ${MAX_RANK} non-negative integers`);
+    }
     const off = t.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) bad(`${name}: data_offsets ${JSON.stringify(off)} are not two non-negative integers`);
     const [begin, end] = off as number[];
@@ -124,9 +151,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
       bad(`${name}: ${dtype}[${shape.join(',')}] needs ${numel * DTYPE_BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
     }
     spans.push([begin, end, name]);
-    const copy = new Uint8Array(new ArrayBuffer(end - begin));
-    copy.set(data.subarray(begin, end));
-    tensors.set(name, { dtype, shape, bytes: copy });
+    entries.push([name, dtype, shape, begin, end]);
   }
   // The buffer must be covered exactly: sorted spans start where the previous one ended.
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -137,5 +162,12 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
     at = end;
   }
   if (at !== data.byteLength) bad(`data section has ${data.byteLength - at} trailing bytes no tensor indexes`);
+  // Copy only now that the spans are known not to overlap: the copies total the data section.
+  const tensors = new Map<string, SafeTensor>();
+  for (const [name, dtype, shape, begin, end] of entries) {
+    const copy = new Uint8Array(new ArrayBuffer(end - begin));
+    copy.set(data.subarray(begin, end));
+    tensors.set(name, { dtype, shape, bytes: copy });
+  }
   return { tensors, metadata };
 }

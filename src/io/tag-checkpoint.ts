@@ -3,7 +3,9 @@
 // model(s) of one run (UTPM trains one model per task), their configs, the tag vocabulary and the
 // field vocabularies (raw item ids, tag names) that map a user's raw history into model ids.
 // Loading rebuilds every model from its config and checks kinds, vocabulary sizes and shapes.
-import { decodeCheckpoint, encodeCheckpoint, loadParams } from './checkpoint.js';
+import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourceOf, type LoadOptions } from './checkpoint.js';
+import { checkTagConfig } from '../models/check-config.js';
+import { withParamSource } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
 import { UTPM, type UTPMConfig } from '../models/utpm.js';
 import { MVKE, type MVKEConfig } from '../models/mvke.js';
@@ -92,52 +94,92 @@ export interface LoadedTagCheckpoint {
   extra: Record<string, unknown>;
 }
 
-function rebuild(s: StoredModel, vocab: TagVocab, source: string): TagModel {
+const isStrings = (v: unknown, max = 2 ** 26): v is string[] => Array.isArray(v) && v.length <= max && v.every((x) => typeof x === 'string');
+
+/** The stored vocabulary, checked entry by entry (errors name the field). */
+function checkVocab(v: unknown, source: string): TagVocab {
   const bad = (msg: string): never => {
-    throw new Error(`tag checkpoint: ${source}: ${s.kind}: ${msg}`);
+    throw new Error(`tag checkpoint: ${source}: vocab${msg}`);
+  };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(' is missing or not an object (need tagNames, items, fields, values, tagFields)');
+  const x = v as Record<string, unknown>;
+  if (!isStrings(x.tagNames) || x.tagNames.length < 2) bad('.tagNames is not a list of at least 2 strings');
+  if (!isStrings(x.items)) bad('.items is not a list of strings');
+  if (!Array.isArray(x.fields) || x.fields.length > 1_000) bad('.fields is not a list of at most 1000 fields');
+  const fields = x.fields as unknown[];
+  fields.forEach((f, i) => {
+    const y = f as Record<string, unknown>;
+    if (typeof f !== 'object' || f === null || typeof y.name !== 'string' || (y.kind !== 'multi' && y.kind !== 'single') || !(Number.isSafeInteger(y.size) && (y.size as number) >= 1) || (y.table !== undefined && typeof y.table !== 'string')) {
+      bad(`.fields[${i}] is not { name, kind: 'multi' | 'single', size ≥ 1, table? }`);
+    }
+  });
+  if (!Array.isArray(x.values) || x.values.length !== fields.length || !x.values.every((k) => k === 'item' || k === 'tag' || k === 'bucket')) {
+    bad(`.values is not a list of ${fields.length} of 'item' | 'tag' | 'bucket'`);
+  }
+  if (!isStrings(x.tagFields, 1_000)) bad('.tagFields is not a list of field names');
+  return v as TagVocab;
+}
+
+function rebuild(s: StoredModel, i: number, vocab: TagVocab, ck: DecodedCheckpointOf, source: string): TagModel {
+  const where = `tag checkpoint: ${source}: config.models[${i}]`;
+  if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s.kind !== 'string') throw new Error(`${where} is not an object { kind, config }`);
+  const bad = (msg: string): never => {
+    throw new Error(`${where} (${s.kind}): ${msg}`);
   };
   const names = vocab.tagNames;
   if (s.kind === 'PopularTags' || s.kind === 'HistoryTags') {
-    const pop = (s.popularity ?? []).map((p) => Float64Array.from(p));
-    const tasks = s.tasks ?? [];
-    if (!tasks.length || pop.length !== tasks.length) bad(`${pop.length} popularity arrays for tasks [${tasks.join(', ')}]`);
-    if (pop.some((p) => p.length !== names.length)) bad(`popularity covers ${pop[0]?.length} tags, the vocabulary ${names.length}`);
-    return s.kind === 'PopularTags' ? new PopularTags(vocab.fields, tasks, pop, names) : new HistoryTags(vocab.fields, tasks, pop, vocab.tagFields, names);
+    const tasks = s.tasks;
+    if (!Array.isArray(tasks) || !tasks.length || tasks.length > 2 || !tasks.every((t) => t === 'ctr' || t === 'cvr')) bad(`tasks ${JSON.stringify(tasks)} is not a list of 'ctr' / 'cvr'`);
+    const raw = s.popularity;
+    if (!Array.isArray(raw) || raw.length !== tasks!.length) bad(`needs one popularity list per task (${tasks!.length})`);
+    raw!.forEach((p, k) => {
+      if (!Array.isArray(p) || p.length !== names.length || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) bad(`popularity[${k}] is not a list of ${names.length} finite numbers (one per tag)`);
+    });
+    const pop = raw!.map((p) => Float64Array.from(p));
+    return s.kind === 'PopularTags' ? new PopularTags(vocab.fields, tasks!, pop, names) : new HistoryTags(vocab.fields, tasks!, pop, vocab.tagFields, names);
   }
-  const c = s.config ?? bad('no config');
+  const c = checkTagConfig(s.kind, s.config, where);
   if (c.tags !== names.length) bad(`config has ${c.tags} tag ids, the vocabulary ${names.length}`);
-  const fields = c.fields as FieldSpec[] | undefined;
-  if (!Array.isArray(fields) || fields.length !== vocab.fields.length || fields.some((f, i) => f.name !== vocab.fields[i].name || f.kind !== vocab.fields[i].kind)) {
-    bad(`config fields [${(fields ?? []).map((f) => f.name).join(', ')}] differ from the vocabulary's [${vocab.fields.map((f) => f.name).join(', ')}]`);
+  const fields = c.fields as FieldSpec[];
+  if (fields.length !== vocab.fields.length || fields.some((f, k) => f.name !== vocab.fields[k].name || f.kind !== vocab.fields[k].kind)) {
+    bad(`config fields [${fields.map((f) => f.name).join(', ')}] differ from the vocabulary's [${vocab.fields.map((f) => f.name).join(', ')}]`);
   }
   const config = { ...c, tagNames: names, ...(Array.isArray(c.tagGroups) ? { tagGroups: Int32Array.from(c.tagGroups as number[]) } : {}) };
-  switch (s.kind) {
-    case 'UTPM': return new UTPM(config as unknown as UTPMConfig);
-    case 'MVKE': return new MVKE(config as unknown as MVKEConfig);
-    case 'TwoTower': return new TwoTower(config as unknown as TowerConfig);
-    case 'HardSharing': return new HardSharing(config as unknown as TowerConfig);
-    case 'MMoE': return new MMoE(config as unknown as TowerConfig);
-  }
-  return bad(`unknown tag model kind (expected one of ${KINDS.join(', ')})`);
+  return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => {
+    switch (s.kind) {
+      case 'UTPM': return new UTPM(config as unknown as UTPMConfig);
+      case 'MVKE': return new MVKE(config as unknown as MVKEConfig);
+      case 'TwoTower': return new TwoTower(config as unknown as TowerConfig);
+      case 'HardSharing': return new HardSharing(config as unknown as TowerConfig);
+      default: return new MMoE(config as unknown as TowerConfig);
+    }
+  });
 }
+
+type DecodedCheckpointOf = ReturnType<typeof decodeCheckpoint>;
 
 /**
  * Parse a tag checkpoint and rebuild its models (weights loaded, checked name by name and shape by
- * shape). Refuses retrieval checkpoints and other files with a message naming what the file is.
+ * shape, before anything config-sized is allocated). Refuses retrieval checkpoints and other files
+ * with a message naming what the file is; NaN / ±Infinity weights unless `opts.allowNonFinite`.
  */
-export function decodeTagCheckpoint(bytes: Uint8Array, source = 'checkpoint'): LoadedTagCheckpoint {
+export function decodeTagCheckpoint(bytes: Uint8Array, source = 'checkpoint', opts: LoadOptions = {}): LoadedTagCheckpoint {
   const ck = decodeCheckpoint(bytes, source);
   if (ck.kind !== TAG_CHECKPOINT_KIND) {
-    throw new Error(`tag checkpoint: ${source} holds a "${ck.kind}" model, not a tag-profile model (write one with \`mirec train-tags --out FILE\`)`);
+    throw new Error(`tag checkpoint: ${source} holds a ${JSON.stringify(ck.kind)} model, not a tag-profile model (write one with \`mirec train-tags --out FILE\`)`);
   }
   const stored = (ck.config as { models?: StoredModel[] } | undefined)?.models;
-  if (!Array.isArray(stored) || !stored.length) throw new Error(`tag checkpoint: ${source}: config lists no models`);
-  const vocab = ck.vocab as TagVocab | undefined;
-  if (!vocab || !Array.isArray(vocab.tagNames) || !Array.isArray(vocab.items) || !Array.isArray(vocab.fields) || !Array.isArray(vocab.values) || vocab.values.length !== vocab.fields.length) {
-    throw new Error(`tag checkpoint: ${source}: vocabulary is missing or malformed (need tagNames, items, fields, values)`);
+  if (!Array.isArray(stored) || !stored.length || stored.length > 16) throw new Error(`tag checkpoint: ${source}: config.models is not a list of 1 to 16 models`);
+  const vocab = checkVocab(ck.vocab, source);
+  checkFinite(ck, source, opts);
+  const models: TagModel[] = [];
+  try {
+    stored.forEach((s, i) => models.push(rebuild(s, i, vocab, ck, source)));
+    loadParams(ck, paramMap(models), source);
+  } catch (e) {
+    for (const m of models) m.params?.free();
+    throw e;
   }
-  const models = stored.map((s) => rebuild(s, vocab, source));
-  loadParams(ck, paramMap(models), source);
   return { models, vocab, extra: ck.extra };
 }
 

@@ -15,7 +15,7 @@ export function modelNameOfKind(kind: string): RetrievalModelName | undefined {
   const names: Record<string, RetrievalModelName> = {
     'ComiRec-SA': 'comirec-sa', 'ComiRec-DR': 'comirec-dr', MIND: 'mind', SINE: 'sine', YouTubeDNN: 'youtube-dnn', MostPopular: 'most-popular',
   };
-  return names[kind];
+  return Object.prototype.hasOwnProperty.call(names, kind) ? names[kind] : undefined;
 }
 
 /** Names of every config setting of a retrieval model (for checking user-given overrides). */

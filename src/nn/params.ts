@@ -23,17 +23,56 @@ export interface ParamOptions {
   trainable?: boolean;
 }
 
+/**
+ * Where the values of parameters being created come from while a checkpoint is loaded: called
+ * with the parameter's name and the shape the config asks for, it returns the file's values or
+ * throws (missing tensor, other shape). Checked before anything config-sized is allocated, so a
+ * crafted config (`dim: 1e6`) fails on its first parameter instead of filling gigabytes.
+ */
+export type ParamSource = (name: string, shape: readonly number[]) => ArrayLike<number>;
+
+let activeSource: ParamSource | null = null;
+let activeStores: ParamStore[] | null = null;
+
+/**
+ * Build (synchronously) with every `ParamStore.create` taking its values from `source`. When the
+ * build throws, the parameters already created are freed, so a server that is handed bad files
+ * again and again does not leak engine memory.
+ */
+export function withParamSource<T>(source: ParamSource, build: () => T): T {
+  const prev = activeSource, prevStores = activeStores;
+  const stores: ParamStore[] = [];
+  activeSource = source;
+  activeStores = stores;
+  try {
+    return build();
+  } catch (e) {
+    for (const s of stores) s.free();
+    throw e;
+  } finally {
+    activeSource = prev;
+    activeStores = prevStores;
+  }
+}
+
 export class ParamStore {
   readonly tensors = new Map<string, Tensor>();
   readonly trainable = new Set<string>();
 
-  constructor(readonly rng: Rng, readonly engine: Engine = currentEngine()) {}
+  constructor(readonly rng: Rng, readonly engine: Engine = currentEngine()) {
+    activeStores?.push(this);
+  }
 
   /** Create parameter `name` of `shape`, initialised by `init`. */
   create(name: string, shape: number[], init: Init = { kind: 'glorot' }, opts: ParamOptions = {}): Tensor {
     if (this.tensors.has(name)) throw new Error(`ParamStore: parameter "${name}" already exists`);
-    const values = initValues(shape, init, this.rng);
-    if (opts.paddingRow) values.fill(0, 0, shape[shape.length - 1]);
+    let values: ArrayLike<number>;
+    if (activeSource) values = activeSource(name, shape);
+    else {
+      const v = initValues(shape, init, this.rng);
+      if (opts.paddingRow) v.fill(0, 0, shape[shape.length - 1]);
+      values = v;
+    }
     const t = poolTensor(shape, values, this.engine);
     t.name = name;
     t.requiresGrad = opts.trainable !== false;

@@ -6,7 +6,9 @@
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import { createModel, modelNameOfKind } from '../models/registry.js';
 import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
-import { decodeCheckpoint, encodeCheckpoint, loadParams } from '../io/checkpoint.js';
+import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourceOf, type LoadOptions } from '../io/checkpoint.js';
+import { checkRetrievalConfig } from '../models/check-config.js';
+import { withParamSource } from '../nn/params.js';
 import { engine } from '../engine/load.js';
 import { noGrad } from '../autograd/tape.js';
 import { hashString } from '../engine/random.js';
@@ -72,6 +74,17 @@ export class Recommender {
 
   /** Left-aligned window of the last T known items of each history. */
   private batch(histories: readonly (readonly string[])[], user?: string | readonly string[], profile?: RecommendOptions['profile']): { batch: RetrievalBatch; unknown: number[] } {
+    if (!Array.isArray(histories as unknown)) throw new TypeError(`recommend: histories must be an array of raw-id arrays, got ${typeof histories}`);
+    histories.forEach((h: unknown, b) => {
+      if (!Array.isArray(h)) {
+        throw new TypeError(`recommend: history ${b} must be an array of raw item ids (e.g. ['12', '7']), got ${typeof h === 'string' ? `the string ${JSON.stringify(h.slice(0, 40))}; split it first` : h === null ? 'null' : typeof h}`);
+      }
+    });
+    if (user !== undefined && typeof user !== 'string' && !Array.isArray(user)) throw new TypeError(`recommend: user must be a raw user id string (or one per history), got ${typeof user}`);
+    const routing = (this.model.config as { servingRouting?: string }).servingRouting;
+    if (routing === 'perUser' && user === undefined) {
+      throw new Error(`recommend: this ${this.model.kind} model routes per user (servingRouting 'perUser'); pass the raw user id: recommend(history, { user: 'ID' })`);
+    }
     const T = this.model.config.seqLen;
     const B = histories.length;
     const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B);
@@ -104,13 +117,18 @@ export class Recommender {
 
   /** Top-N lists for many histories at once (one GEMM per chunk of users). */
   recommendBatch(histories: readonly (readonly string[])[], opts: RecommendOptions = {}): Recommendation[][] {
+    const topN = opts.topN ?? 10;
+    if (!(Number.isSafeInteger(topN) && topN >= 1)) throw new RangeError(`recommend: topN must be a whole number ≥ 1, got ${JSON.stringify(topN)}`);
+    if (opts.diversity !== undefined && !(typeof opts.diversity === 'number' && opts.diversity >= 0 && Number.isFinite(opts.diversity))) {
+      throw new RangeError(`recommend: diversity must be a finite number ≥ 0, got ${JSON.stringify(opts.diversity)}`);
+    }
     const { batch } = this.batch(histories, opts.user, opts.profile);
     const cats = opts.categories;
     const diversity = opts.diversity && cats
       ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
       : undefined;
     if (opts.diversity && !cats) throw new Error('recommend: diversity needs a categories map (raw item id → category)');
-    const lists = retrieve(this.model, batch, { topN: opts.topN ?? 10, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined });
+    const lists = retrieve(this.model, batch, { topN, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined });
     engine().heap.resetArena();
     return lists.map((l) => Array.from(l.ids, (id, r) => ({ item: this.vocab.raw(id), score: l.scores[r] })));
   }
@@ -140,20 +158,29 @@ export class Recommender {
   }
 
   /** Rebuild from checkpoint bytes, a path (Node, Deno, Bun) or a URL (fetch; file: URLs read from disk). */
-  static async load(source: Uint8Array | ArrayBuffer | string | URL): Promise<Recommender> {
+  static async load(source: Uint8Array | ArrayBuffer | string | URL, opts: LoadOptions = {}): Promise<Recommender> {
     const { bytes, name } = await readCheckpointSource(source);
-    return Recommender.fromBytes(bytes, name);
+    return Recommender.fromBytes(bytes, name, opts);
   }
 
-  /** Rebuild from checkpoint bytes; `name` labels error messages. */
-  static fromBytes(bytes: Uint8Array, name = 'checkpoint'): Recommender {
+  /**
+   * Rebuild from checkpoint bytes; `name` labels error messages. Nothing in the file is trusted:
+   * the config is checked field by field and against the tensors before the model is built (so
+   * its sizes are the file's, never more), the vocabulary entry by entry, and NaN / ±Infinity
+   * weights are refused naming the tensor unless `opts.allowNonFinite`.
+   */
+  static fromBytes(bytes: Uint8Array, name = 'checkpoint', opts: LoadOptions = {}): Recommender {
     const ck = decodeCheckpoint(bytes, name);
     const kind = modelNameOfKind(ck.kind);
-    if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${ck.kind} model, which is not a retrieval model`);
-    const model = createModel(kind, ck.config as { items: number }) as RetrievalModel;
+    if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${JSON.stringify(ck.kind)} model, which is not a retrieval model`);
+    const config = checkRetrievalConfig(kind, ck.config, `Recommender.load: ${name}: config`);
+    const vocabJson = (ck.extra as { vocab?: VocabularyJSON }).vocab;
+    if (vocabJson === undefined) throw new Error(`Recommender.load: ${name} has no vocabulary; it cannot map raw ids`);
+    const vocab = Vocabulary.fromJSON(vocabJson, `${name}: extra.vocab`);
+    if (vocab.size !== config.items) throw new Error(`Recommender.load: ${name}: the vocabulary has ${vocab.size} rows (padding included), config.items says ${config.items}`);
+    checkFinite(ck, name, opts);
+    const model = withParamSource(paramSourceOf(ck, name), () => createModel(kind, config)) as RetrievalModel;
     loadParams(ck, model.params, name);
-    const vocab = (ck.extra as { vocab?: VocabularyJSON }).vocab;
-    if (!vocab) throw new Error(`Recommender.load: ${name} has no vocabulary; it cannot map raw ids`);
-    return new Recommender(model, Vocabulary.fromJSON(vocab));
+    return new Recommender(model, vocab);
   }
 }

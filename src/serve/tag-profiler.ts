@@ -5,6 +5,7 @@ import type { TagModel, ProfileTag } from '../models/tag-model.js';
 import { profileOf } from '../models/tag-model.js';
 import type { TagTask, UserFields } from '../nn/field-batch.js';
 import { decodeTagCheckpoint, encodeTagCheckpoint, type TagVocab } from '../io/tag-checkpoint.js';
+import type { LoadOptions } from '../io/checkpoint.js';
 
 export class TagProfiler {
   constructor(readonly models: readonly TagModel[], readonly vocab: TagVocab, readonly extra: Record<string, unknown> = {}) {
@@ -32,8 +33,9 @@ export class TagProfiler {
     return encodeTagCheckpoint(this.models, this.vocab, this.extra);
   }
 
-  static fromBytes(bytes: Uint8Array, source = 'checkpoint'): TagProfiler {
-    const ck = decodeTagCheckpoint(bytes, source);
+  /** Rebuild from checkpoint bytes; `source` labels errors (see `decodeTagCheckpoint`). */
+  static fromBytes(bytes: Uint8Array, source = 'checkpoint', opts: LoadOptions = {}): TagProfiler {
+    const ck = decodeTagCheckpoint(bytes, source, opts);
     return new TagProfiler(ck.models, ck.vocab, ck.extra);
   }
 }

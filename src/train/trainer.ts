@@ -12,7 +12,7 @@ import { Adam } from '../optim/adam.js';
 import type { Tensor } from '../tensor.js';
 import type { RetrievalModel } from '../models/types.js';
 import { evaluateRetrieval, recallAt } from './evaluate.js';
-import { decodeCheckpoint, encodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
+import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
 
 /** evaluation.md §1.3: `quick` (default) for local data, `paper` as ComiRec on the full data. */
 export type TrainProfile = 'quick' | 'paper';
@@ -307,6 +307,7 @@ export class Trainer {
     if (!x || !ck.optimizer) throw new Error(`Trainer.resume: ${source} has no trainer state (written by Trainer.checkpoint?)`);
     const differ = configDifferences(ck.config, this.model.config);
     if (differ.length) throw new Error(`Trainer.resume: ${source} was trained with a different model config (${differ.join('; ')}); resume with the same options`);
+    checkFinite(ck, source);
     loadParams(ck, this.model.params, source);
     loadOptimizerState(ck, this.optimizer.state(), source);
     this.optimizer.t = ck.optimizer.t;

@@ -57,7 +57,7 @@ test('refuses a retrieval checkpoint, garbage, and a vocabulary that does not fi
   config.models[0].config.dim = 8;
   const prefixed = new Map([...mvke.params!.tensors].map(([n, t]) => [`m0.${n}`, t]));
   const lying = encodeCheckpoint({ kind: TAG_CHECKPOINT_KIND, config, params: prefixed, vocab: ck.vocab });
-  assert.throws(() => decodeTagCheckpoint(lying, 'lying.safetensors'), /lying\.safetensors does not fit .*is \[\d+,32\] in the file, the model expects \[\d+,8\]/);
+  assert.throws(() => decodeTagCheckpoint(lying, 'lying.safetensors'), /lying\.safetensors does not fit .*needs param\.m0\.\S+ as \[\d+,8\], the file holds \[\d+,32\]/);
 });
 
 test('remapUserFields maps items and tags by raw id, drops unknown ones, keeps buckets', async () => {

@@ -47,7 +47,7 @@ test("MIND servingRouting 'perUser' through recommend(): needs the user id, same
   const vocab = new Vocabulary(['', ...ids], new Int32Array(61).fill(1), 60);
   const rec = new Recommender(new MIND({ items: 61, dim: 8, interests: 3, seqLen: 10, servingRouting: 'perUser', adaptiveInterests: false }), vocab);
   const h = ['m1', 'm5', 'm9', 'm13', 'm2', 'm7'];
-  assert.throws(() => rec.recommend(h), /servingRouting 'perUser' needs batch\.userKeys/);
+  assert.throws(() => rec.recommend(h), /routes per user \(servingRouting 'perUser'\); pass the raw user id/);
   const a = rec.recommend(h, { user: 'alice', topN: 20 });
   assert.equal(rec.recommend(h, { user: 'alice', topN: 20 }), a);
   const vs = [rec.interests(h, { user: 'alice' }), rec.interests(h, { user: 'bob' })];
