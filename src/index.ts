@@ -49,7 +49,7 @@ export * from './eval/index.js';
 export { encodeSafetensors, decodeSafetensors, type SafeTensor, type SafeFile } from './io/safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, loadParams, loadOptimizerState, type CheckpointParts } from './io/checkpoint.js';
 export { writeFileAtomic } from './io/atomic-write.js';
-export { save, load, readCheckpointSource } from './serve/save-load.js';
+export { save, load, loadRecommender, loadTagProfiler, readCheckpointSource } from './serve/save-load.js';
 export { TagProfiler } from './serve/tag-profiler.js';
 export { CompactItemTable, type CompactFormat } from './serve/compact.js';
 export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './io/tag-checkpoint.js';

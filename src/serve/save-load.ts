@@ -1,7 +1,8 @@
 // The one-call checkpoint API: `save(model, target?)` writes a Recommender (retrieval model +
 // vocabulary) or a TagProfiler (tag models + vocabulary) as one safetensors file — atomically to a
 // path in Node, Deno and Bun, or just returned as bytes — and `load(source)` reads bytes, a path
-// or a URL and gives back whichever of the two the file holds.
+// or a URL and gives back whichever of the two the file holds; `loadRecommender` and
+// `loadTagProfiler` are the typed forms that refuse the other family with a clear error.
 import { decodeCheckpoint, type LoadOptions } from '../io/checkpoint.js';
 import { readCheckpointSource } from '../io/read-source.js';
 import { Recommender } from './recommender.js';
@@ -25,4 +26,46 @@ export async function load(source: Uint8Array | ArrayBuffer | string | URL, opts
   const { bytes, name } = await readCheckpointSource(source);
   const kind = decodeCheckpoint(bytes, name).kind;
   return kind === TAG_CHECKPOINT_KIND ? TagProfiler.fromBytes(bytes, name, opts) : Recommender.fromBytes(bytes, name, opts);
+}
+
+type CheckpointSource = Uint8Array | ArrayBuffer | string | URL;
+
+/**
+ * A retrieval checkpoint (`mirec train --out`, `save(recommender)`) as a {@link Recommender}.
+ *
+ * ```ts
+ * const rec = await loadRecommender('model.safetensors');
+ * rec.recommend(['item-3', 'item-7'], { topN: 10 });
+ * ```
+ * @param source checkpoint bytes, a file path (Node, Deno, Bun) or a URL (file: or fetched)
+ * @param opts checks on loading (as {@link load})
+ * @throws Error naming the file when it holds a tag-profile checkpoint (use {@link loadTagProfiler})
+ *   or is not a mirec checkpoint.
+ */
+export async function loadRecommender(source: CheckpointSource, opts: LoadOptions = {}): Promise<Recommender> {
+  const { bytes, name } = await readCheckpointSource(source);
+  if (decodeCheckpoint(bytes, name).kind === TAG_CHECKPOINT_KIND) {
+    throw new Error(`loadRecommender: ${name} holds user-tag profile models (written by \`mirec train-tags\` or save(tagProfiler)), not a retrieval model; load it with loadTagProfiler()`);
+  }
+  return Recommender.fromBytes(bytes, name, opts);
+}
+
+/**
+ * A user-tag checkpoint (`mirec train-tags --out`, `save(profiler)`) as a {@link TagProfiler}.
+ *
+ * ```ts
+ * const profiler = await loadTagProfiler('tags.safetensors');
+ * ```
+ * @param source checkpoint bytes, a file path (Node, Deno, Bun) or a URL (file: or fetched)
+ * @param opts checks on loading (as {@link load})
+ * @throws Error naming the file when it holds a retrieval checkpoint (use {@link loadRecommender})
+ *   or is not a mirec checkpoint.
+ */
+export async function loadTagProfiler(source: CheckpointSource, opts: LoadOptions = {}): Promise<TagProfiler> {
+  const { bytes, name } = await readCheckpointSource(source);
+  const kind = decodeCheckpoint(bytes, name).kind;
+  if (kind !== TAG_CHECKPOINT_KIND) {
+    throw new Error(`loadTagProfiler: ${name} holds a retrieval model (${kind}; written by \`mirec train\` or save(recommender)), not user-tag profile models; load it with loadRecommender()`);
+  }
+  return TagProfiler.fromBytes(bytes, name, opts);
 }
