@@ -3,6 +3,7 @@
 // diversity-controlled aggregation; `save`/`load` round-trip the whole thing as one safetensors
 // checkpoint (path in Node, bytes anywhere). `compact('int8' | 'f16')` makes recommend() score
 // from a compact copy of the item table (compact.ts); exact float32 scoring is the default.
+// `buildIndex` / `loadIndex` make it serve through an IVF index instead (index-serving.ts).
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import { createModel, modelNameOfKind } from '../models/registry.js';
 import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
@@ -15,6 +16,8 @@ import { hashString } from '../engine/random.js';
 import { readCheckpointSource } from '../io/read-source.js';
 import { retrieve } from './retrieve.js';
 import { CompactItemTable, type CompactFormat } from './compact.js';
+import { IvfIndex, type IvfBuildOptions } from '../ann/ivf-index.js';
+import { indexFileBytes, indexForModel, retrieveWithIndex } from './index-serving.js';
 
 export interface RecommendOptions {
   /** List length (default 10). */
@@ -35,6 +38,12 @@ export interface RecommendOptions {
    * order and id space of the model's `profileFields` (0 = unknown).
    */
   profile?: readonly number[] | readonly (readonly number[])[];
+  /** With an index: lists probed per interest (default: the index's nprobe). */
+  nprobe?: number;
+  /** With an index: candidates per interest re-scored from the float32 table (default 0 = off). */
+  rerank?: number;
+  /** Score every item exactly even when an index is set (default false). */
+  exact?: boolean;
 }
 
 export interface Recommendation {
@@ -44,6 +53,7 @@ export interface Recommendation {
 
 export class Recommender {
   private compactTable: CompactItemTable | null = null;
+  private ivf: IvfIndex | null = null;
 
   constructor(readonly model: RetrievalModel, readonly vocab: Vocabulary) {
     if (vocab.size !== model.itemTable().shape[0]) {
@@ -70,6 +80,44 @@ export class Recommender {
   /** Bytes of the table recommend() scans (the compact copy, or the float32 item table). */
   get servingTableBytes(): number {
     return this.compactTable?.byteLength ?? this.model.itemTable().size * 4;
+  }
+
+  /**
+   * Build an IVF index over the item table (k-means with `lists` centroids; rows stored as
+   * `storage`) and serve through it from now on. Returns the index (its `report` has the timings).
+   */
+  buildIndex(opts: IvfBuildOptions): IvfIndex {
+    return this.useIndex(IvfIndex.build(this.model.itemTable(), opts)).index!;
+  }
+
+  /** Serve through this index (built for this model's item table), or null for exact scoring. */
+  useIndex(index: IvfIndex | null): this {
+    if (this.ivf && this.ivf !== index) this.ivf.dispose();
+    this.ivf = index ? index.attachRows(this.model.itemTable()) : null;
+    return this;
+  }
+
+  /** The index recommend() serves through, if any. */
+  get index(): IvfIndex | null {
+    return this.ivf;
+  }
+
+  /** The index as one file (docs/ann-index.md), bound to this checkpoint's item table. */
+  indexBytes(): Uint8Array {
+    if (!this.ivf) throw new Error('Recommender.indexBytes: no index; call buildIndex first');
+    return indexFileBytes(this.model, this.ivf);
+  }
+
+  /** Write the index file atomically next to the checkpoint (Node, Deno, Bun). */
+  async saveIndex(path: string): Promise<void> {
+    const { writeFileAtomic } = await import('../io/atomic-write.js');
+    await writeFileAtomic(path, this.indexBytes());
+  }
+
+  /** Load an index file (bytes, path or URL) built for this checkpoint and serve through it. */
+  async loadIndex(source: Uint8Array | ArrayBuffer | string | URL): Promise<IvfIndex> {
+    const { bytes, name } = await readCheckpointSource(source);
+    return this.useIndex(indexForModel(this.model, bytes, name === 'checkpoint' ? 'index' : name)).index!;
   }
 
   /** Left-aligned window of the last T known items of each history. */
@@ -128,7 +176,9 @@ export class Recommender {
       ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
       : undefined;
     if (opts.diversity && !cats) throw new Error('recommend: diversity needs a categories map (raw item id → category)');
-    const lists = retrieve(this.model, batch, { topN, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined });
+    const lists = this.ivf && !opts.exact
+      ? retrieveWithIndex(this.model, this.ivf, batch, { topN, filterHistory: opts.filterHistory, diversity, nprobe: opts.nprobe, rerank: opts.rerank })
+      : retrieve(this.model, batch, { topN, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined });
     engine().heap.resetArena();
     return lists.map((l) => Array.from(l.ids, (id, r) => ({ item: this.vocab.raw(id), score: l.scores[r] })));
   }
@@ -158,9 +208,11 @@ export class Recommender {
   }
 
   /** Rebuild from checkpoint bytes, a path (Node, Deno, Bun) or a URL (fetch; file: URLs read from disk). */
-  static async load(source: Uint8Array | ArrayBuffer | string | URL, opts: LoadOptions = {}): Promise<Recommender> {
+  static async load(source: Uint8Array | ArrayBuffer | string | URL, opts: LoadOptions & { index?: Uint8Array | ArrayBuffer | string | URL } = {}): Promise<Recommender> {
     const { bytes, name } = await readCheckpointSource(source);
-    return Recommender.fromBytes(bytes, name, opts);
+    const rec = Recommender.fromBytes(bytes, name, opts);
+    if (opts.index !== undefined) await rec.loadIndex(opts.index);
+    return rec;
   }
 
   /**
