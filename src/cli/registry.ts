@@ -7,6 +7,7 @@ import { evalCommand } from './commands/eval.js';
 import { recommend } from './commands/recommend.js';
 import { trainTags } from './commands/train-tags.js';
 import { profile } from './commands/profile.js';
+import { studio } from './commands/studio.js';
 import { helpCommand } from './commands/help.js';
 
-export const COMMANDS: readonly AnyCommand[] = [demo, train, evalCommand, recommend, trainTags, profile, helpCommand(() => COMMANDS)];
+export const COMMANDS: readonly AnyCommand[] = [demo, train, evalCommand, recommend, trainTags, profile, studio, helpCommand(() => COMMANDS)];

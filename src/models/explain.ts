@@ -5,35 +5,7 @@
 import type { Tensor } from '../tensor.js';
 import type { RetrievalBatch } from './types.js';
 
-/**
- * What each interest draws from each history slot, for B rows, K interests and T slots.
- * - 'attention' (ComiRec-SA): A[k, t], a softmax over the valid slots t of each interest.
- * - 'routing' (MIND, ComiRec-DR): the final coupling coefficients c[t, k], a softmax over the
- *   active interests k of each slot (so a column k need not sum to 1 over t).
- * - 'assignment' (SINE): the intention assignment P(k | t), a softmax over k of each slot.
- * - 'mean' (YouTubeDNN): the pooling weight 1/n of every valid slot.
- */
-export interface Explanation {
-  kind: 'attention' | 'routing' | 'assignment' | 'mean';
-  B: number;
-  K: number;
-  T: number;
-  /**
-   * weights[(b·K + k)·T + t] [B, K, T]; slot t as in the batch passed in (left-aligned), 0 at
-   * padding. Arrays are float32 (Float64Array on the float64 reference engine).
-   */
-  weights: Float32Array | Float64Array;
-  /** The interest vectors [B·K·D] that `interests(batch)` returns. */
-  vectors: Float32Array | Float64Array;
-  /** 1 if interest k of row b is active [B·K]. */
-  active: Uint8Array;
-  /** SINE: P(t | k) of the rank-bound attention heads [B, K, T]. */
-  attention?: Float32Array | Float64Array;
-  /** SINE: the selected prototype of each interest [B·K] (index into the concept pool). */
-  prototypes?: Int32Array;
-  /** SINE: the aggregation weights e_k of the serving user vector [B·K]. */
-  aggregation?: Float32Array | Float64Array;
-}
+export type { Explanation } from './types.js';
 
 /**
  * Copy per-slot weights of the layout the model computed ('BKT' [B, K, T], 'BTK' [B, T, K] or

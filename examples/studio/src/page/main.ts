@@ -1,0 +1,26 @@
+// The studio page: starts the worker (which owns mirec), says which engine and how many threads
+// it got, and wires the panels. Nothing here computes; see ../worker/.
+import type { Hello } from '../protocol.js';
+import type { App } from './app.js';
+import { WorkerClient } from './client.js';
+import { $, showError } from './dom.js';
+import { setupData } from './data-panel.js';
+import { setupTrain } from './train-panel.js';
+import { setupInspect } from './inspect-panel.js';
+import { setupCheckpoints, setupMap } from './map-checkpoint-panels.js';
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const app: App = { client: new WorkerClient(worker), live: [], redrawMap: () => {}, refreshAfterTraining: () => {} };
+setupData(app);
+setupTrain(app);
+setupInspect(app);
+setupMap(app);
+setupCheckpoints(app);
+app.client.request<Hello>({ type: 'hello' }).then(
+  (h) => {
+    $('engine').textContent = `engine: ${h.backend}, ${h.threadNote}`;
+    $('threads').textContent = `training on ${h.threadNote}`;
+    document.body.dataset.ready = '1';
+  },
+  (e) => showError(e),
+);
