@@ -7,13 +7,34 @@ import { readEvents } from '../data/read-events.js';
 import { prepareRetrieval, type SplitDataset } from '../data/protocol.js';
 import { readItemCategories } from '../data/categories-file.js';
 import { Recommender } from '../serve/recommender.js';
-import { UsageError } from './args.js';
+import { UsageError, closest } from './args.js';
+import type { EventFormat } from '../data/formats.js';
+import { DATASETS, datasetNamed } from './datasets/catalogue.js';
+import { defaultDataDir, eventsFile } from './datasets/store.js';
 import type { OptionValues } from './command.js';
 import type { DATA_OPTIONS } from './options.js';
 
+/** The file and format --dataset NAME reads from the data cache. */
+function cachedEvents(name: string, dir: string | undefined, format: Exclude<EventFormat, 'delimited'> | 'auto' | undefined): { data: string; format: Exclude<EventFormat, 'delimited'> | 'auto' } {
+  const entry = datasetNamed(name);
+  if (!entry) {
+    const near = closest(name, DATASETS.map((d) => d.name));
+    throw new UsageError(`--dataset: no dataset "${name}"${near ? ` (did you mean ${near}?)` : ''}; see mirec data list`);
+  }
+  try {
+    return { data: eventsFile(dir ?? defaultDataDir(), entry), format: format ?? entry.events.format };
+  } catch (e) {
+    throw new UsageError(`--dataset ${(e as Error).message}`);
+  }
+}
+
 /** The --data file, read (--format, --strict) and prepared (--filter, --split-seed, --protocol). */
 export async function loadData(o: OptionValues<typeof DATA_OPTIONS>): Promise<{ ds: SplitDataset; sha256: string; source: string }> {
-  if (o.data === undefined) throw new UsageError('--data FILE is required (an event file, e.g. ratings.csv or Beauty.txt.gz)');
+  if (o.dataset !== undefined) {
+    if (o.data !== undefined) throw new UsageError('--data and --dataset both name the data; give one');
+    return loadData({ ...o, dataset: undefined, ...cachedEvents(o.dataset, o.dataDir, o.format) });
+  }
+  if (o.data === undefined) throw new UsageError('--data FILE or --dataset NAME is required (an event file such as ratings.csv, or a set from `mirec data list`)');
   let bytes: Buffer;
   try {
     bytes = readFileSync(o.data);

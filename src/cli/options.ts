@@ -9,6 +9,8 @@ export const FORMATS = ['auto', 'movielens-tab', 'movielens-dat', 'movielens-csv
 /** The event file and how it is read and split. */
 export const DATA_OPTIONS = {
   data: { type: 'string', value: 'FILE', help: 'event file (.gz or plain); see --format' },
+  dataset: { type: 'string', value: 'NAME', help: 'a public set fetched by `mirec data get NAME` (instead of --data)' },
+  dataDir: { type: 'string', value: 'D', help: 'the data cache of --dataset (default as mirec data get)' },
   format: { type: 'string', value: 'NAME', choices: FORMATS, default: 'auto', help: 'file format (auto: from the name and the first line)' },
   strict: { type: 'boolean', help: 'stop at the first malformed line instead of skipping it' },
   filter: { type: 'boolean', default: 'true', help: 'keep items and users with ≥ 5 events (--no-filter for pre-filtered data)' },

@@ -1,5 +1,6 @@
 // Every `mirec` command, in the order `mirec --help` lists them. Adding a command: write
-// commands/NAME.ts exporting defineCommand({ name, summary, usage, options, run }) and list it here.
+// commands/NAME.ts exporting defineCommand({ name, summary, usage, options, run }) and list it
+// here (one import line and one entry line each, so parallel additions merge cleanly).
 import type { AnyCommand } from './command.js';
 import { demo } from './commands/demo.js';
 import { train } from './commands/train.js';
@@ -8,6 +9,17 @@ import { recommend } from './commands/recommend.js';
 import { trainTags } from './commands/train-tags.js';
 import { profile } from './commands/profile.js';
 import { studio } from './commands/studio.js';
+import { data } from './commands/data.js';
 import { helpCommand } from './commands/help.js';
 
-export const COMMANDS: readonly AnyCommand[] = [demo, train, evalCommand, recommend, trainTags, profile, studio, helpCommand(() => COMMANDS)];
+export const COMMANDS: readonly AnyCommand[] = [
+  demo,
+  train,
+  evalCommand,
+  recommend,
+  trainTags,
+  profile,
+  studio,
+  data,
+  helpCommand(() => COMMANDS),
+];
