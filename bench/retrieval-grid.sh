@@ -3,16 +3,18 @@
 # `mirec train --report` JSON per (dataset, model, seed) into OUT (skips reports that exist, so an
 # interrupted grid resumes). Summarise with: node --import tsx bench/summarize-runs.ts OUT/beauty-*.json
 # Usage: bench/retrieval-grid.sh beauty|movielens|beauty-loo|movielens-loo OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]
-# (variants: comirec-dr-glorot = --modelConfig '{"mapInit":"glorot"}', comirec-dr-lr1e-3 = --lr 0.001)
+# (variants: comirec-dr-glorot = --modelConfig '{"mapInit":"glorot"}', comirec-dr-lr1e-3 = --lr 0.001,
+#  comirec-dr-perinterest = --modelConfig '{"maps":"perInterest"}')
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=${MIREC_DATA:-../shared/data}   # the shared data folder (override when run from a worktree)
 dataset=$1 out=$2 seeds=${3:-"1 2 3"} protocol=()
 models=${4:-"most-popular youtube-dnn mind comirec-sa comirec-dr sine"}
 case $dataset in
-  beauty) data=../shared/data/amazon-beauty/Beauty.txt.gz; seqLen=20 ;;
-  movielens) data=../shared/data/ml-latest-small/ratings.csv.gz; seqLen=50 ;;
-  movielens-loo) data=../shared/data/ml-latest-small/ratings.csv.gz; seqLen=50; protocol=(--protocol loo) ;;
-  beauty-loo) data=../shared/data/amazon-beauty/Beauty.txt.gz; seqLen=20; protocol=(--protocol loo) ;;
+  beauty) data=$root/amazon-beauty/Beauty.txt.gz; seqLen=20 ;;
+  movielens) data=$root/ml-latest-small/ratings.csv.gz; seqLen=50 ;;
+  movielens-loo) data=$root/ml-latest-small/ratings.csv.gz; seqLen=50; protocol=(--protocol loo) ;;
+  beauty-loo) data=$root/amazon-beauty/Beauty.txt.gz; seqLen=20; protocol=(--protocol loo) ;;
   *) echo "unknown dataset $dataset (beauty | movielens | beauty-loo | movielens-loo)"; exit 2 ;;
 esac
 mkdir -p "$out"
@@ -23,6 +25,7 @@ for seed in $seeds; do
     case $model in
       comirec-dr-lr1e-3) model=comirec-dr extra=(--lr 0.001) ;;
       comirec-dr-glorot) model=comirec-dr extra=(--modelConfig '{"mapInit":"glorot"}') ;;
+      comirec-dr-perinterest) model=comirec-dr extra=(--modelConfig '{"maps":"perInterest"}') ;;
     esac
     report="$out/$dataset-$tag-$seed.json"
     [[ -s $report ]] && continue

@@ -3,13 +3,15 @@
 // (CapsuleNetwork, bilinear_type=2, Model_ComiRec_DR): a map W[t, k] per (slot, interest) with
 // N(0, 1) init, zero routing logits re-created on every call, three iterations of which only the
 // last is taped, K interests always active, hard read-out. Use Adam lr 5e-3 (ComiRec README).
+// Switch `maps: 'perInterest'` shares one map per interest across slots (the official code's
+// bilinear_type=1, glorot init): the remedy for small data, see docs/model-guide.md#comirec-dr.
 import type { Tensor } from '../tensor.js';
 import { idTensor, tensor, zeros } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { hardReadout } from '../nn/readout.js';
 import { routePerInterest, routingMask } from '../nn/capsule.js';
-import { bmm, gather, mulRows, reshape } from '../ops/index.js';
+import { bmm, gather, matmul, mulRows, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import type { CapsuleTrace } from './mind.js';
 import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
@@ -21,7 +23,16 @@ import { noGrad } from '../autograd/tape.js';
 export interface ComiRecDRConfig extends RetrievalConfig {
   /** Routing iterations; only the last one is taped (default 3). */
   iterations: number;
-  /** Init of W [T, K, D, D]: 'normal' N(0, 1) as the official code (default), 'glorot' (uniform, std 1/√D). */
+  /**
+   * 'perSlot' (default, the paper's Algorithm 1 and the official bilinear_type=2): a map W[t, k]
+   * per (slot, interest), T·K·D² weights. 'perInterest': one map W[k] per interest shared by all
+   * slots (the official bilinear_type=1), K·D² weights — the remedy for small data.
+   */
+  maps: 'perSlot' | 'perInterest';
+  /**
+   * Init of the maps: 'normal' N(0, 1) as the official perSlot code, 'glorot' (uniform). Unset:
+   * 'normal' for perSlot, 'glorot' for perInterest (the official dense layer's init).
+   */
   mapInit: 'normal' | 'glorot';
   /** Recommended Adam learning rate (default 5e-3, the ComiRec README's; read by trainers). */
   lr: number;
@@ -29,7 +40,7 @@ export interface ComiRecDRConfig extends RetrievalConfig {
 
 export const COMIREC_DR_DEFAULTS: Omit<ComiRecDRConfig, 'items'> = {
   dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
-  iterations: 3, mapInit: 'normal', lr: 5e-3,
+  iterations: 3, maps: 'perSlot', mapInit: 'normal', lr: 5e-3,
 };
 
 export class ComiRecDR implements RetrievalModel {
@@ -39,16 +50,26 @@ export class ComiRecDR implements RetrievalModel {
 
   constructor(config: Partial<ComiRecDRConfig> & { items: number }) {
     const c: ComiRecDRConfig = { ...COMIREC_DR_DEFAULTS, ...config };
+    if (config.mapInit === undefined) c.mapInit = c.maps === 'perInterest' ? 'glorot' : 'normal';
     if (!(c.items >= 2)) throw new Error(`ComiRecDR: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
+    if (c.maps !== 'perSlot' && c.maps !== 'perInterest') throw new Error(`ComiRecDR: maps = ${JSON.stringify(c.maps)}; use 'perSlot' or 'perInterest'`);
+    if (c.mapInit !== 'normal' && c.mapInit !== 'glorot') throw new Error(`ComiRecDR: mapInit = ${JSON.stringify(c.mapInit)}; use 'normal' or 'glorot'`);
     if (!(c.iterations >= 1)) throw new Error(`ComiRecDR: iterations = ${c.iterations}; need ≥ 1`);
     this.config = c;
     this.params = new ParamStore(new Rng(c.seed).fork(1));
     const { items: N, dim: D, interests: K, seqLen: T } = c;
     this.params.create('item_emb', [N, D], { kind: 'glorot' }, { paddingRow: true, sparse: true });
     if (c.itemBias) this.params.create('item_bias', [N, 1], { kind: 'zeros' }, { paddingRow: true, sparse: true });
-    // W[t, k] is [D_out, D_in]: û_{k,t} = W[t, k] h_t (ComiRec's w[t] viewed as [K·D, D]).
-    const init = c.mapInit === 'glorot' ? { kind: 'uniform' as const, limit: Math.sqrt(3 / D) } : { kind: 'normal' as const, std: 1 };
-    this.params.create('dr.W', [T, K, D, D], init);
+    if (c.maps === 'perSlot') {
+      // W[t, k] is [D_out, D_in]: û_{k,t} = W[t, k] h_t (ComiRec's w[t] viewed as [K·D, D]).
+      const init = c.mapInit === 'glorot' ? { kind: 'uniform' as const, limit: Math.sqrt(3 / D) } : { kind: 'normal' as const, std: 1 };
+      this.params.create('dr.W', [T, K, D, D], init);
+    } else {
+      // W[k] is [D_out, D_in], shared by every slot: û_{k,t} = W[k] h_t. Glorot over the official
+      // dense kernel [D, K·D] (limit √(6/(D + K·D))); no bias (the official layer has one).
+      const init = c.mapInit === 'glorot' ? { kind: 'uniform' as const, limit: Math.sqrt(6 / (D + K * D)) } : { kind: 'normal' as const, std: 1 };
+      this.params.create('dr.Wk', [K, D, D], init);
+    }
   }
 
   itemTable(): Tensor {
@@ -81,8 +102,9 @@ export class ComiRecDR implements RetrievalModel {
       }
     }
     const H = mulRows(gather(E, idTensor(histT, [T, B], e)), tensor(maskT, [T * B], 'f32', e)); // [T, B, D]
-    const W = reshape(this.params.get('dr.W'), [T, K * D, D]); // [T, K·D, D]
-    const uHat = reshape(bmm(H, W, false, true), [T, B * K, D]); // [T, B·K, D]: û_{k,t} of row b at t·B·K + b·K + k
+    const uHat = c.maps === 'perSlot'
+      ? reshape(bmm(H, reshape(this.params.get('dr.W'), [T, K * D, D]), false, true), [T, B * K, D]) // [T, B·K, D]: û_{k,t} of row b at t·B·K + b·K + k
+      : reshape(matmul(reshape(H, [T * B, D]), reshape(this.params.get('dr.Wk'), [K * D, D]), false, true), [T, B * K, D]); // [T, B·K, D], same layout
     const active = new Uint8Array(B * K).fill(1);
     const mask = routingMask(batch.mask, active, B, T, K, 'TBK', E); // [T, B, K]
     const logits = zeros([T, B, K], 'f32', e); // b = 0, re-created on every call
@@ -118,6 +140,6 @@ export class ComiRecDR implements RetrievalModel {
 
   toString(): string {
     const c = this.config;
-    return `ComiRecDR(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, params=${fmtCount(this.params.count())})`;
+    return `ComiRecDR(D=${c.dim}, K=${c.interests}, T=${c.seqLen}, maps=${c.maps}, params=${fmtCount(this.params.count())})`;
   }
 }

@@ -161,7 +161,39 @@ test('toString and the parameter count', () => {
   setEngine(oracle());
   const m = tiny();
   assert.is(m.params.count(), 14 * D + T * K * D * D);
-  assert.match(String(m), /^ComiRecDR\(D=4, K=3, T=8, params=/);
+  assert.match(String(m), /^ComiRecDR\(D=4, K=3, T=8, maps=perSlot, params=/);
+  const shared = tiny({ maps: 'perInterest' });
+  assert.is(shared.params.count(), 14 * D + K * D * D);
+  assert.is(shared.config.mapInit, 'glorot', 'perInterest maps default to the dense layer init');
+  assert.is(tiny({ maps: 'perInterest', mapInit: 'normal' }).config.mapInit, 'normal');
+  assert.throws(() => tiny({ maps: 'perItem' as never }), /maps = "perItem"; use 'perSlot' or 'perInterest'/);
+});
+
+test("maps 'perInterest' equals perSlot maps with W[t, k] = W[k] at every slot", () => {
+  setEngine(oracle());
+  const shared = tiny({ maps: 'perInterest' });
+  const full = tiny();
+  full.itemTable().data.set(shared.itemTable().data);
+  const Wk = shared.params.get('dr.Wk').data; // [K, D, D]
+  const W = full.params.get('dr.W').data; // [T, K, D, D]
+  for (let t = 0; t < T; t++) W.set(Wk, t * K * D * D);
+  assert.ok(maxDiff(values(shared.queries(BATCH).vectors), values(full.queries(BATCH).vectors)) < 1e-12);
+});
+
+test("gradcheck (float64), maps 'perInterest': ∂L/∂W[k] and ∂L/∂E with the final c frozen", () => {
+  const e = setEngine(oracle());
+  const m = tiny({ maps: 'perInterest' });
+  const tr: CapsuleTrace = {};
+  const loss = m.loss(BATCH, new Rng(5), tr);
+  const frozen = keep(tr.routed!.weights);
+  backward(loss);
+  const grads = m.params.list().map(gradOf);
+  reset(e);
+  m.params.list().forEach((p, i) => {
+    const fe = fdError(e, p, grads[i], () => m.loss(BATCH, new Rng(5), { frozen }).item());
+    assert.ok(fe < 1e-6, `${p.name}: frozen-c differences off by ${fe}`);
+  });
+  assert.ok(grads[1].some((x) => x !== 0), 'the shared maps get a gradient');
 });
 
 test.run();
