@@ -3,8 +3,10 @@
 // interrupted grid resumes), and the RESULTS.md table (mean ± sample std over the seeds each
 // model finished) from those lines.
 // Usage:
-//   node --import tsx bench/tag-grid.mts run movielens ../shared/data/ml-latest-small ROWS.jsonl 1230,1231 mvke,utpm
+//   node --import tsx bench/tag-grid.mts run movielens ../shared/data/ml-latest-small ROWS.jsonl 1230,1231 mvke,utpm [drawn|exposures]
 //   node --import tsx bench/tag-grid.mts table ROWS.jsonl
+// The last argument picks the negatives (docs/protocols.md#tag-protocol, #real-exposures). Variant
+// `utpm-affine` runs UTPM with `jointAffine: true` (trainable scale and bias on the joint logit).
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { init } from '../src/engine/load.js';
 import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../src/train/tag-experiment.js';
@@ -15,14 +17,19 @@ const readRows = (file: string): TagExperimentRow[] =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 
 if (cmd === 'run') {
-  const [dataset, path, file, seedList = '1230', modelList = TAG_MODELS.join(',')] = args;
+  const [dataset, path, file, seedList = '1230', modelList = TAG_MODELS.join(','), negatives = 'drawn'] = args;
+  if (negatives !== 'drawn' && negatives !== 'exposures') throw new Error(`negatives: expected drawn or exposures, got ${negatives}`);
   await init();
   const done = new Set(readRows(file).map((r) => `${r.seed}/${r.model}`));
   for (const seed of seedList.split(',').map(Number)) {
-    for (const model of modelList.split(',') as TagModelName[]) {
-      if (done.has(`${seed}/${model}`)) continue;
-      const [row] = await runTagExperiment({ dataset: dataset as 'movielens', path, seeds: [seed], models: [model], log: (l) => console.error(l) });
-      appendFileSync(file, JSON.stringify(row) + '\n');
+    for (const tag of modelList.split(',')) {
+      if (done.has(`${seed}/${tag}`)) continue;
+      const model = (tag === 'utpm-affine' ? 'utpm' : tag) as TagModelName;
+      const [row] = await runTagExperiment({
+        dataset: dataset as 'movielens', path, seeds: [seed], models: [model], negatives, log: (l) => console.error(l),
+        ...(tag === 'utpm-affine' ? { utpm: { jointAffine: true } } : {}),
+      });
+      appendFileSync(file, JSON.stringify({ ...row, model: tag, negatives }) + '\n');
     }
   }
 } else if (cmd === 'table') {
@@ -35,8 +42,8 @@ if (cmd === 'run') {
   const p10 = (t: TaskReport, group?: string) => (group ? t.groups.find((g) => g.group === group)?.atK : t.atK)?.find((x) => x.k === 10);
   console.log('| model | task | seeds | AUC | GAUC | P@10 | R@10 | free-tag P@10 | coverage@10 | train rows/s | best epochs |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const model of TAG_MODELS) {
-    const mine = rows.filter((r) => r.model === model).sort((a, b) => a.seed - b.seed);
+  for (const model of [...TAG_MODELS.slice(0, 2), 'utpm-affine', ...TAG_MODELS.slice(2)]) {
+    const mine = rows.filter((r) => (r.model as string) === model).sort((a, b) => a.seed - b.seed);
     if (!mine.length) continue;
     for (const task of mine[0].tasks.map((t) => t.task)) {
       const ts = mine.map((r) => r.tasks.find((t) => t.task === task)!);
@@ -45,8 +52,10 @@ if (cmd === 'run') {
       console.log(`| ${model} | ${task} | ${mine.map((r) => r.seed).join(',')} | ${stat(ts.map((t) => t.auc))} | ${stat(ts.map((t) => t.gauc))} | ${stat(ts.map((t) => p10(t)!.precision))} | ${stat(ts.map((t) => p10(t)!.recall))} | ${free.length ? stat(free) : '—'} | ${stat(ts.map((t) => t.coverage))} | ${rps.length ? Math.round(rps.reduce((a, b) => a + b, 0) / rps.length) : '— (counting)'} | ${rps.length ? mine.map((r) => r.bestEpoch.join('/')).join(',') : '—'} |`);
     }
   }
-  const utpm = rows.filter((r) => r.model === 'utpm' && r.zeroNormShare !== undefined);
-  if (utpm.length) console.log(`\nUTPM zero-norm profile share per seed: ${utpm.map((r) => r.zeroNormShare!.toFixed(3)).join(', ')}`);
+  for (const v of ['utpm', 'utpm-affine']) {
+    const utpm = rows.filter((r) => (r.model as string) === v && r.zeroNormShare !== undefined);
+    if (utpm.length) console.log(`\n${v} zero-norm profile share per seed: ${utpm.map((r) => r.zeroNormShare!.toFixed(3)).join(', ')}`);
+  }
 } else {
   console.error('usage: tag-grid.mts run DATASET PATH ROWS.jsonl SEEDS MODELS | table ROWS.jsonl');
   process.exit(2);

@@ -46,6 +46,8 @@ export interface BuildTagDatasetOptions extends TagSampleOptions {
   groupNames?: string[];
   /** Conversion label of an Events row (absent: click-only data). */
   converted?: (row: number) => boolean;
+  /** Click label of an Events row, for `negatives: 'exposures'` (absent: every event is a click). */
+  clicked?: (row: number) => boolean;
   /** Values kept per multi-valued field (default 100). */
   maxValues?: number;
   /** Fields beyond hist_items, the tag-id fields and activity. */
@@ -71,7 +73,7 @@ export function buildTagDataset(events: Events, opts: BuildTagDatasetOptions): T
   const N = opts.tagNames.length;
   const tagGroups = opts.tagGroups ?? new Int32Array(N);
   const groupNames = opts.groupNames ?? ['<none>'];
-  const samples = buildTagSamples(events, (i) => opts.itemTags[i] ?? [], opts.converted, opts);
+  const samples = buildTagSamples(events, (i) => opts.itemTags[i] ?? [], opts.converted, opts, opts.clicked);
   const fieldOf = opts.tagFieldOfGroup ?? (() => 'hist_tags');
   const tagFields = [...new Set(Array.from({ length: N - 1 }, (_, t) => fieldOf(tagGroups[t + 1])))];
   const fields: FieldSpec[] = [
@@ -183,7 +185,9 @@ export function itemTagIds(events: Events, map: Map<string, string[]>, table: St
 export const normaliseTag = (s: string): string => s.toLowerCase().trim().replace(/\s+/g, ' ');
 
 /**
- * MovieLens latest-small (§4.2): click = rated, conversion = rating ≥ 4. Tags: the 19 genres
+ * MovieLens latest-small (§4.2): click = rated, conversion = rating ≥ 4; with `negatives:
+ * 'exposures'` a rated movie is an exposure, click = rating ≥ 4, conversion = rating ≥ 4.5
+ * (docs/protocols.md#real-exposures). Tags: the 19 genres
  * (`genre:`) and free-text tags (`tag:`, normalised, on ≥ 2 distinct movies). Fields: hist_items,
  * hist_genres, hist_tags, activity, hist_pos_items, mean_rating (0.5 buckets).
  */
@@ -220,7 +224,9 @@ export async function movielensTagDataset(dir: string, opts: TagSampleOptions = 
   return buildTagDataset(events, {
     ...opts,
     name: 'ml-latest-small', itemTags, tagNames, tagGroups, groupNames: ['<none>', 'genre', 'tag'],
-    converted: (row) => rating[row] >= 4,
+    ...(opts.negatives === 'exposures'
+      ? { clicked: (row: number) => rating[row] >= 4, converted: (row: number) => rating[row] >= 4.5 }
+      : { converted: (row: number) => rating[row] >= 4 }),
     tagFieldOfGroup: (g) => (g === 1 ? 'hist_genres' : 'hist_tags'),
     extra: [
       { spec: { name: 'hist_pos_items', kind: 'multi', size: events.itemIds.length + 1, table: 'hist_items' },
@@ -233,6 +239,7 @@ export async function movielensTagDataset(dir: string, opts: TagSampleOptions = 
 
 /** Amazon Beauty (§4.2): sequence order, click only; tags = attribute ids; fields hist_items, hist_attrs, activity. */
 export async function amazonTagDataset(sequences: string, attributes: string, opts: TagSampleOptions = {}): Promise<TagDataset> {
+  if (opts.negatives === 'exposures') throw new Error(`amazonTagDataset: ${sequences}: every review is a purchase, so the data has no exposed-but-not-clicked items; use the drawn negatives`);
   const events = await readEvents(sequences, { format: 'sequence' });
   const table = new StringTable();
   const map = await readItemTagsJson(attributes);
@@ -243,7 +250,11 @@ export async function amazonTagDataset(sequences: string, attributes: string, op
   });
 }
 
-/** Taobao head (§4.2, smoke only): click = every exposure kept, conversion = buy; tags = category ids. */
+/**
+ * Taobao head (§4.2, smoke only): click = every exposure kept, conversion = buy; tags = category
+ * ids. With `negatives: 'exposures'`: an item of the target window is an exposure (pv), a click
+ * when it was carted, favourited or bought there, a conversion when bought.
+ */
 export async function taobaoTagDataset(file: string, opts: TagSampleOptions = {}): Promise<TagDataset> {
   const events = await readEvents(file, { behaviors: 'all' });
   const table = new StringTable();
@@ -251,6 +262,7 @@ export async function taobaoTagDataset(file: string, opts: TagSampleOptions = {}
   for (let e = 0; e < events.length; e++) catOf.set(events.itemIds[events.item[e]], [events.categoryIds![events.category![e]]]);
   const itemTags = itemTagIds(events, catOf, table);
   const buy = events.behaviorNames!.indexOf('buy');
+  const pv = events.behaviorNames!.indexOf('pv');
   const ofBehavior = (name: string) => {
     const b = events.behaviorNames!.indexOf(name);
     return (rows: Int32Array) => weightedList(Array.from(rows, (r) => (events.behavior![r] === b ? itemTags[events.item[r]][0] ?? 0 : 0)));
@@ -258,6 +270,7 @@ export async function taobaoTagDataset(file: string, opts: TagSampleOptions = {}
   return buildTagDataset(events, {
     ...opts, name: 'taobao-head', itemTags, tagNames: ['<pad>', ...table.values.map((c) => `cat:${c}`)],
     converted: (row) => events.behavior![row] === buy,
+    ...(opts.negatives === 'exposures' ? { clicked: (row: number) => events.behavior![row] !== pv } : {}),
     extra: ['pv', 'cart', 'fav', 'buy'].map((b) => ({ spec: { name: `${b}_cats`, kind: 'multi' as const, size: table.size + 1, table: 'hist_tags' }, value: ofBehavior(b) })),
   });
 }

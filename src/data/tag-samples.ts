@@ -1,6 +1,8 @@
 // Labelled rows of the tag-profile protocol (evaluation.md §4.1): per user, a time-ordered cut
 // c = ⌊0.8 n⌋ into input events and (at most maxTargets) target events, popularity-weighted
-// negatives the user never touched, item rows (UTPM's joint loss) and tag rows (MVKE, tag metrics).
+// negatives the user never touched — or, with `negatives: 'exposures'`, the target window's own
+// exposures labelled by `clicked` (real non-clicks, docs/protocols.md#real-exposures) — item rows
+// (UTPM's joint loss) and tag rows (MVKE, tag metrics).
 // Input *fields* (hist_items, hist_genres, …) are dataset-specific and built by the caller from `inputs`.
 import { Rng } from '../engine/random.js';
 import type { Events } from './events.js';
@@ -17,6 +19,12 @@ export interface TagSampleOptions {
   maxTargets?: number;
   /** Users with fewer events are dropped (default 5). */
   minEvents?: number;
+  /**
+   * 'drawn' (default): every target is a click and `negPerPos` unseen items per target are drawn
+   * by training popularity. 'exposures': every distinct item of the target window is an
+   * exposure, a click when `clicked` holds for one of its events there; nothing is drawn.
+   */
+  negatives?: 'drawn' | 'exposures';
 }
 
 /** Rows of one kind, column-wise. `user` is an index into `users`; `item`/`tag` are caller ids. */
@@ -42,7 +50,13 @@ export interface TagSamples {
  * @param itemTags tags of an Events item-table index (empty when the item has none).
  * @param converted conversion label of an Events row (e.g. rating ≥ 4, behaviour 'buy'); default none.
  */
-export function buildTagSamples(events: Events, itemTags: (item: number) => ArrayLike<number>, converted: (row: number) => boolean = () => false, opts: TagSampleOptions = {}): TagSamples {
+export function buildTagSamples(
+  events: Events, itemTags: (item: number) => ArrayLike<number>, converted: (row: number) => boolean = () => false, opts: TagSampleOptions = {},
+  clicked?: (row: number) => boolean,
+): TagSamples {
+  const exposures = opts.negatives === 'exposures';
+  if (opts.negatives !== undefined && opts.negatives !== 'drawn' && !exposures) throw new Error(`buildTagSamples: negatives = ${JSON.stringify(opts.negatives)}; use 'drawn' or 'exposures'`);
+  if (exposures && !clicked) throw new Error(`buildTagSamples: ${events.source}: negatives 'exposures' needs a click label per event (this dataset logs no non-clicks)`);
   const negPer = opts.negPerPos ?? 4, maxT = opts.maxTargets ?? 50, minN = opts.minEvents ?? 5;
   const U0 = events.userIds.length, I0 = events.itemIds.length;
   const byUser: number[][] = Array.from({ length: U0 }, () => []);
@@ -70,8 +84,30 @@ export function buildTagSamples(events: Events, itemTags: (item: number) => Arra
   kept.forEach((u, d) => {
     const rows = byUser[u], n = rows.length, c = Math.floor(0.8 * n);
     inputs.push(Int32Array.from(rows.slice(0, c)));
-    const touched = new Set(rows.map((e) => events.item[e]));
     const targets = rows.slice(c, c + maxT);
+    const tags = new Map<number, [number, number]>(); // tag → [click, conversion]
+    const expose = (item: number, click: number, conv: number) => {
+      iu.push(d); ik.push(item); ic.push(click); iv.push(conv);
+      const t = itemTags(item);
+      for (let j = 0; j < t.length; j++) {
+        const cur = tags.get(t[j]) ?? [0, 0];
+        tags.set(t[j], [cur[0] | click, cur[1] | conv]);
+      }
+    };
+    if (exposures) {
+      // One exposure per distinct item of the window (first-seen order): clicked if any of its
+      // events is a click, converted if any is a conversion that is also a click.
+      const seen = new Map<number, [number, number]>();
+      for (const e of targets) {
+        const cl = clicked!(e) ? 1 : 0;
+        const cur = seen.get(events.item[e]) ?? [0, 0];
+        seen.set(events.item[e], [cur[0] | cl, cur[1] | (cl && converted(e) ? 1 : 0)]);
+      }
+      for (const [item, [cl, cv]] of seen) expose(item, cl, cv);
+      for (const [t, [cl, cv]] of tags) { tu.push(d); tk.push(t); tc.push(cl); tv.push(cv); }
+      return;
+    }
+    const touched = new Set(rows.map((e) => events.item[e]));
     let available = 0;
     for (let i = 0; i < I0; i++) if (count[i] > 0 && !touched.has(i)) available++;
     const want = Math.min(negPer * targets.length, available);
@@ -82,15 +118,6 @@ export function buildTagSamples(events: Events, itemTags: (item: number) => Arra
       while (lo < hi) { const m = (lo + hi) >> 1; if (cdf[m] > x) hi = m; else lo = m + 1; }
       if (!touched.has(lo)) negs.add(lo);
     }
-    const tags = new Map<number, [number, number]>(); // tag → [click, conversion]
-    const expose = (item: number, click: number, conv: number) => {
-      iu.push(d); ik.push(item); ic.push(click); iv.push(conv);
-      const t = itemTags(item);
-      for (let j = 0; j < t.length; j++) {
-        const cur = tags.get(t[j]) ?? [0, 0];
-        tags.set(t[j], [cur[0] | click, cur[1] | conv]);
-      }
-    };
     for (const e of targets) expose(events.item[e], 1, converted(e) ? 1 : 0);
     for (const item of negs) expose(item, 0, 0);
     for (const [t, [cl, cv]] of tags) { tu.push(d); tk.push(t); tc.push(cl); tv.push(cv); }

@@ -147,7 +147,8 @@ function rebuild(s: StoredModel, i: number, vocab: TagVocab, ck: DecodedCheckpoi
   const config = { ...c, tagNames: names, ...(Array.isArray(c.tagGroups) ? { tagGroups: Int32Array.from(c.tagGroups as number[]) } : {}) };
   return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => {
     switch (s.kind) {
-      case 'UTPM': return new UTPM(config as unknown as UTPMConfig);
+      // Checkpoints written before `jointAffine` existed trained the affine joint logit.
+      case 'UTPM': return new UTPM({ jointAffine: true, ...config } as unknown as UTPMConfig);
       case 'MVKE': return new MVKE(config as unknown as MVKEConfig);
       case 'TwoTower': return new TwoTower(config as unknown as TowerConfig);
       case 'HardSharing': return new HardSharing(config as unknown as TowerConfig);

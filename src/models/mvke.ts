@@ -5,6 +5,7 @@
 // per-field LayerNorm), one expert per kernel, per-task tag towers, and a gate over each task's
 // kernel subset keyed by the raw kernels: ŷ_τ = σ(Σ_{k∈S_τ} g_τ,k ⟨x_k, t_τ⟩).
 import type { Tensor } from '../tensor.js';
+import { tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { noGrad } from '../autograd/tape.js';
@@ -129,8 +130,12 @@ export class MVKE implements TagModel {
     return pooledFields(this.tables, fb);
   }
 
-  /** Bottom attention: H [B, E, F, D] = LN(α[b,f,k] · Val[b,f] + U[b,f]) and α [B, E, F]. */
-  bottom(U: Tensor): { h: Tensor; alpha: Tensor } {
+  /**
+   * Bottom attention: H [B, E, F, D] = LN(α[b,f,k] · Val[b,f] + U[b,f]) and α [B, E, F].
+   * `present` [B·F] (1 = the field has a value) masks empty multi-valued fields out of the
+   * softmax: they get weight exactly 0 instead of sharing the attention with real fields.
+   */
+  bottom(U: Tensor, present?: Float32Array): { h: Tensor; alpha: Tensor } {
     const [B, F, D] = U.shape;
     const E = this.config.kernels;
     const a = this.attn;
@@ -138,7 +143,13 @@ export class MVKE implements TagModel {
     const key = linear(U, a.wk, a.bk); // [B, F, D]
     const val = linear(U, a.wv, a.bv); // [B, F, D]
     const logits = scale(bmm(key, Q, false, true), 1 / Math.sqrt(D)); // [B, F, E]
-    const alpha = softmax(transpose(logits)); // [B, E, F]: softmax over fields per kernel
+    let mask: Tensor | undefined;
+    if (present) {
+      const m = new Float32Array(B * E * F);
+      for (let b = 0; b < B; b++) for (let k = 0; k < E; k++) m.set(present.subarray(b * F, b * F + F), (b * E + k) * F);
+      mask = tensor(m, [B, E, F], 'f32', U.engine);
+    }
+    const alpha = softmax(transpose(logits), mask); // [B, E, F]: softmax over the present fields per kernel
     // Repeat Val and U for every kernel (index-select rows b·F + f), then re-weight, add, normalise.
     const idx = new Int32Array(B * E * F);
     for (let b = 0; b < B; b++) for (let k = 0; k < E; k++) for (let f = 0; f < F; f++) idx[(b * E + k) * F + f] = b * F + f;
@@ -153,7 +164,7 @@ export class MVKE implements TagModel {
     const U = this.userFields(fb);
     const [B, F, D] = U.shape;
     const E = this.config.kernels;
-    const { h, alpha } = this.bottom(U);
+    const { h, alpha } = this.bottom(U, presentFields(fb));
     const flat = reshape(h, [B, E * F * D]);
     const xs = this.usedKernels.map((k, i) => mlp(this.experts[this.config.sharedExperts ? 0 : i], sliceLast(flat, k * F * D, F * D))); // [B, D] each
     const x = reshape(xs.length === 1 ? xs[0] : concat(xs), [B, xs.length, D]);
@@ -248,4 +259,23 @@ export class MVKE implements TagModel {
     const sub = this.tasks.map((t, i) => `${t}={${this.subsets[i].join(',')}}`).join(', ');
     return `MVKE(D=${c.dim}, E=${c.kernels}, ${sub}, F=${c.fields.length}, tags=${c.tags - 1}, params=${fmtCount(this.params.count())})`;
   }
+}
+
+/**
+ * [B·F] 1 where field f of row b takes part in the field attention: single-valued fields always
+ * (as the official graph, which has no empty single field), multi-valued ones only when some
+ * entry has a positive weight (an empty list pools to the zero vector, which carries nothing).
+ */
+export function presentFields(fb: FieldBatch): Float32Array {
+  const F = fb.values.length;
+  const out = new Float32Array(fb.B * F).fill(1);
+  fb.values.forEach((v, f) => {
+    if (v.kind !== 'multi') return;
+    for (let b = 0; b < fb.B; b++) {
+      let any = false;
+      for (let i = 0; i < v.n && !any; i++) any = v.weights[b * v.n + i] > 0 && v.ids[b * v.n + i] > 0;
+      if (!any) out[b * F + f] = 0;
+    }
+  });
+  return out;
 }

@@ -1,8 +1,11 @@
 // UTPM — S. Yan et al., "Learning to Build User-tag Profile in Recommendation System", CIKM 2020
-// (doi 10.1145/3340531.3412719); no official code. Reading fixed by models.md §6, informed by
-// Wang-Yu-Qing/UTPM:model.py (sizes) and Czkonverse/UTPM:src/model/layer.py (learning rate):
-// two-level attention fusion with per-head global queries (ln w in the level-1 logits), the FM
-// cross layer in Gram form, two FC layers to u, and the joint loss σ(w·Σ_{t∈τ(item)}⟨u, Θ_t⟩ + b).
+// (doi 10.1145/3340531.3412719); no official code. The reading is in docs/model-guide.md#utpm:
+// two-level attention fusion with per-head global queries (ln w of a value's weight in the
+// level-1 logits, the library's own choice), the FM cross layer in Gram form, two FC layers to u,
+// and the paper's joint loss σ(Σ_{t∈τ(item)}⟨u, Θ_t⟩). Layer sizes follow Wang-Yu-Qing/UTPM:model.py,
+// the learning rate Czkonverse/UTPM; the 'scale' value weighting (t_i · w_i, WeightComputeLayer)
+// and the trainable scale and bias of `jointAffine` (Dense(1, sigmoid), JointLossUTPM) are
+// Czkonverse/UTPM:src/model/layer.py's.
 import { fmtCount } from './common.js';
 import type { Tensor } from '../tensor.js';
 import { idTensor, tensor } from '../tensor.js';
@@ -41,10 +44,15 @@ export interface UTPMConfig {
   maxValues: number;
   /** Training label of the joint loss: 'click' scores the CTR task, 'conversion' the CVR task (default 'click'). */
   label: 'click' | 'conversion';
-  /** 'log' (default): ln w added to level-1 logits; 'scale': t_i multiplied by w_i (Wang-Yu-Qing). */
+  /** 'log' (default): ln w added to level-1 logits; 'scale': t_i multiplied by w_i (Czkonverse's WeightComputeLayer). */
   valueWeighting: 'log' | 'scale';
   /** 'sum' (default) of the item's tag scores in the joint logit, or their 'mean'. */
   itemScore: 'sum' | 'mean';
+  /**
+   * false (default, the paper's joint loss): logit = Σ_t ⟨u, Θ_t⟩. true: w · Σ_t ⟨u, Θ_t⟩ + b with
+   * a trainable scale w (init 1) and bias b (init 0), as Czkonverse's Dense(1, sigmoid).
+   */
+  jointAffine: boolean;
   /** Use the input table of `tagField` as Θ (Czkonverse; needs embedDim = userDim). Default false. */
   tieTagTables: boolean;
   /** Field holding tag ids (tied tables, `candidates: 'history'`); default 'hist_tags'. */
@@ -61,7 +69,7 @@ export interface UTPMConfig {
 
 export const UTPM_DEFAULTS: Omit<UTPMConfig, 'fields' | 'tags'> = {
   embedDim: 16, attnDim: 8, fmDim: 4, hidden: 32, userDim: 16, heads: 2, maxValues: 100,
-  label: 'click', valueWeighting: 'log', itemScore: 'sum', tieTagTables: false, tagField: 'hist_tags',
+  label: 'click', valueWeighting: 'log', itemScore: 'sum', jointAffine: false, tieTagTables: false, tagField: 'hist_tags',
   finalActivation: 'relu', cross: true, candidates: 'all', seed: 1,
 };
 
@@ -96,8 +104,8 @@ export class UTPM implements TagModel {
   private readonly v: Tensor | null;
   private readonly fc: [Tensor, Tensor, Tensor, Tensor];
   readonly theta: Tensor;
-  private readonly wScale: Tensor; // [1, 1]
-  private readonly bias: Tensor; // [1]
+  private readonly wScale: Tensor | null; // [1, 1] (jointAffine only)
+  private readonly bias: Tensor | null; // [1]
 
   constructor(config: Partial<UTPMConfig> & Pick<UTPMConfig, 'fields' | 'tags'>) {
     const c = (this.config = { ...UTPM_DEFAULTS, ...config });
@@ -145,8 +153,8 @@ export class UTPM implements TagModel {
     } else {
       this.theta = p.create('theta', [c.tags, U], { kind: 'glorot' }, { paddingRow: true, sparse: true });
     }
-    this.wScale = p.create('joint.w', [1, 1], { kind: 'ones' });
-    this.bias = p.create('joint.b', [1], { kind: 'zeros' });
+    this.wScale = c.jointAffine ? p.create('joint.w', [1, 1], { kind: 'ones' }) : null;
+    this.bias = c.jointAffine ? p.create('joint.b', [1], { kind: 'zeros' }) : null;
   }
 
   get fields(): readonly FieldSpec[] {
@@ -223,7 +231,8 @@ export class UTPM implements TagModel {
   }
 
   /**
-   * Joint logits of item rows: w · Σ_{t∈τ(item)} ⟨u, Θ_t⟩ + b (or the mean with itemScore 'mean').
+   * Joint logits of item rows: Σ_{t∈τ(item)} ⟨u, Θ_t⟩ (or the mean with itemScore 'mean'), with
+   * `jointAffine` w · (that) + b.
    * `u` [Bu, U] of the batch's unique users.
    */
   jointLogits(u: Tensor, batch: TagBatch): Tensor {
@@ -239,8 +248,9 @@ export class UTPM implements TagModel {
     const th = gather(this.theta, idTensor(batch.tags, [B, m])); // [B, m, U]
     const s = reshape(bmm(tensor(mw, [B, 1, m]), th), [B, U]); // Σ_t Θ_t  [B, U]
     const ur = pickRows(u, batch.rowUser); // [B, U]
+    if (!this.wScale) return dotRows(ur, s); // [B]
     const d = reshape(dotRows(ur, s), [B, 1]); // [B, 1]
-    return reshape(linear(d, this.wScale, this.bias), [B]); // [B]
+    return reshape(linear(d, this.wScale, this.bias!), [B]); // [B]
   }
 
   loss(batch: TagBatch): Tensor {

@@ -30,6 +30,8 @@ export interface TagExperimentOptions {
   models?: TagModelName[];
   /** Split seeds (default [1230]). */
   seeds?: number[];
+  /** 'drawn' popularity negatives (default) or the log's real 'exposures' (MovieLens, Taobao). */
+  negatives?: 'drawn' | 'exposures';
   /** Training options (epochs, patience, lr, batch size). */
   train?: TrainTagOptions;
   /** Config overrides per model. */
@@ -45,6 +47,8 @@ export interface TagExperimentRow {
   seed: number;
   tasks: TaskReport[];
   bestEpoch: number[];
+  /** Best mean validation AUC of each trained model (the early-stopping criterion); NaN for counting models. */
+  bestValid?: number[];
   rowsPerSec: number;
   seconds: number;
   /** UTPM: share of test users whose profile vector is zero. */
@@ -53,7 +57,7 @@ export interface TagExperimentRow {
 
 /** Load a dataset under one split seed. */
 export async function loadTagDataset(opts: TagExperimentOptions, splitSeed: number): Promise<TagDataset> {
-  const so = { splitSeed };
+  const so = { splitSeed, negatives: opts.negatives };
   switch (opts.dataset) {
     case 'synthetic': return syntheticTagDataset(opts.preset ?? 'small', {}, so);
     case 'movielens': return movielensTagDataset(opts.path ?? 'ml-latest-small', so);
@@ -98,18 +102,19 @@ export async function runTagExperiment(opts: TagExperimentOptions): Promise<TagE
       const t0 = performance.now();
       const models = buildTagModels(name, data, opts);
       const tasks: TaskReport[] = [];
-      const bestEpoch: number[] = [];
+      const bestEpoch: number[] = [], bestValid: number[] = [];
       let rows = 0, secs = 0, zero: number | undefined;
       for (const m of models) {
         const r = trainTagModel(m, data, { ...opts.train, onEpoch: (e) => log(`  ${name} ${m.tasks.join('+')} epoch ${e.epoch}: loss ${e.loss.toFixed(4)} valid ${e.validMean.toFixed(4)} (${Math.round(e.rowsPerSec)} rows/s)`) });
         tasks.push(...evaluateTagModel(m, data, 'test'));
         bestEpoch.push(r.bestEpoch);
+        bestValid.push(r.bestValid);
         if (Number.isFinite(r.rowsPerSec)) { rows += r.rowsPerSec; secs++; }
         if (m instanceof UTPM && m.tasks[0] === 'ctr') {
           zero = m.zeroNormShare(fieldBatch(data.fields, Array.from(data.samples.test, (u) => data.users[u])));
         }
       }
-      const row: TagExperimentRow = { model: name, seed, tasks, bestEpoch, rowsPerSec: secs ? rows / secs : NaN, seconds: (performance.now() - t0) / 1000, zeroNormShare: zero };
+      const row: TagExperimentRow = { model: name, seed, tasks, bestEpoch, bestValid, rowsPerSec: secs ? rows / secs : NaN, seconds: (performance.now() - t0) / 1000, zeroNormShare: zero };
       log(`  ${name}: ${tasks.map((t) => `${t.task} AUC ${t.auc.toFixed(4)} GAUC ${t.gauc.toFixed(4)} P@10 ${t.atK.find((x) => x.k === 10)?.precision.toFixed(4)}`).join(' | ')} (${row.seconds.toFixed(1)} s)`);
       out.push(row);
     }

@@ -1,4 +1,5 @@
-// Tag-profile rows of evaluation.md §4.1 on the tiny synthetic preset and a hand-built log.
+// Tag-profile rows (docs/protocols.md#tag-protocol) on the tiny synthetic preset and hand-built logs,
+// drawn negatives and real exposures.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildTagSamples } from '../../src/data/tag-samples.js';
@@ -35,6 +36,24 @@ test('tiny synthetic: 4 negatives per target, tag rows per exposed tag, determin
   assert.ok(s.tagRows.user.length > pos);
   const again = buildTagSamples(d.events, (i) => d.items.tags[i], (row) => d.converted[row] === 1);
   assert.equal(again.tagRows.key, s.tagRows.key);
+});
+
+test("negatives 'exposures': the target window's own items are the rows, labelled by clicked; nothing drawn", async () => {
+  // user 1: a..e and e again (n 6, c 4: targets e, e); user 2: 10 events, c 8: targets p, q.
+  const ev = await readEvents({ text: '1 a b c d e e\n2 f g h i j k l m p q\n', name: 'seq.txt' });
+  const name = (row: number) => ev.itemIds[ev.item[row]];
+  // Row-level labels: the second e of user 1 is the click; p is clicked and converted, q neither.
+  const clicked = (row: number) => (name(row) === 'e' && row === 5) || name(row) === 'p';
+  const converted = (row: number) => name(row) === 'p' || name(row) === 'q';
+  const tagsOf = (i: number) => (ev.itemIds[i] === 'p' ? [1, 2] : ev.itemIds[i] === 'q' ? [2, 3] : [4]);
+  const s = buildTagSamples(ev, tagsOf, converted, { negatives: 'exposures' }, clicked);
+  const rows = Array.from(s.itemRows.user, (u, r) => [u, ev.itemIds[s.itemRows.key[r]], s.itemRows.click[r], s.itemRows.conversion[r]]);
+  // One row per distinct exposed item; q's conversion does not count without a click.
+  assert.equal(rows, [[0, 'e', 1, 0], [1, 'p', 1, 1], [1, 'q', 0, 0]]);
+  const tagRows = Array.from(s.tagRows.user, (u, r) => [u, s.tagRows.key[r], s.tagRows.click[r], s.tagRows.conversion[r]]);
+  assert.equal(tagRows, [[0, 4, 1, 0], [1, 1, 1, 1], [1, 2, 1, 1], [1, 3, 0, 0]]);
+  assert.throws(() => buildTagSamples(ev, tagsOf, converted, { negatives: 'exposures' }), /needs a click label per event/);
+  assert.throws(() => buildTagSamples(ev, tagsOf, converted, { negatives: 'sampled' as never }, clicked), /use 'drawn' or 'exposures'/);
 });
 
 test.run();

@@ -1,4 +1,4 @@
-// MVKE acceptance checks of models.md §7: α over fields, W_v = 0 → LN(U), gradient isolation of
+// MVKE acceptance checks (docs/model-guide.md#mvke): α over fields, empty fields masked, W_v = 0 → LN(U), gradient isolation of
 // experts and towers by task, gates depend on the tag only, decomposed serving = training forward,
 // the E = 1 reduction, float64 gradcheck, and BCE stability.
 import { test } from 'uvu';
@@ -40,6 +40,25 @@ test('α sums to 1 over fields for every (row, kernel)', () => {
     for (let f = 0; f < F; f++) s += tr.alpha!.data[r * F + f];
     assert.ok(Math.abs(s - 1) < 1e-12);
   }
+});
+
+test('an empty multi-valued field gets field-attention weight exactly 0; the others still sum to 1', () => {
+  setEngine(oracle());
+  const m = tiny();
+  spread(m);
+  const tr: MVKETrace = {};
+  m.kernelsOf(fieldBatch(FIELDS, USERS), tr); // user 2 has no hist_tags (field 1)
+  const [, E, F] = tr.alpha!.shape;
+  const a = tr.alpha!.data;
+  for (let k = 0; k < E; k++) {
+    const row = (2 * E + k) * F;
+    assert.is(a[row + 1], 0, `kernel ${k}: the empty field is masked`);
+    assert.ok(Math.abs(a[row] + a[row + 2] - 1) < 1e-12);
+    assert.ok(a[(0 * E + k) * F + 1] > 0, 'a present field keeps its weight');
+  }
+  // Same user with the field filled: the mask is the only thing that moved weight.
+  const filled = m.kernelsOf(fieldBatch(FIELDS, [[USERS[2][0], { ids: Int32Array.from([4]), weights: Float32Array.from([1]) }, USERS[2][2]]]), {});
+  assert.ok(filled.data.every(Number.isFinite));
 });
 
 test('W_v = 0 and b_v = 0: every kernel’s H equals LN(U)', () => {

@@ -103,7 +103,7 @@ test('permuting a field’s values leaves u unchanged', () => {
   close(u1, u2, 1e-12, 'u');
 });
 
-test('joint loss, one row: the item’s tags get identical gradient rows (ŷ − y) w u, other tags 0', () => {
+test('joint loss, one row: the item’s tags get identical gradient rows (ŷ − y) u, other tags 0 (paper form, no w or b)', () => {
   const e = setEngine(oracle());
   const m = tiny({ finalActivation: 'none' });
   const batch = rowBatch([USERS[0]], [[2, 5, 7]], [1]);
@@ -112,7 +112,8 @@ test('joint loss, one row: the item’s tags get identical gradient rows (ŷ −
   const theta = m.params.get('theta').data;
   let dot = 0;
   for (const t of [2, 5, 7]) for (let j = 0; j < 3; j++) dot += u[j] * theta[t * 3 + j];
-  const yhat = 1 / (1 + Math.exp(-dot)); // w = 1, b = 0 at init
+  const yhat = 1 / (1 + Math.exp(-dot)); // the paper's σ(Σ_t ⟨u, Θ_t⟩)
+  assert.not.ok(m.params.list().some((p) => p.name.startsWith('joint.')), 'the paper form has no trainable scale or bias');
   backward(m.loss(batch));
   const g = gradOf(m.params.get('theta'));
   for (let t = 0; t < 8; t++) {
@@ -144,7 +145,7 @@ test('serving ranks equal the ranks of ⟨u, Θ_t⟩; profile returns raw tag na
 
 test('float64 gradcheck of the whole model (every parameter, both weightings)', () => {
   const e = setEngine(oracle());
-  for (const over of [{}, { valueWeighting: 'scale' as const, itemScore: 'mean' as const, finalActivation: 'none' as const }]) {
+  for (const over of [{}, { valueWeighting: 'scale' as const, itemScore: 'mean' as const, finalActivation: 'none' as const, jointAffine: true }]) {
     const m = tiny({ ...over, seed: 3 });
     // Larger cross init so the FM path carries signal into the check.
     const v = m.params.get('cross.v').data;
@@ -155,9 +156,21 @@ test('float64 gradcheck of the whole model (every parameter, both weightings)', 
   }
 });
 
+test('jointAffine: logit = w · Σ_t ⟨u, Θ_t⟩ + b (Czkonverse), equal to the paper form at w = 1, b = 0', () => {
+  setEngine(oracle());
+  const paper = tiny({ finalActivation: 'none' });
+  const affine = tiny({ finalActivation: 'none', jointAffine: true });
+  const batch = rowBatch(USERS, [[1, 2], [3, 0], [4, 7]], [1, 0, 1]);
+  const a = Float64Array.from(paper.jointLogits(paper.encode(batch.users), batch).data);
+  close(Float64Array.from(affine.jointLogits(affine.encode(batch.users), batch).data), a, 1e-12, 'init');
+  affine.params.get('joint.w').data[0] = 2;
+  affine.params.get('joint.b').data[0] = -0.5;
+  close(Float64Array.from(affine.jointLogits(affine.encode(batch.users), batch).data), a.map((x) => 2 * x - 0.5), 1e-12, 'w 2, b −0.5');
+});
+
 test('BCE-stable: extreme joint logits give a finite loss and finite gradients', () => {
   const e = setEngine(oracle());
-  const m = tiny({ finalActivation: 'none' });
+  const m = tiny({ finalActivation: 'none', jointAffine: true });
   m.params.get('joint.w').data[0] = 1e6; // logits of order ±1e4
   const batch = rowBatch(USERS, [[1, 2], [3, 0], [4, 7]], [1, 0, 1]);
   const loss = m.loss(batch);
