@@ -2,7 +2,9 @@
 // (arXiv 2102.09267), in the paper form fixed by models.md §5 (RecBole's sine.py reading; the
 // official qiaoyu-tan/SINE code differs, SINE issue #1): top-K prototypes activated from a concept
 // pool with a sigmoid gate, intention assignment, rank-bound attention heads, interests φ_k,
-// the intention sequence C_apt and the softmax_K(⟨φ_k, C_apt⟩/τ) aggregation, plus λ·L_c.
+// the intention sequence C_apt and the softmax_K(⟨φ_k, C_apt⟩/τ) aggregation, plus λ·L_c with
+// each prototype centred over its D coordinates (switches covCentring, captPooling: see
+// docs/model-guide.md#sine).
 import type { Tensor } from '../tensor.js';
 import { empty, idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
@@ -12,7 +14,7 @@ import {
   add, bmm, concat, dotRows, exp, gather, layerNorm, linear, log, matmul, mul, mulRows, reshape, scale, sigmoid, softmax, tanh, transpose,
 } from '../ops/index.js';
 import { scatterRows } from '../ops/scatter-rows.js';
-import { covarianceLoss } from '../loss/covariance.js';
+import { covarianceLoss, type CovarianceCentring } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 import { validSlots } from '../nn/self-attentive.js';
@@ -28,6 +30,16 @@ export interface SINEConfig extends RetrievalConfig {
   tau: number;
   /** Weight λ of the covariance regulariser L_c (default 0.1). */
   covWeight: number;
+  /**
+   * Centring of L_c: 'perPrototype' (default; each prototype over its D coordinates, the paper's
+   * L×L covariance with its 1/D factor, as RecBole) or 'acrossPrototypes' (minus the mean prototype).
+   */
+  covCentring: CovarianceCentring;
+  /**
+   * Projection of the C_apt attention tanh(X̂ W) w6: 'own' (default) a separate W5 [D, D];
+   * 'sharedW3' reuses the assignment projection W3 (RecBole).
+   */
+  captPooling: 'own' | 'sharedW3';
   /** 'aggregate' (default): one query v_u; 'multi': retrieve with the K interests φ_k and merge. */
   servingMode: 'aggregate' | 'multi';
   /** Normalisation of the assignment query x_t W3: 'ln' (LN1, default, paper) or 'l2' (RecBole). */
@@ -40,7 +52,7 @@ export interface SINEConfig extends RetrievalConfig {
 
 export const SINE_DEFAULTS: Omit<SINEConfig, 'items'> = {
   dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
-  prototypes: 500, tau: 0.1, covWeight: 0.1, servingMode: 'aggregate', assignNorm: 'ln', conceptPositions: false, lr: 1e-3,
+  prototypes: 500, tau: 0.1, covWeight: 0.1, covCentring: 'perPrototype', captPooling: 'own', servingMode: 'aggregate', assignNorm: 'ln', conceptPositions: false, lr: 1e-3,
 };
 
 /** What one forward pass produces (tests and inspection read the intermediate weights). */
@@ -65,6 +77,8 @@ export class SINE implements RetrievalModel {
     const c: SINEConfig = { ...SINE_DEFAULTS, ...config };
     if (!(c.items >= 2)) throw new Error(`SINE: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
     if (!(c.prototypes >= c.interests)) throw new Error(`SINE: prototypes = ${c.prototypes} < interests = ${c.interests}`);
+    if (c.covCentring !== 'perPrototype' && c.covCentring !== 'acrossPrototypes') throw new Error(`SINE: covCentring = ${JSON.stringify(c.covCentring)}; use 'perPrototype' or 'acrossPrototypes'`);
+    if (c.captPooling !== 'own' && c.captPooling !== 'sharedW3') throw new Error(`SINE: captPooling = ${JSON.stringify(c.captPooling)}; use 'own' or 'sharedW3'`);
     this.config = c;
     this.params = new ParamStore(new Rng(c.seed).fork(1));
     const { items: N, dim: D, interests: K, seqLen: T, prototypes: L } = c;
@@ -80,7 +94,7 @@ export class SINE implements RetrievalModel {
       p.create(`sine.Wk1.${k}`, [D, D], SMALL);
       p.create(`sine.wk2.${k}`, [D, 1], SMALL);
     }
-    p.create('sine.W5', [D, D], SMALL);
+    if (c.captPooling === 'own') p.create('sine.W5', [D, D], SMALL);
     p.create('sine.w6', [D, 1], SMALL);
     for (const ln of ['ln1', 'ln2', 'ln3', 'ln4']) {
       p.create(`sine.${ln}.g`, [D], { kind: 'ones' });
@@ -147,7 +161,8 @@ export class SINE implements RetrievalModel {
     // 6. Intention sequence and its attentive pooling C_apt.
     const Xhat = bmm(pkt, Cu); // [B, T, D]
     const XhatV = gather(reshape(Xhat, [B * T, D]), at); // [n, D]
-    const beta = this.slotSoftmax(linear(tanh(linear(XhatV, p.get('sine.W5'))), p.get('sine.w6')), at, batch, maskBT); // [B, T]
+    const W5 = p.get(c.captPooling === 'own' ? 'sine.W5' : 'sine.W3');
+    const beta = this.slotSoftmax(linear(tanh(linear(XhatV, W5)), p.get('sine.w6')), at, batch, maskBT); // [B, T]
     const capt = this.ln(reshape(bmm(reshape(beta, [B, 1, T]), Xhat), [B, D]), 'ln4'); // [B, D]
     // 7. Aggregation e = softmax_K(⟨φ_k, C_apt⟩ / τ); v_u = Σ_k e_k φ_k.
     const eK = softmax(scale(reshape(bmm(phi, reshape(capt, [B, D, 1])), [B, K]), 1 / c.tau)); // [B, K]
@@ -208,7 +223,7 @@ export class SINE implements RetrievalModel {
     checkBatch('SINE', c, batch, true);
     const { user } = this.forward(batch);
     const ssm = itemSoftmaxLoss(c, this.params, user, batch, rng);
-    return c.covWeight > 0 ? add(ssm, scale(covarianceLoss(this.params.get('sine.C')), c.covWeight)) : ssm;
+    return c.covWeight > 0 ? add(ssm, scale(covarianceLoss(this.params.get('sine.C'), c.covCentring), c.covWeight)) : ssm;
   }
 
   toString(): string {

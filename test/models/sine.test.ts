@@ -1,4 +1,5 @@
-// SINE (models.md §5): covariance regulariser by hand, translation invariance and gradcheck;
+// SINE (docs/model-guide.md#sine): covariance regulariser by hand under both centrings, their
+// invariances and gradchecks;
 // distributions P_{k|t}, P_{t|k} (exact zeros at padding), e; gate in (0, 1); top-K order and
 // ties; unselected prototypes get no gradient with λ = 0 and exactly λ ∂L_c/∂C with λ > 0; K = 1
 // serving modes agree; padding invariance; float64 gradcheck of the whole loss (also with
@@ -25,16 +26,47 @@ const reset = (e: { heap: { resetArena(): void } }) => {
   e.heap.resetArena();
 };
 
-test('L_c by hand (L 2, D 2) = 0.25; translation invariant; gradcheck', () => {
+test('L_c across prototypes: by hand (L 2, D 2) = 0.25; invariant to translating every prototype; gradcheck', () => {
   const e = setEngine(oracle());
-  assert.ok(Math.abs(covarianceLoss(poolTensor([2, 2], [1, 0, -1, 0], e)).item() - 0.25) < 1e-12);
+  assert.ok(Math.abs(covarianceLoss(poolTensor([2, 2], [1, 0, -1, 0], e), 'acrossPrototypes').item() - 0.25) < 1e-12);
   const C = [0.3, -1, 2, 0.5, -0.7, 1.1, 0.2, 0.9, -1.3];
   const shifted = C.map((x, i) => x + [5, -2, 7][i % 3]);
-  const a = covarianceLoss(poolTensor([3, 3], C, e)).item();
-  const b = covarianceLoss(poolTensor([3, 3], shifted, e)).item();
+  const a = covarianceLoss(poolTensor([3, 3], C, e), 'acrossPrototypes').item();
+  const b = covarianceLoss(poolTensor([3, 3], shifted, e), 'acrossPrototypes').item();
   assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
-  const gc = gradcheck(([c]) => covarianceLoss(c), [{ values: C, shape: [3, 3] }]);
+  const gc = gradcheck(([c]) => covarianceLoss(c, 'acrossPrototypes'), [{ values: C, shape: [3, 3] }]);
   assert.ok(gc.ok, JSON.stringify(gc));
+  reset(e);
+});
+
+test('L_c per prototype (default): by hand, against the L×L matrix, invariant to per-prototype offsets; gradcheck', () => {
+  const e = setEngine(oracle());
+  // Rows [1, 0] and [−1, 0] centred over their 2 coordinates: [.5, −.5], [−.5, .5];
+  // M = (1/2)[[.5, −.5], [−.5, .5]], off-diagonal −0.25 twice → L_c = ½ · 2 · 0.0625 = 0.0625.
+  assert.ok(Math.abs(covarianceLoss(poolTensor([2, 2], [1, 0, -1, 0], e)).item() - 0.0625) < 1e-12);
+  const L = 4, D = 3;
+  const C = Array.from({ length: L * D }, (_, i) => Math.sin(1.7 * i + 0.3));
+  // The literal definition: M = (1/D) Cc Ccᵀ with Cc rows minus their means, ½ Σ_{l≠m} M².
+  const Cc = Array.from({ length: L }, (_, l) => {
+    const row = C.slice(l * D, l * D + D);
+    const mean = row.reduce((a, b) => a + b, 0) / D;
+    return row.map((x) => x - mean);
+  });
+  let want = 0;
+  for (let l = 0; l < L; l++) for (let m = 0; m < L; m++) {
+    if (l === m) continue;
+    const M = Cc[l].reduce((s, x, d) => s + x * Cc[m][d], 0) / D;
+    want += 0.5 * M * M;
+  }
+  const got = covarianceLoss(poolTensor([L, D], C, e)).item();
+  assert.ok(Math.abs(got - want) < 1e-12, `${got} vs ${want}`);
+  const offset = C.map((x, i) => x + [3, -1, 0.5, 8][Math.floor(i / D)]);
+  assert.ok(Math.abs(covarianceLoss(poolTensor([L, D], offset, e)).item() - got) < 1e-9, 'a constant added to one prototype changes nothing');
+  const shifted = C.map((x, i) => x + [5, -2, 7][i % D]);
+  assert.ok(Math.abs(covarianceLoss(poolTensor([L, D], shifted, e)).item() - got) > 1e-3, 'unlike acrossPrototypes, a common translation matters');
+  const gc = gradcheck(([c]) => covarianceLoss(c), [{ values: C, shape: [L, D] }]);
+  assert.ok(gc.ok, JSON.stringify(gc));
+  assert.throws(() => covarianceLoss(poolTensor([L, D], C, e), 'rows' as never), /use 'perPrototype' or 'acrossPrototypes'/);
   reset(e);
 });
 
@@ -105,7 +137,7 @@ test('with λ > 0, unselected prototypes get exactly λ ∂L_c/∂C', () => {
   backward(m.loss(BATCH, new Rng(2)));
   const g = gradOf(m.params.get('sine.C'));
   reset(e);
-  backward(scale(covarianceLoss(m.params.get('sine.C')), 0.3));
+  backward(scale(covarianceLoss(m.params.get('sine.C'), 'perPrototype'), 0.3));
   const want = gradOf(m.params.get('sine.C'));
   reset(e);
   let unselected = 0;
@@ -171,31 +203,40 @@ test('K = 1: multi and aggregate serving give the same vector; no randomness in 
 test('gradcheck (float64): every parameter of the full loss (sampled softmax + λ L_c), each switch', () => {
   const e = setEngine(oracle());
   // The last case draws log-uniform negatives: a fresh Rng(4) per evaluation holds the sample fixed.
-  for (const over of [{}, { assignNorm: 'l2' }, { conceptPositions: true }, { interests: 1 }, { negatives: { kind: 'logUniform' }, itemBias: true }]) {
+  for (const over of [
+    {}, { assignNorm: 'l2' }, { conceptPositions: true }, { interests: 1 }, { negatives: { kind: 'logUniform' }, itemBias: true },
+    { covCentring: 'acrossPrototypes', covWeight: 0.5 }, { captPooling: 'sharedW3' },
+  ]) {
     const m = tiny(over);
     const r = modelGradcheck(m.params, () => m.loss(BATCH, new Rng(4)), () => reset(e));
     assert.ok(r.maxError < 1e-5, `${JSON.stringify(over)}: ${r.where} (${r.maxError})`);
   }
 });
 
-test('switches: conceptPositions and assignNorm change the model, distributions still hold', () => {
+test('switches: conceptPositions, assignNorm and captPooling change the model, distributions still hold', () => {
   const e = setEngine(oracle());
   // Move positions, W1, w2 and W3 away from their N(0, 0.01²) init so both switches matter.
   const perturbed = (over: Record<string, unknown>) => {
-    const m = tiny(over);
-    for (const name of ['sine.pos', 'sine.W1', 'sine.w2', 'sine.W3']) {
+    const m = tiny({ tau: 50, ...over }); // a soft aggregation, so C_apt shows in v_u
+    const names = ['sine.pos', 'sine.W1', 'sine.w2', 'sine.W3', 'sine.w6', 'sine.W5'];
+    for (const [j, name] of names.entries()) {
+      if (!m.params.list().some((p) => p.name === name)) continue; // sharedW3 has no W5
       const d = m.params.get(name).data;
-      for (let i = 0; i < d.length; i++) d[i] = Math.sin(3.1 * i + 1);
+      for (let i = 0; i < d.length; i++) d[i] = Math.sin(3.1 * i + 1 + 0.7 * j);
     }
     const f = m.forward(BATCH);
     for (let i = 0; i < BATCH.B * T; i++) assert.ok(Math.abs(f.pkt.data[i * 2] + f.pkt.data[i * 2 + 1] - 1) < 1e-12);
-    const out = Float64Array.from([...f.gate.data, ...f.pkt.data, ...f.user.data]);
+    const out = Float64Array.from([...f.gate.data, ...f.pkt.data, ...f.user.data, ...f.e.data]);
     reset(e);
     return out;
   };
   const base = perturbed({});
-  for (const over of [{ assignNorm: 'l2' }, { conceptPositions: true }]) assert.ok(maxDiff(base, perturbed(over)) > 1e-4, `${JSON.stringify(over)} changes nothing`);
+  for (const over of [{ assignNorm: 'l2' }, { conceptPositions: true }, { captPooling: 'sharedW3' }]) assert.ok(maxDiff(base, perturbed(over)) > 1e-4, `${JSON.stringify(over)} changes nothing`);
+  assert.ok(tiny().params.list().some((p) => p.name === 'sine.W5'));
+  assert.not.ok(tiny({ captPooling: 'sharedW3' }).params.list().some((p) => p.name === 'sine.W5'), 'sharedW3 has no W5 of its own');
   assert.throws(() => tiny({ prototypes: 1 }), /prototypes = 1 < interests = 2/);
+  assert.throws(() => tiny({ covCentring: 'rows' }), /covCentring = "rows"/);
+  assert.throws(() => tiny({ captPooling: 'W4' }), /captPooling = "W4"/);
 });
 
 test('training: 200 Adam steps lower the loss and beat most-popular on Recall@50', async () => {
