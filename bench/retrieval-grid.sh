@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the retrieval quality grid of evaluation.md §1.7 one job at a time and writes one
+# Runs the retrieval quality grid of docs/protocols.md#retrieval-datasets one job at a time and writes one
 # `mirec train --report` JSON per (dataset, model, seed) into OUT (skips reports that exist, so an
 # interrupted grid resumes). Summarise with: node --import tsx bench/summarize-runs.ts OUT/beauty-*.json
 # Usage: bench/retrieval-grid.sh beauty|movielens|beauty-loo|movielens-loo OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]

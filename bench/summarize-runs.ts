@@ -19,7 +19,7 @@ if (!files.length) {
 const byModel = new Map<string, Report[]>();
 for (const f of files) {
   const r = JSON.parse(readFileSync(f, 'utf8')) as Report;
-  // Variants of one model (another lr, a models.md switch) get their own row.
+  // Variants of one model (another lr, a docs/model-guide.md switch) get their own row.
   const o = r.options;
   const key = [r.model, o.lr !== undefined ? `lr ${o.lr}` : '', o.modelConfig ?? '', o.protocol === 'loo' ? 'loo' : ''].filter(Boolean).join(' ');
   byModel.set(key, [...(byModel.get(key) ?? []), r]);

@@ -1,4 +1,4 @@
-// The tag-profile results grid (evaluation.md §4): one runTagExperiment call per (split seed,
+// The tag-profile results grid (docs/protocols.md#tag-protocol): one runTagExperiment call per (split seed,
 // model), each row appended as a JSON line to ROWS (pairs already there are skipped, so an
 // interrupted grid resumes), and the RESULTS.md table (mean ± sample std over the seeds each
 // model finished) from those lines.

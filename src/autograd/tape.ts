@@ -111,7 +111,7 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** The same values with no gradient path (sg(x) in models.md). */
+/** The same values with no gradient path (sg(x) in docs/model-guide.md). */
 export function stopGradient(t: Tensor): Tensor {
   const v = viewAs(t, t.shape);
   v.name = t.name;

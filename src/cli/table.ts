@@ -1,5 +1,5 @@
 // Plain-text tables for the CLI: retrieval metrics (percent, three decimals, as ComiRec) with
-// steps/s, Diversity@50 when categories exist, and §5.3 interest recovery on synthetic data.
+// steps/s, Diversity@50 when categories exist, and docs/protocols.md#interest-recovery interest recovery on synthetic data.
 import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
 import type { RecoveryReport } from '../train/evaluate.js';
 import type { DiversitySweep } from '../train/diversity-sweep.js';
@@ -26,12 +26,12 @@ export function metricsTable(rows: TableRow[]): string {
     return `| ${cells.join(' | ')} |`;
   });
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines].join('\n') +
-    '\n(percent; NDCG standard, evaluation.md §2)';
+    '\n(percent; NDCG standard, docs/protocols.md#retrieval-metrics)';
 }
 
-/** The controllable-aggregation sweep (evaluation.md §3): one row per λ, then the shape checks. */
+/** The controllable-aggregation sweep (docs/protocols.md#aggregation-sweep): one row per λ, then the shape checks. */
 export function sweepTable(sweep: DiversitySweep): string {
-  const head = `Controllable aggregation (evaluation.md §3), N = ${sweep.n}, median top-1 score ${sweep.medianTop1.toFixed(3)}`;
+  const head = `Controllable aggregation (docs/protocols.md#aggregation-sweep), N = ${sweep.n}, median top-1 score ${sweep.medianTop1.toFixed(3)}`;
   const rows = sweep.rows.map((r) => {
     const x = r.report.rows[0];
     return `| ${r.lambda} | ${pct(x.recall)} | ${pct(x.ndcg)} | ${pct(x.hitRate)} | ${pct(r.diversity)} |`;
@@ -40,7 +40,7 @@ export function sweepTable(sweep: DiversitySweep): string {
   return [head, `| λ | Recall@${sweep.n} | NDCG@${sweep.n} | HR@${sweep.n} | Diversity@${sweep.n} |`, '|---|---|---|---|---|', ...rows, checks].join('\n');
 }
 
-/** Leave-one-out table (evaluation.md §1.6): HR and NDCG at 10, 50, 100 with one target per user. */
+/** Leave-one-out table (docs/protocols.md#leave-one-out): HR and NDCG at 10, 50, 100 with one target per user. */
 export function looTable(rows: TableRow[]): string {
   const ns = [10, 50, 100];
   const head = ['model', ...ns.flatMap((n) => [`HR@${n}`, `NDCG@${n}`]), 'steps/s'];
@@ -62,5 +62,5 @@ export function recoveryTable(rows: TableRow[]): string {
     name, r!.vectorsPerUser.toFixed(2), pct(r!.recovery), ...r!.byPlanted.map((g) => pct(g.recovery)), pct(r!.purity), pct(r!.redundancy),
   ].join(' | ')} |`);
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...lines].join('\n') +
-    '\n(percent; a vector matches a cluster when ≥ 60 % of its top 20 items lie in it, evaluation.md §5.3)';
+    '\n(percent; a vector matches a cluster when ≥ 60 % of its top 20 items lie in it, docs/protocols.md#interest-recovery)';
 }

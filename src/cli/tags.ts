@@ -1,5 +1,5 @@
-// The tag-profile commands of `mirec` (evaluation.md §4): `train-tags` trains one tag model
-// (UTPM, MVKE, a tower baseline or a counting baseline) on a dataset, prints the §4.3 metrics
+// The tag-profile commands of `mirec` (docs/protocols.md#tag-protocol): `train-tags` trains one tag model
+// (UTPM, MVKE, a tower baseline or a counting baseline) on a dataset, prints the docs/protocols.md#tag-metrics metrics
 // table, and writes a checkpoint and a JSON report; `profile` loads a checkpoint and prints one
 // raw user's top tags as JSON. commands/train-tags.ts and commands/profile.ts hold their option tables.
 import { existsSync, readFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ async function rawIds(o: TagExperimentOptions, data: TagDataset): Promise<{ user
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '—');
 
-/** The §4.3 table: per task AUC, GAUC, P@K / R@K for every K, coverage of the top-10 profiles. */
+/** The docs/protocols.md#tag-metrics table: per task AUC, GAUC, P@K / R@K for every K, coverage of the top-10 profiles. */
 export function tagMetricsTable(rows: { name: string; tasks: TaskReport[] }[]): string {
   const ks = rows[0]?.tasks[0]?.atK.map((x) => x.k) ?? [1, 3, 5, 10];
   const head = `| model | task | AUC | GAUC | ${ks.map((k) => `P@${k} | R@${k}`).join(' | ')} | coverage | users |`;
@@ -120,7 +120,7 @@ async function trainTags(o: Opts): Promise<void> {
     results.push(r);
     tasks.push(...evaluateTagModel(m, data, 'test'));
   }
-  process.stdout.write(`\n${data.name}, split seed ${splitSeed}, ${s.test.length} test users (evaluation.md §4.3; P@K / R@K over the whole tag vocabulary)\n${tagMetricsTable([{ name, tasks }])}\n`);
+  process.stdout.write(`\n${data.name}, split seed ${splitSeed}, ${s.test.length} test users (docs/protocols.md#tag-metrics; P@K / R@K over the whole tag vocabulary)\n${tagMetricsTable([{ name, tasks }])}\n`);
   const about = { dataset: dsName, data: dso.path ?? dso.preset, splitSeed };
   if (typeof o.out === 'string') {
     await writeFileAtomic(o.out, encodeTagCheckpoint(models, tagVocabOf(data, ids.itemIds), { ...about, test: tasks, bestEpoch: results.map((r) => r.bestEpoch) }));
@@ -166,7 +166,7 @@ async function profile(o: Opts): Promise<void> {
   const fields = remapUserFields(data.users[u], tagVocabOf(data, ids.itemIds), ck.vocab);
   const key = model.params ? 'probability' : 'score';
   const tags = profileOf(model, fields, { topK, task }).map((t) => ({ tag: t.tag, [key]: +t.score.toFixed(6) }));
-  // Inputs are the user's first 80% of events (evaluation.md §4.1), as in training.
+  // Inputs are the user's first 80% of events (docs/protocols.md#tag-rows), as in training.
   process.stdout.write(JSON.stringify({ user: raw, model: model.toString(), task, inputEvents: data.samples.inputs[u].length, tags }, null, 2) + '\n');
 }
 

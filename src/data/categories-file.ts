@@ -1,5 +1,5 @@
-// Item categories from files, for Diversity@N and the controllable aggregation (evaluation.md §1.7,
-// §3): MovieLens `movies.csv` (a movie's category is the least frequent of its genres, frequency
+// Item categories from files, for Diversity@N and the controllable aggregation (docs/protocols.md#retrieval-datasets,
+// docs/protocols.md#aggregation-sweep): MovieLens `movies.csv` (a movie's category is the least frequent of its genres, frequency
 // counted over the catalogue's items) or any `item<delim>category` text. Mapped onto a
 // vocabulary: a dense table indexed by item index, −1 for items without a category.
 import { forEachLine, sourceName, type DataSource } from './read-lines.js';

@@ -1,5 +1,5 @@
 // The data layer's public face: readers (every format, gzip, any host), the events collection,
-// the vocabulary, the retrieval protocols of evaluation.md §1 and the synthetic generator of §5.
+// the vocabulary, the retrieval protocols of docs/protocols.md#comirec-user-split and the synthetic generator of docs/protocols.md#synthetic-data.
 export { readEvents, type ReadOptions } from './read-events.js';
 export { forEachLine, sourceChunks, sourceName, type DataSource } from './read-lines.js';
 export { StringTable, EventsBuilder, describeSummary, type Events, type ReadSummary } from './events.js';

@@ -1,4 +1,4 @@
-// The secondary, weak-generalisation protocol of evaluation.md §1.6 (as qiaoyu-tan/SINE's
+// The secondary, weak-generalisation protocol of docs/protocols.md#leave-one-out (as qiaoyu-tan/SINE's
 // main.py / metrics_rs.py): every user trains; its training sequence is s[0 .. n−3] and every
 // position t ≥ 3 of it is a target with the previous ≤ T items as history; validation predicts
 // s[n−2] from s[0 .. n−3], test predicts s[n−1] from s[0 .. n−2]. Training visits the samples in
@@ -18,7 +18,7 @@ export interface LeaveOneOut {
   skippedUsers: number;
 }
 
-/** Build the §1.6 samples and cases over every user of `ds` (its user split is ignored). */
+/** Build the docs/protocols.md#leave-one-out samples and cases over every user of `ds` (its user split is ignored). */
 export function leaveOneOut(ds: SplitDataset, T: number): LeaveOneOut {
   const users: number[] = [], positions: number[] = [];
   const kept: number[] = [];

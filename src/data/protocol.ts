@@ -1,13 +1,13 @@
-// The ComiRec strong-generalisation protocol (evaluation.md §1.1–1.4): group and time-sort
+// The ComiRec strong-generalisation protocol (docs/protocols.md#comirec-user-split): group and time-sort
 // events per user, the one-pass 5/5 filter, the seeded 80/10/10 user split, the vocabulary,
-// random-cut training batches (§1.2) and the 80 % cut evaluation cases (§1.4).
+// random-cut training batches (docs/protocols.md#training-samples) and the 80 % cut evaluation cases (docs/protocols.md#test-procedure).
 import { Rng, hashString } from '../engine/random.js';
 import type { Events } from './events.js';
 import { buildVocabulary, type Vocabulary } from './vocab.js';
 
-/** Options of prepareRetrieval (defaults: evaluation.md §1.1). */
+/** Options of prepareRetrieval (defaults: docs/protocols.md#preprocessing). */
 export interface ProtocolOptions {
-  /** Apply the §1.1 filter (default true; off for synthetic data, the Book sample, the Taobao head). */
+  /** Apply the docs/protocols.md#preprocessing filter (default true; off for synthetic data, the Book sample, the Taobao head). */
   filter?: boolean;
   /** Keep items with at least this many events in the whole file (default 5). */
   minItemCount?: number;
@@ -15,7 +15,7 @@ export interface ProtocolOptions {
   minUserCount?: number;
   /** Seed of the user shuffle (default 1230, as ComiRec's script). */
   splitSeed?: number;
-  /** Count item frequency over training users (default, §1.1) or over all users ('all', as ComiRec). */
+  /** Count item frequency over training users (default, docs/protocols.md#preprocessing) or over all users ('all', as ComiRec). */
   vocabCounts?: 'train' | 'all';
 }
 
@@ -32,7 +32,7 @@ export interface SplitDataset {
   train: Int32Array;
   valid: Int32Array;
   test: Int32Array;
-  /** Training users with at least 5 events: the only ones §1.2 can sample (k ~ U{4..n−1}). */
+  /** Training users with at least 5 events: the only ones docs/protocols.md#training-samples can sample (k ~ U{4..n−1}). */
   trainPool: Int32Array;
   /**
    * Optional single-valued user profile fields (MIND's profile head): value-vocabulary size per
@@ -54,7 +54,7 @@ function compareIds(a: string, b: string, numeric: boolean): number {
 }
 
 /**
- * Steps 1–4 of evaluation.md §1.1 on a read Events collection.
+ * Steps 1–4 of docs/protocols.md#preprocessing on a read Events collection.
  * @throws when the filter leaves no user, naming the thresholds to lower.
  */
 export function prepareRetrieval(events: Events, opts: ProtocolOptions = {}): SplitDataset {
@@ -171,7 +171,7 @@ function writeWindow(s: Int32Array, k: number, T: number, b: number, hist: Int32
 }
 
 /**
- * One §1.2 training batch: B distinct users drawn uniformly from `trainPool` (Floyd's
+ * One docs/protocols.md#training-samples training batch: B distinct users drawn uniformly from `trainPool` (Floyd's
  * algorithm, B draws), then per row in order a cut k ~ Uniform{4..n−1}: target s[k], history
  * the last T items before it. Users with fewer than 5 events cannot be drawn.
  */
@@ -197,7 +197,7 @@ export function sampleTrainBatch(ds: SplitDataset, rng: Rng, B: number, T: numbe
   return { B, T, hist, mask, len, target, users, profile: profileRows(ds, users) };
 }
 
-/** Evaluation users of one split with their §1.4 histories and ground-truth lists. */
+/** Evaluation users of one split with their docs/protocols.md#test-procedure histories and ground-truth lists. */
 export interface EvalCases {
   split: 'valid' | 'test';
   /** Number of cases (rows). */
@@ -219,7 +219,7 @@ export interface EvalCases {
   profile?: Int32Array;
 }
 
-/** §1.4 cases: cut k = ⌊0.8 n⌋, history = last T items of s[0..k−1], truth = s[k..n−1]. */
+/** docs/protocols.md#test-procedure cases: cut k = ⌊0.8 n⌋, history = last T items of s[0..k−1], truth = s[k..n−1]. */
 export function evalCases(ds: SplitDataset, split: 'valid' | 'test', T: number): EvalCases {
   const all = split === 'valid' ? ds.valid : ds.test;
   const us = Array.from(all).filter((d) => Math.floor(0.8 * ds.sequences[d].length) >= 1);

@@ -1,4 +1,4 @@
-// The planted-interest generator of evaluation.md §5: item clusters (categories) with in-cluster
+// The planted-interest generator of docs/protocols.md#synthetic-data: item clusters (categories) with in-cluster
 // Zipf popularity, tags, users holding 1..kMax planted interests, sticky Markov sequences with
 // noise, profile fields and conversions. Only Rng and det-math are used on the sampling path, so
 // a seed gives byte-identical output on every runtime (a golden sha256 pins the `tiny` preset).
@@ -6,7 +6,7 @@ import { Rng } from '../engine/random.js';
 import { detExp, detPow } from '../engine/det-math.js';
 import { EventsBuilder, type Events } from './events.js';
 
-/** Generator parameters (evaluation.md §5.1). */
+/** Generator parameters (docs/protocols.md#synthetic-data). */
 export interface SyntheticConfig {
   /** Seed of every draw (default 1). */
   seed: number;

@@ -1,5 +1,5 @@
-// Tag-profile datasets (evaluation.md §4.2): the §4.1 rows of data/tag-samples plus the per-user
-// input fields each dataset defines — synthetic (§5), MovieLens latest-small (genres + free-text
+// Tag-profile datasets (docs/protocols.md#tag-datasets): the docs/protocols.md#tag-rows rows of data/tag-samples plus the per-user
+// input fields each dataset defines — synthetic (docs/protocols.md#synthetic-data), MovieLens latest-small (genres + free-text
 // tags), Amazon Beauty (attributes, click only), Taobao head (categories; smoke only) — and the
 // item → tags readers (JSON object or delimited text).
 import { StringTable, type Events } from './events.js';
@@ -23,7 +23,7 @@ export interface TagDataset {
   groupNames: string[];
   /** Tag ids of each Events item index. */
   itemTags: Int32Array[];
-  /** §4.1 rows; `tagRows.key` is a tag id, `itemRows.key` an Events item index. */
+  /** docs/protocols.md#tag-rows rows; `tagRows.key` is a tag id, `itemRows.key` an Events item index. */
   samples: TagSamples;
   /** Whether the CVR task has labels (false: click-only data). */
   hasConversions: boolean;
@@ -64,7 +64,7 @@ export const log2Floor = (n: number): number => {
 };
 
 /**
- * §4.1 rows plus the common fields: `hist_items` (Events item index + 1, counts), the tag-id
+ * docs/protocols.md#tag-rows rows plus the common fields: `hist_items` (Events item index + 1, counts), the tag-id
  * fields (counts; one per group name from `tagFieldOfGroup`, sharing one table), `activity`
  * (⌊log₂ c⌋ + 1 of the input count c), then `extra`.
  */
@@ -99,7 +99,7 @@ export function buildTagDataset(events: Events, opts: BuildTagDatasetOptions): T
   };
 }
 
-/** The synthetic planted-interest data (evaluation.md §5) as a tag dataset: fields + segment, region. */
+/** The synthetic planted-interest data (docs/protocols.md#synthetic-data) as a tag dataset: fields + segment, region. */
 export function syntheticTagDataset(preset: keyof typeof SYNTHETIC_PRESETS = 'tiny', overrides: Partial<SyntheticConfig> = {}, opts: TagSampleOptions = {}): TagDataset {
   const d = generateSynthetic(preset, overrides);
   const C = d.config.clusters;
@@ -181,11 +181,11 @@ export function itemTagIds(events: Events, map: Map<string, string[]>, table: St
   return events.itemIds.map((id) => Int32Array.from(map.get(id) ?? [], (t) => table.intern(t) + 1));
 }
 
-/** lower-case, trim, collapse inner whitespace (MovieLens free-text tags, §4.2). */
+/** lower-case, trim, collapse inner whitespace (MovieLens free-text tags, docs/protocols.md#tag-datasets). */
 export const normaliseTag = (s: string): string => s.toLowerCase().trim().replace(/\s+/g, ' ');
 
 /**
- * MovieLens latest-small (§4.2): click = rated, conversion = rating ≥ 4; with `negatives:
+ * MovieLens latest-small (docs/protocols.md#tag-datasets): click = rated, conversion = rating ≥ 4; with `negatives:
  * 'exposures'` a rated movie is an exposure, click = rating ≥ 4, conversion = rating ≥ 4.5
  * (docs/protocols.md#real-exposures). Tags: the 19 genres
  * (`genre:`) and free-text tags (`tag:`, normalised, on ≥ 2 distinct movies). Fields: hist_items,
@@ -237,7 +237,7 @@ export async function movielensTagDataset(dir: string, opts: TagSampleOptions = 
   });
 }
 
-/** Amazon Beauty (§4.2): sequence order, click only; tags = attribute ids; fields hist_items, hist_attrs, activity. */
+/** Amazon Beauty (docs/protocols.md#tag-datasets): sequence order, click only; tags = attribute ids; fields hist_items, hist_attrs, activity. */
 export async function amazonTagDataset(sequences: string, attributes: string, opts: TagSampleOptions = {}): Promise<TagDataset> {
   if (opts.negatives === 'exposures') throw new Error(`amazonTagDataset: ${sequences}: every review is a purchase, so the data has no exposed-but-not-clicked items; use the drawn negatives`);
   const events = await readEvents(sequences, { format: 'sequence' });
@@ -251,7 +251,7 @@ export async function amazonTagDataset(sequences: string, attributes: string, op
 }
 
 /**
- * Taobao head (§4.2, smoke only): click = every exposure kept, conversion = buy; tags = category
+ * Taobao head (docs/protocols.md#tag-datasets, smoke only): click = every exposure kept, conversion = buy; tags = category
  * ids. With `negatives: 'exposures'`: an item of the target window is an exposure (pv), a click
  * when it was carted, favourited or bought there, a conversion when bought.
  */

@@ -1,4 +1,4 @@
-// Labelled rows of the tag-profile protocol (evaluation.md §4.1): per user, a time-ordered cut
+// Labelled rows of the tag-profile protocol (docs/protocols.md#tag-rows): per user, a time-ordered cut
 // c = ⌊0.8 n⌋ into input events and (at most maxTargets) target events, popularity-weighted
 // negatives the user never touched — or, with `negatives: 'exposures'`, the target window's own
 // exposures labelled by `clicked` (real non-clicks, docs/protocols.md#real-exposures) — item rows
@@ -7,7 +7,7 @@
 import { Rng } from '../engine/random.js';
 import type { Events } from './events.js';
 
-/** Options of buildTagSamples (defaults: evaluation.md §4.1). */
+/** Options of buildTagSamples (defaults: docs/protocols.md#tag-rows). */
 export interface TagSampleOptions {
   /** Seed of the user split (default 1230). */
   splitSeed?: number;
@@ -46,7 +46,7 @@ export interface TagSamples {
 }
 
 /**
- * Build §4.1 rows.
+ * Build docs/protocols.md#tag-rows rows.
  * @param itemTags tags of an Events item-table index (empty when the item has none).
  * @param converted conversion label of an Events row (e.g. rating ≥ 4, behaviour 'buy'); default none.
  */

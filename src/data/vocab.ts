@@ -1,6 +1,6 @@
 // Vocabulary: raw item id ↔ index. 0 is padding; 1..N−1 follow descending training count (ties:
 // first appearance in the training events); kept items never seen in training take the last
-// indices by total count (models.md §0, evaluation.md §1.1 step 4). Serialised into checkpoints.
+// indices by total count (docs/model-guide.md#conventions, docs/protocols.md#preprocessing step 4). Serialised into checkpoints.
 
 /** JSON form stored in checkpoints. */
 export interface VocabularyJSON {

@@ -96,7 +96,7 @@ export class Rng {
   }
 
   /**
-   * Log-uniform index over 1..n−1 (models.md §1.3): k = ⌊n^u⌋, u ~ U[0,1), clamped to n−1,
+   * Log-uniform index over 1..n−1 (docs/model-guide.md#sampled-softmax): k = ⌊n^u⌋, u ~ U[0,1), clamped to n−1,
    * so P(k) = ln((k+1)/k) / ln n. Requires n >= 2.
    */
   logUniform(n: number): number {

@@ -1,4 +1,4 @@
-// Controllable aggregation (models.md §1.6, ComiRec eqs. 12–13): greedily pick N items from the
+// Controllable aggregation (docs/model-guide.md#controllable-aggregation, ComiRec eqs. 12–13): greedily pick N items from the
 // merged candidate pool maximising f(u,i) − λ·count[cate(i)], trading accuracy for category
 // diversity. Follows `THUDM/ComiRec:src/train.py` (`coef`), except that uncategorised items are
 // singleton categories unless `uncategorised: 'drop'` (the official behaviour).
@@ -87,7 +87,7 @@ export function aggregatePool(pool: ScoredList, options: AggregateOptions): Scor
 
 /**
  * Controllable aggregation from per-interest top-N lists: builds the merged, de-duplicated
- * pool of models.md §1.5 before truncation (up to K·N items) and runs {@link aggregatePool}.
+ * pool of docs/model-guide.md#multi-interest-retrieval-merge before truncation (up to K·N items) and runs {@link aggregatePool}.
  * With λ = 0 (and no dropped items) the result equals `mergeInterests(lists, n)`.
  * @param lists one ranked list per active interest (each its interest's top-N)
  * @param options N, λ, categories, uncategorised handling, early exit

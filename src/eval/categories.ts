@@ -1,7 +1,7 @@
 // Item → category lookups shared by Diversity@N (eval) and controllable aggregation (serve).
 // One type accepts a dense table, a Map or a function; an item without a category is reported
-// as `undefined` and callers treat it as its own singleton category (evaluation.md §2,
-// models.md §1.6).
+// as `undefined` and callers treat it as its own singleton category (docs/protocols.md#retrieval-metrics,
+// docs/model-guide.md#controllable-aggregation).
 
 /** A category label: a dense id or a name. */
 export type CategoryKey = number | string;

@@ -1,5 +1,5 @@
-// Public API of the evaluation layer: retrieval metrics (evaluation.md §2) and their multi-N
-// accumulators, tag-profile metrics (§4.3), and the item → category lookup shared with the
+// Public API of the evaluation layer: retrieval metrics (docs/protocols.md#retrieval-metrics) and their multi-N
+// accumulators, tag-profile metrics (docs/protocols.md#tag-metrics), and the item → category lookup shared with the
 // controllable aggregation in src/serve.
 export { type CategoryKey, type CategoryLookup, categoryOf, denseCategories } from './categories.js';
 export {

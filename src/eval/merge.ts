@@ -1,4 +1,4 @@
-// Multi-interest retrieval merge (models.md §1.5): pool the per-interest top-N lists, sort by
+// Multi-interest retrieval merge (docs/model-guide.md#multi-interest-retrieval-merge): pool the per-interest top-N lists, sort by
 // score descending (ties: lower item id first), keep each id's first occurrence, return the
 // first N. Also the brute-force path over a dense [K, Nitems] score matrix (tests, small
 // catalogues). Item 0 is padding and is never returned.
@@ -21,7 +21,7 @@ function before(sa: number, ia: number, sb: number, ib: number): boolean {
 }
 
 /**
- * The de-duplicated candidate pool of §1.5 before truncation: every (id, score) of every
+ * The de-duplicated candidate pool of docs/model-guide.md#multi-interest-retrieval-merge before truncation: every (id, score) of every
  * interest list, sorted by score descending (ties lower id first), first occurrence of each id
  * kept, id 0 (padding) dropped. Up to K·N items; the input order of each list is not relied on.
  * @param lists one ranked list per interest
@@ -68,7 +68,7 @@ export function candidatePool(lists: readonly ScoredList[]): ScoredItems {
 }
 
 /**
- * Merge per-interest top-N lists into the user's top-N (§1.5). When each list is its
+ * Merge per-interest top-N lists into the user's top-N (docs/model-guide.md#multi-interest-retrieval-merge). When each list is its
  * interest's exact top-N (same tie rule), the result is exactly the top-N of
  * score(i) = max_k ⟨e_i, v_k⟩ over the catalogue.
  * @param lists one ranked list per active interest

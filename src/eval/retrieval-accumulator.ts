@@ -1,11 +1,11 @@
-// Averaging of the evaluation.md §2 retrieval metrics over users, at several N from one ranked
+// Averaging of the docs/protocols.md#retrieval-metrics retrieval metrics over users, at several N from one ranked
 // list per user (length max N), in a single pass per user. Users without a hit count 0
-// (§1.4). Also the leave-one-out accumulator of §1.6. Per-metric definitions and doc quotes
+// (docs/protocols.md#test-procedure). Also the leave-one-out accumulator of docs/protocols.md#leave-one-out. Per-metric definitions and doc quotes
 // live in retrieval-metrics.ts.
 import { type CategoryKey, type CategoryLookup, categoryOf } from './categories.js';
 import { checkN, discount, type RecallNumerator } from './retrieval-metrics.js';
 
-/** The §1.5 metrics of one cutoff N (per user, or averaged over users). */
+/** The docs/protocols.md#test-procedure metrics of one cutoff N (per user, or averaged over users). */
 export interface RetrievalAtN {
   /** The cutoff N. */
   n: number;
@@ -33,7 +33,7 @@ export interface RetrievalReport {
 
 /** Options of {@link RetrievalAccumulator}. */
 export interface RetrievalAccumulatorOptions {
-  /** Cutoffs, any order, de-duplicated. Default [20, 50] (§1.5). */
+  /** Cutoffs, any order, de-duplicated. Default [20, 50] (docs/protocols.md#test-procedure). */
   ns?: readonly number[];
   /** Recall numerator. Default 'occurrences' (the paper tables' counting). */
   recallNumerator?: RecallNumerator;
@@ -197,7 +197,7 @@ export class RetrievalAccumulator {
   }
 }
 
-/** Leave-one-out averages at one cutoff (§1.6). */
+/** Leave-one-out averages at one cutoff (docs/protocols.md#leave-one-out). */
 export interface LooAtN {
   /** The cutoff N. */
   n: number;
@@ -214,7 +214,7 @@ export class LooAccumulator {
   private readonly sums: Float64Array; // [ns.length, 2]
   private count = 0;
 
-  /** @param ns cutoffs, default [10, 50, 100] (§1.6) */
+  /** @param ns cutoffs, default [10, 50, 100] (docs/protocols.md#leave-one-out) */
   constructor(ns: readonly number[] = [10, 50, 100]) {
     this.ns = [...new Set(ns)].sort((a, b) => a - b);
     if (this.ns.length === 0) throw new Error('LooAccumulator: ns is empty; pass e.g. [10, 50, 100]');

@@ -1,11 +1,11 @@
-// Per-user retrieval metrics of evaluation.md §2: Recall, HitRate, NDCG (standard and
+// Per-user retrieval metrics of docs/protocols.md#retrieval-metrics: Recall, HitRate, NDCG (standard and
 // ComiRec-compatible), Diversity and the leave-one-out HR / NDCG. Written to read like the
 // definitions; `RetrievalAccumulator` (retrieval-accumulator.ts) computes the same numbers in
 // one pass at several N and is tested against these functions.
 import { type CategoryLookup, denseCategories } from './categories.js';
 
 /**
- * What the numerator of Recall@N counts (evaluation.md §2):
+ * What the numerator of Recall@N counts (docs/protocols.md#retrieval-metrics):
  * `'occurrences'` (default, the code behind ComiRec's paper tables) counts every ground-truth
  * occurrence found in R; `'distinctHits'` (ComiRec `master` since a3489df) counts distinct
  * recommended items that are in G.

@@ -1,4 +1,4 @@
-// Tag-profile metrics of evaluation.md §4.3: AUC (ties count one half, O(n log n) via ranks),
+// Tag-profile metrics of docs/protocols.md#tag-metrics: AUC (ties count one half, O(n log n) via ranks),
 // GAUC (row-weighted over users, one-class users skipped), Precision@K / Recall@K of ranked tag
 // profiles against ground-truth tag sets, and vocabulary coverage of the top-10 profiles.
 // Undefined cases (one class only, no qualifying user, no user) are NaN, never a thrown error.
@@ -98,7 +98,7 @@ export function gauc(scores: ArrayLike<number>, labels: ArrayLike<number>, users
 
 /**
  * Precision@K = |top-K ∩ GT| / K and Recall@K = |top-K ∩ GT| / |GT| for one user's ranked
- * profile. Throws on an empty GT: such users are skipped (§4.3), see
+ * profile. Throws on an empty GT: such users are skipped (docs/protocols.md#tag-metrics), see
  * {@link TagProfileAccumulator}.
  * @param profile tags ranked best first (the whole vocabulary, or at least K)
  * @param truth the user's ground-truth tags (GT_ctr or GT_cvr), repeats ignored
@@ -120,7 +120,7 @@ export function precisionRecallAtK<T>(profile: ArrayLike<T>, truth: Iterable<T> 
 }
 
 /**
- * Coverage = distinct tags in all top-K profiles / vocabulary size (K = 10 in §4.3).
+ * Coverage = distinct tags in all top-K profiles / vocabulary size (K = 10 in docs/protocols.md#tag-metrics).
  * @param profiles ranked profiles, one per user
  * @param vocabularySize number of real tags (padding excluded)
  * @param k profile cutoff, default 10
@@ -155,7 +155,7 @@ export interface TagProfileReport {
 
 /**
  * Averages Precision@K and Recall@K of tag profiles over users (empty-GT users skipped) and
- * tracks coverage of the top-`coverageK` profiles. For per-group figures (§4.3), feed one
+ * tracks coverage of the top-`coverageK` profiles. For per-group figures (docs/protocols.md#tag-metrics), feed one
  * accumulator per tag group with the profile and GT restricted to that group.
  */
 export class TagProfileAccumulator<T = number> {

@@ -1,4 +1,4 @@
-// Sampled softmax with TensorFlow semantics (models.md §1.3): one set of S unique negatives per
+// Sampled softmax with TensorFlow semantics (docs/model-guide.md#sampled-softmax): one set of S unique negatives per
 // batch drawn log-uniformly over 1..N−1 (index tracks popularity rank), logits corrected by
 // −ln Q with TF's expected counts, accidental hits removed, tied item embeddings. Also uniform,
 // in-batch and full softmax. Padding (id 0) is never sampled.

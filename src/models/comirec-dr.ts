@@ -1,5 +1,5 @@
 // ComiRec-DR — Y. Cen et al., "Controllable Multi-Interest Framework for Recommendation", KDD 2020
-// (arXiv 2005.09347), Algorithm 1. Reading fixed by models.md §3, after THUDM/ComiRec:src/model.py
+// (arXiv 2005.09347), Algorithm 1. Reading fixed by docs/model-guide.md#comirec-dr, after THUDM/ComiRec:src/model.py
 // (CapsuleNetwork, bilinear_type=2, Model_ComiRec_DR): a map W[t, k] per (slot, interest) with
 // N(0, 1) init, zero routing logits re-created on every call, three iterations of which only the
 // last is taped, K interests always active, hard read-out. Use Adam lr 5e-3 (ComiRec README).
@@ -19,7 +19,7 @@ import { fmtCount } from './common.js';
 import { callerWeights, type Explanation } from './explain.js';
 import { noGrad } from '../autograd/tape.js';
 
-/** ComiRec-DR settings (models.md §3 defaults). */
+/** ComiRec-DR settings (docs/model-guide.md#comirec-dr defaults). */
 export interface ComiRecDRConfig extends RetrievalConfig {
   /** Routing iterations; only the last one is taped (default 3). */
   iterations: number;
@@ -84,7 +84,7 @@ export class ComiRecDR implements RetrievalModel {
     return this.forward(batch);
   }
 
-  /** Steps 1–4 of §3: capsules [B, K, D], all K active. Deterministic (no random state). */
+  /** Steps 1–4 of docs/model-guide.md#comirec-dr: capsules [B, K, D], all K active. Deterministic (no random state). */
   forward(batch: RetrievalBatch, trace?: CapsuleTrace): Interests {
     const c = this.config;
     batch = modelBatch('ComiRecDR', c, batch);

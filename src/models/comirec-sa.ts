@@ -1,6 +1,6 @@
 // ComiRec-SA — Y. Cen et al., "Controllable Multi-Interest Framework for Recommendation",
 // KDD 2020 (arXiv 2005.09347), eqs. 5–8; reference THUDM/ComiRec:src/model.py Model_ComiRec_SA.
-// Self-attentive multi-interest extraction (models.md §4): A = softmax_T(W2 tanh(W1 (H+P)ᵀ)),
+// Self-attentive multi-interest extraction (docs/model-guide.md#comirec-sa): A = softmax_T(W2 tanh(W1 (H+P)ᵀ)),
 // masked over padding, V = A·H with the raw item embeddings as values, hard read-out, sampled
 // softmax against the tied item table.
 import type { Tensor } from '../tensor.js';
@@ -16,7 +16,7 @@ import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
 import { callerWeights, type Explanation } from './explain.js';
 import { noGrad } from '../autograd/tape.js';
 
-/** ComiRec-SA settings (models.md §4 defaults). */
+/** ComiRec-SA settings (docs/model-guide.md#comirec-sa defaults). */
 export interface ComiRecSAConfig extends RetrievalConfig {
   /** Width of the attention MLP W1 [D, width] (default 4·D, "set by intuition", ComiRec #16). */
   attentionWidth: number;
@@ -73,7 +73,7 @@ export class ComiRecSA implements RetrievalModel {
     const p = this.params;
     // The attention MLP runs on the valid slots only (about half of a batch is padding): their
     // logits are scattered back to [B, T, K] and the masked softmax gives padding exactly 0, so
-    // the result equals the dense form of models.md §4 at half the GEMM and tanh work.
+    // the result equals the dense form of docs/model-guide.md#comirec-sa at half the GEMM and tanh work.
     const { rows, ids, slots } = validSlots(batch);
     const n = rows.length;
     const at = idTensor(rows, [n], e); // flat positions b·T + t of the valid slots

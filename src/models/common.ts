@@ -7,7 +7,7 @@ import type { ParamStore } from '../nn/params.js';
 import { capNegatives, sampleNegatives, sampledSoftmaxLoss, type SampledSoftmaxInput } from '../loss/sampled-softmax.js';
 import type { RetrievalBatch, RetrievalConfig } from './types.js';
 
-/** Negatives of one batch from the model's negative config (models.md §1.3). */
+/** Negatives of one batch from the model's negative config (docs/model-guide.md#sampled-softmax). */
 export function drawNegatives(cfg: RetrievalConfig, B: number, rng: Rng): SampledSoftmaxInput['negatives'] {
   const { kind } = cfg.negatives;
   if (kind === 'full') return { kind: 'full' };
@@ -39,7 +39,7 @@ export function modelBatch(kind: string, cfg: RetrievalConfig, batch: RetrievalB
 
 /**
  * A left-aligned batch (row b's items in slots 0..len−1) moved so each row's newest item sits in
- * slot T−1 (models.md §0, `alignment: 'right'`); hist/mask are copied, targets shared.
+ * slot T−1 (docs/model-guide.md#conventions, `alignment: 'right'`); hist/mask are copied, targets shared.
  */
 export function alignRight(kind: string, batch: RetrievalBatch): RetrievalBatch {
   const { B, T, hist, mask, len } = batch;

@@ -1,5 +1,5 @@
 // The common body of the counting baselines of the tag-profile protocol (PopularTags,
-// HistoryTags; evaluation.md §4.3): no parameters and no loss, scores from tag counts over the
+// HistoryTags; docs/protocols.md#tag-metrics): no parameters and no loss, scores from tag counts over the
 // training rows (countTagPopularity).
 import type { Tensor } from '../tensor.js';
 import type { FieldBatch, FieldSpec, RowSet, TagBatch, TagTask, UserFields } from '../nn/field-batch.js';

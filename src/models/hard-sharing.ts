@@ -1,4 +1,4 @@
-// HardSharing baseline of the tag-profile protocol (models.md §7): shared field and tag tables,
+// HardSharing baseline of the tag-profile protocol (docs/model-guide.md#mvke): shared field and tag tables,
 // one user tower and one tag tower per task (motefly/MVKE:model_graph_type.py user_HS_and_tag_HS).
 import type { Tensor } from '../tensor.js';
 import type { FieldBatch } from '../nn/field-batch.js';

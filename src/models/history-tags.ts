@@ -1,4 +1,4 @@
-// HistoryTags, a counting baseline of the tag-profile protocol (evaluation.md §4.3): the user's
+// HistoryTags, a counting baseline of the tag-profile protocol (docs/protocols.md#tag-metrics): the user's
 // own input-part tag counts, ties broken by training popularity.
 import type { FieldBatch, FieldSpec, TagTask } from '../nn/field-batch.js';
 import { CountingModel } from './counting-model.js';

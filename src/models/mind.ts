@@ -1,10 +1,10 @@
 // MIND — C. Li et al., "Multi-Interest Network with Dynamic Routing for Recommendation at Tmall",
-// CIKM 2019 (arXiv 1904.08030); no official code. Reading fixed by models.md §2, informed by
+// CIKM 2019 (arXiv 1904.08030); no official code. Reading fixed by docs/model-guide.md#mind, informed by
 // THUDM/ComiRec:src/model.py (CapsuleNetwork, bilinear_type=0), shenweichen/DeepMatch
 // deepmatch/layers/core.py and alibaba/EasyRec capsule_layer.py: a shared bilinear map S,
 // fresh TruncatedNormal routing logits per row and forward pass (a fixed seeded draw b° at
 // serving), adaptive K′ = max(1, min(K, ⌊log₂ n⌋)), label-aware read-out (p = ∞: hard argmax).
-// The optional profile head of §2 step 5 (profileFields) joins each capsule with the user's profile.
+// The optional profile head of docs/model-guide.md#mind step 5 (profileFields) joins each capsule with the user's profile.
 import type { Tensor } from '../tensor.js';
 import { empty, idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
@@ -19,7 +19,7 @@ import { noGrad } from '../autograd/tape.js';
 
 export { checkBatch, drawNegatives } from './common.js';
 
-/** MIND settings (models.md §2 defaults). */
+/** MIND settings (docs/model-guide.md#mind defaults). */
 export interface MINDConfig extends RetrievalConfig {
   /** Routing iterations; only the last one is taped (default 3). */
   iterations: number;
@@ -41,7 +41,7 @@ export interface MINDConfig extends RetrievalConfig {
   /** Bias on the bilinear map S, as ComiRec's tf.layers.dense (default false). */
   mapBias: boolean;
   /**
-   * Optional profile head (models.md §2 step 5): the value-vocabulary size of each single-valued
+   * Optional profile head (docs/model-guide.md#mind step 5): the value-vocabulary size of each single-valued
    * user profile field (id 0 = unknown, a zero row). Empty (default) = no head. Batches then carry
    * `profile` [B·F].
    */
@@ -56,7 +56,7 @@ export interface MINDConfig extends RetrievalConfig {
   lr: number;
 }
 
-/** Defaults shared with RetrievalConfig (models.md §0, §2). */
+/** Defaults shared with RetrievalConfig (docs/model-guide.md#conventions, docs/model-guide.md#mind). */
 export const MIND_DEFAULTS: Omit<MINDConfig, 'items'> = {
   dim: 64, interests: 4, seqLen: 20, negatives: { kind: 'logUniform' }, itemBias: false, alignment: 'left', seed: 1,
   iterations: 3, labelAwareP: Infinity, adaptiveInterests: true, routingInit: 'random', routingSeed: 28, servingRouting: 'fixed',
@@ -146,7 +146,7 @@ export class MIND implements RetrievalModel {
     });
   }
 
-  /** Steps 1–4 of §2 (and the optional projection): capsules [B, K, D] with K′ active per row. */
+  /** Steps 1–4 of docs/model-guide.md#mind (and the optional projection): capsules [B, K, D] with K′ active per row. */
   forward(batch: RetrievalBatch, training: boolean, rng: Rng, trace?: CapsuleTrace): Interests {
     const c = this.config;
     batch = modelBatch('MIND', c, batch);
@@ -193,7 +193,7 @@ export class MIND implements RetrievalModel {
   }
 
   /**
-   * Step 5 of §2: each capsule concatenated with the user's profile embedding p_u, two dense
+   * Step 5 of docs/model-guide.md#mind: each capsule concatenated with the user's profile embedding p_u, two dense
    * layers back to D, inactive interests re-masked (an MLP maps a zero capsule to a non-zero vector).
    */
   private profileHead(V: Tensor, batch: RetrievalBatch, active: Uint8Array): Tensor {

@@ -1,4 +1,4 @@
-// MMoE baseline of the tag-profile protocol (models.md §7): X shared experts over the pooled user
+// MMoE baseline of the tag-profile protocol (docs/model-guide.md#mvke): X shared experts over the pooled user
 // fields, per-task softmax gates over task subsets of the experts computed from the user alone
 // (motefly/MVKE:model_graph_type.py user_MMoE_and_tag_HS).
 import type { Tensor } from '../tensor.js';

@@ -1,4 +1,4 @@
-// MostPopular (THUDM/ComiRec:src/mostpop.py; models.md §8): the top-N items by training count.
+// MostPopular (THUDM/ComiRec:src/mostpop.py; docs/model-guide.md#retrieval-baselines): the top-N items by training count.
 // Item indices are assigned by descending training frequency, so this is simply 1..N — an
 // acceptance check of the vocabulary as much as a baseline.
 import type { RetrievalBatch, ScoredItems } from './types.js';

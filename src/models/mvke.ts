@@ -1,7 +1,7 @@
 // MVKE — Xu et al., "Mixture of Virtual-Kernel Experts for Multi-Objective User Profile Modeling",
 // KDD 2022 (arXiv 2106.07356); official partial code motefly/MVKE:core/mvke_ops.py
 // (mvke_bottom_layer, vcg_layer, _build_mvke_layers) and model_graph_type.py
-// (user_MVKE_and_tag_HS). Spec: models.md §7. Virtual kernels attend over user fields (residual +
+// (user_MVKE_and_tag_HS). Spec: docs/model-guide.md#mvke. Virtual kernels attend over user fields (residual +
 // per-field LayerNorm), one expert per kernel, per-task tag towers, and a gate over each task's
 // kernel subset keyed by the raw kernels: ŷ_τ = σ(Σ_{k∈S_τ} g_τ,k ⟨x_k, t_τ⟩).
 import type { Tensor } from '../tensor.js';
@@ -20,7 +20,7 @@ import {
 } from '../nn/field-pooling.js';
 import { fmtCount } from './common.js';
 
-/** MVKE settings (models.md §7 defaults). */
+/** MVKE settings (docs/model-guide.md#mvke defaults). */
 export interface MVKEConfig {
   /** User fields; multi-valued ones are pooled by count-weighted mean. */
   fields: FieldSpec[];
@@ -213,7 +213,7 @@ export class MVKE implements TagModel {
   }
 
   /**
-   * Decomposed serving (models.md §7): X per user, t_τ and g_τ per tag, score
+   * Decomposed serving (docs/model-guide.md#mvke): X per user, t_τ and g_τ per tag, score
    * σ(Σ_{k∈S_τ} g_τ,k ⟨x_k, t_τ⟩) for every tag; one [Bu * tags] array per task, id 0 = −∞.
    */
   scoreTags(fb: FieldBatch): Float64Array[] {

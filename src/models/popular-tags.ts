@@ -1,4 +1,4 @@
-// PopularTags, a counting baseline of the tag-profile protocol (evaluation.md §4.3): every user
+// PopularTags, a counting baseline of the tag-profile protocol (docs/protocols.md#tag-metrics): every user
 // gets the training frequency of each tag among clicked (converted) targets.
 import type { FieldBatch, FieldSpec, TagTask } from '../nn/field-batch.js';
 import { CountingModel } from './counting-model.js';

@@ -1,5 +1,5 @@
 // SINE — Q. Tan et al., "Sparse-Interest Network for Sequential Recommendation", WSDM 2021
-// (arXiv 2102.09267), in the paper form fixed by models.md §5 (RecBole's sine.py reading; the
+// (arXiv 2102.09267), in the paper form fixed by docs/model-guide.md#sine (RecBole's sine.py reading; the
 // official qiaoyu-tan/SINE code differs, SINE issue #1): top-K prototypes activated from a concept
 // pool with a sigmoid gate, intention assignment, rank-bound attention heads, interests φ_k,
 // the intention sequence C_apt and the softmax_K(⟨φ_k, C_apt⟩/τ) aggregation, plus λ·L_c with
@@ -22,7 +22,7 @@ import { callerWeights, type Explanation } from './explain.js';
 
 export { covarianceLoss };
 
-/** SINE settings (models.md §5 defaults). */
+/** SINE settings (docs/model-guide.md#sine defaults). */
 export interface SINEConfig extends RetrievalConfig {
   /** Prototype (concept) pool size L (default 500). */
   prototypes: number;
@@ -111,7 +111,7 @@ export class SINE implements RetrievalModel {
   }
 
   /**
-   * Steps 1–7 of models.md §5. The per-slot MLPs (concept pooling, assignment query, heads,
+   * Steps 1–7 of docs/model-guide.md#sine. The per-slot MLPs (concept pooling, assignment query, heads,
    * intention pooling) run on the valid slots only and are scattered back to [B, T, ·]: padded
    * slots get weight exactly 0 in every masked softmax, so the outputs equal the dense form.
    */
@@ -177,7 +177,7 @@ export class SINE implements RetrievalModel {
 
   /**
    * How often each prototype is among a row's top-K in `batch` → [L], summing to B·K. With L 500
-   * most prototypes are rarely selected (models.md §5): log this histogram at each evaluation.
+   * most prototypes are rarely selected (docs/model-guide.md#sine): log this histogram at each evaluation.
    * Runs the forward without recording; the caller resets the arena as after any inference.
    */
   selectionCounts(batch: RetrievalBatch): Int32Array {

@@ -46,7 +46,7 @@ export function profileOf(model: TagModel, user: UserFields, opts: { topK?: numb
 
 /**
  * Rank a tag vocabulary by score: the top-K tag ids, score descending, ties lower id first.
- * Tag 0 is padding (models.md §0) and never returned.
+ * Tag 0 is padding (docs/model-guide.md#conventions) and never returned.
  * @param scores one score per tag id, index 0 = padding
  * @param k profile length (clamped to the vocabulary)
  */

@@ -1,5 +1,5 @@
-// The common body of the tower baselines of the tag-profile protocol (models.md §7, evaluation.md
-// §4.3), built from MVKE's parts (pooled field tables, MLP towers, BCE over tag rows): their config,
+// The common body of the tower baselines of the tag-profile protocol (docs/model-guide.md#mvke, docs/protocols.md
+// docs/model-guide.md#comirec-sa), built from MVKE's parts (pooled field tables, MLP towers, BCE over tag rows): their config,
 // defaults and the abstract TowerModel that TwoTower, HardSharing and MMoE extend. In every tower
 // model the user vector depends on the user only; ŷ_τ = σ(⟨u_τ, t_τ⟩).
 import type { Tensor } from '../tensor.js';
@@ -12,7 +12,7 @@ import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } f
 import { allTags, multiTaskBce, pickRows, pooledFields } from '../nn/field-pooling.js';
 import { fmtCount } from './common.js';
 
-/** Settings shared by TwoTower, HardSharing and MMoE (defaults as MVKE's, models.md §7). */
+/** Settings shared by TwoTower, HardSharing and MMoE (defaults as MVKE's, docs/model-guide.md#mvke). */
 export interface TowerConfig {
   /** User fields (multi-valued ones pooled by count-weighted mean). */
   fields: FieldSpec[];

@@ -1,4 +1,4 @@
-// TwoTower baseline of the tag-profile protocol (models.md §7): one independent single-task
+// TwoTower baseline of the tag-profile protocol (docs/model-guide.md#mvke): one independent single-task
 // two-tower model per task, trained side by side (motefly/MVKE:model_graph_type.py
 // user_and_tag_single_pctr|pcvr).
 import type { Tensor } from '../tensor.js';

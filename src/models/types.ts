@@ -48,7 +48,7 @@ export interface RetrievalConfig {
   /** Trainable item bias in the softmax (default false). */
   itemBias: boolean;
   /**
-   * History window layout the model's positional parameters see (models.md §0): 'left' (default,
+   * History window layout the model's positional parameters see (docs/model-guide.md#conventions): 'left' (default,
    * slot 0 = oldest item of the window) or 'right' (newest item in slot T−1). Batches are always
    * passed left-aligned; a 'right' model re-aligns them itself. Saved with the config.
    */

@@ -20,7 +20,7 @@ import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../nn
 import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from './tag-model.js';
 import { pickRows } from '../nn/field-pooling.js';
 
-/** UTPM settings (models.md §6 defaults). */
+/** UTPM settings (docs/model-guide.md#utpm defaults). */
 export interface UTPMConfig {
   /** Input fields (multi-valued weighted lists and single-valued ids). */
   fields: FieldSpec[];
@@ -290,7 +290,7 @@ export class UTPM implements TagModel {
     });
   }
 
-  /** Share of users whose u is the zero vector (final ReLU pitfall, models.md §6). */
+  /** Share of users whose u is the zero vector (final ReLU pitfall, docs/model-guide.md#utpm). */
   zeroNormShare(fb: FieldBatch): number {
     return noGrad(() => {
       const u = this.encode(fb).data;

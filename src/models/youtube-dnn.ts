@@ -1,5 +1,5 @@
 // YouTube DNN baseline — Covington et al., RecSys 2016, as ComiRec's Model_DNN
-// (THUDM/ComiRec:src/model.py; models.md §8): v_u = (Σ_t m_t h_t / (n_b + 1e-9)) W + b, one vector
+// (THUDM/ComiRec:src/model.py; docs/model-guide.md#retrieval-baselines): v_u = (Σ_t m_t h_t / (n_b + 1e-9)) W + b, one vector
 // per user, sampled softmax against the tied item table, no merge at serving.
 import type { Tensor } from '../tensor.js';
 import { idTensor, tensor } from '../tensor.js';

@@ -1,4 +1,4 @@
-// Dynamic (capsule) routing of MIND (models.md §2 step 4) and ComiRec-DR (§3 step 4), built from
+// Dynamic (capsule) routing of MIND (docs/model-guide.md#mind step 4) and ComiRec-DR (docs/model-guide.md#comirec-dr step 4), built from
 // GEMMs, the masked row softmax and squash. Iterations 1..r−1 run off the tape on sg(Ĥ); the last
 // one is the only taped step, Z = sg(w)·Ĥ, V = squash(Z). Logits are kept with the interest axis
 // last so the per-behaviour softmax over *active* interests is one masked row softmax; a padded

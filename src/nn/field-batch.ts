@@ -1,5 +1,5 @@
 // The input format of the field layers and tag-profile models (UTPM, MVKE and baselines,
-// models.md §6–7): the field schema, one user's values, padded batches of unique users and of
+// docs/model-guide.md#utpm, #mvke): the field schema, one user's values, padded batches of unique users and of
 // labelled rows. Multi-valued fields are id lists with positive weights (counts); single-valued
 // fields are one id. Id 0 is padding/missing. Readers that build these live in data/.
 

@@ -1,4 +1,4 @@
-// Building blocks shared by MVKE and its baselines (models.md §7): field tables with
+// Building blocks shared by MVKE and its baselines (docs/model-guide.md#mvke): field tables with
 // count-weighted mean pooling, two-layer MLP towers, tag feature embeddings, and constant
 // tensors built from batches. Everything composes ops, so gradients come from the tape.
 import { Tensor, idTensor, tensor } from '../tensor.js';

@@ -1,5 +1,5 @@
 // ParamStore: a model's named parameters in the engine's pool, with the initialisers of
-// models.md §0 (glorot-uniform by default, N(0, σ²), zeros, ones). Id tables keep row 0 (padding)
+// docs/model-guide.md#conventions (glorot-uniform by default, N(0, σ²), zeros, ones). Id tables keep row 0 (padding)
 // at zero. Freed together with the model.
 import type { Engine } from '../engine/engine.js';
 import { engine as currentEngine } from '../engine/load.js';

@@ -1,4 +1,4 @@
-// Training read-outs of multi-interest models (models.md §1.4): the hard read-out picks the
+// Training read-outs of multi-interest models (docs/model-guide.md#training-read-outs): the hard read-out picks the
 // interest closest to the label (ComiRec; MIND with p = ∞), label-aware attention mixes the
 // active interests with weights softmax_K(p·⟨v_k, e_y⟩) (MIND with finite p).
 import { Tensor, empty, idTensor } from '../tensor.js';

@@ -1,4 +1,4 @@
-// The FM cross-feature layer of UTPM (models.md §6 step 5) as one op in Gram form:
+// The FM cross-feature layer of UTPM (docs/model-guide.md#utpm step 5) as one op in Gram form:
 // c[b, p(i,j)] = x_i x_j ⟨v_i, v_j⟩ for i < j, row-major over the strict upper triangle.
 // Z = x ⊙ V and Z Zᵀ = diag(x) (V Vᵀ) diag(x), so one [n, C] × [C, n] GEMM (K = V Vᵀ, shared by
 // the batch) replaces the O(n² C) double loop per row; the per-row work is n(n−1)/2 products.

@@ -1,4 +1,4 @@
-// Capsule squash over the last axis (models.md §1.1): f(n)·s with n = ‖s‖², norm < 1, direction
+// Capsule squash over the last axis (docs/model-guide.md#squash): f(n)·s with n = ‖s‖², norm < 1, direction
 // kept; squash(0) = 0 with zero gradient.
 import { Tensor, empty } from '../tensor.js';
 import { gradSlot, record } from '../autograd/tape.js';

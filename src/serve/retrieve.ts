@@ -1,9 +1,9 @@
-// Exact multi-interest retrieval for a batch of users (models.md §1.5, evaluation.md §1.4): the
+// Exact multi-interest retrieval for a batch of users (docs/model-guide.md#multi-interest-retrieval-merge, docs/protocols.md#test-procedure): the
 // active serving query vectors are scored against the item table one block of items at a time
 // (GEMM), each block's per-row top-N comes from the top-k kernel and is merged into a running
 // top-N, so a 1M-item catalogue never needs U·Q·N floats at once. Padding row 0 is never scored;
 // history items are optionally masked; the per-interest lists are merged by max score with
-// de-duplication, or aggregated for diversity (models.md §1.6). With `table` the blocks are
+// de-duplication, or aggregated for diversity (docs/model-guide.md#controllable-aggregation). With `table` the blocks are
 // scored from a compact (int8 / f16) copy of the item table instead (compact.ts); the float32
 // path is the default.
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
@@ -21,7 +21,7 @@ export interface RetrieveOptions {
   topN: number;
   /** Remove each user's history items before the per-interest top-N (default false, paper protocol). */
   filterHistory?: boolean;
-  /** Controllable aggregation (models.md §1.6): λ on the scale of raw scores, item index → category. */
+  /** Controllable aggregation (docs/model-guide.md#controllable-aggregation): λ on the scale of raw scores, item index → category. */
   diversity?: { lambda: number; categories: CategoryLookup };
   /** Cap on score-matrix floats per GEMM (default 16 M ≈ 64 MB): query rows are processed in chunks. */
   maxScores?: number;

@@ -1,7 +1,7 @@
-// The controllable-aggregation experiment of evaluation.md §3: one checkpoint, the test users,
-// the greedy aggregation of models.md §1.6 at N = 50 for λ ∈ {0, 0.05, …, 0.25}; Recall@50 and
+// The controllable-aggregation experiment of docs/protocols.md#aggregation-sweep: one checkpoint, the test users,
+// the greedy aggregation of docs/model-guide.md#controllable-aggregation at N = 50 for λ ∈ {0, 0.05, …, 0.25}; Recall@50 and
 // Diversity@50 per λ, the median top-1 score (λ is on the raw score scale), and the four "right
-// shape" checks of §3 (recall non-increasing within 0.05 points, diversity non-decreasing, the
+// shape" checks of docs/protocols.md#aggregation-sweep (recall non-increasing within 0.05 points, diversity non-decreasing, the
 // first step the largest diversity gain, recall at the last λ ≥ 90 % of recall at λ = 0).
 import type { EvalCases } from '../data/protocol.js';
 import { casesBatch } from '../data/protocol.js';
@@ -27,11 +27,11 @@ export interface DiversitySweep {
   rows: SweepRow[];
   /** Median over the test users of the best item's raw score (plain merge). */
   medianTop1: number;
-  /** evaluation.md §3 shape checks, each true when it holds. */
+  /** docs/protocols.md#aggregation-sweep shape checks, each true when it holds. */
   shape: { recallNonIncreasing: boolean; diversityNonDecreasing: boolean; firstStepLargestGain: boolean; recallKept90: boolean };
 }
 
-/** Run the §3 sweep of `model` on `cases` with item categories (item index → category). */
+/** Run the docs/protocols.md#aggregation-sweep sweep of `model` on `cases` with item categories (item index → category). */
 export function diversitySweep(model: RetrievalModel, cases: EvalCases, categories: CategoryLookup, opts: { lambdas?: number[]; n?: number } = {}): DiversitySweep {
   const n = opts.n ?? 50;
   const lambdas = opts.lambdas ?? SWEEP_LAMBDAS;

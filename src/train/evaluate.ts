@@ -1,6 +1,6 @@
-// The §1.4 test procedure: for every evaluation case, the serving-mode top-N over the whole
+// The docs/protocols.md#test-procedure test procedure: for every evaluation case, the serving-mode top-N over the whole
 // catalogue (merged across interests), scored against the ground-truth list with Recall,
-// HitRate, NDCG (standard and ComiRec-compatible) and Diversity at N ∈ {20, 50}; and the §5.3
+// HitRate, NDCG (standard and ComiRec-compatible) and Diversity at N ∈ {20, 50}; and the docs/protocols.md#interest-recovery
 // interest-recovery measure on synthetic data (do the interest vectors find the planted clusters?).
 import type { EvalCases, SplitDataset } from '../data/protocol.js';
 import { casesBatch } from '../data/protocol.js';
@@ -20,7 +20,7 @@ export interface EvaluateOptions {
   categories?: CategoryLookup;
   /** Remove history items before ranking (a labelled variant; default false). */
   filterHistory?: boolean;
-  /** λ of the controllable aggregation (models.md §1.6; needs `categories`); absent = plain merge. */
+  /** λ of the controllable aggregation (docs/model-guide.md#controllable-aggregation; needs `categories`); absent = plain merge. */
   diversity?: number;
   /** Users per retrieval call (default 256). */
   batchSize?: number;
@@ -51,7 +51,7 @@ export function recallAt(report: RetrievalReport, n: number): number {
   return row.recall;
 }
 
-/** What §5.3 needs from synthetic data, in the dataset's own indices. */
+/** What docs/protocols.md#interest-recovery needs from synthetic data, in the dataset's own indices. */
 export interface PlantedTruth {
   /** Vocabulary index → planted cluster (−1 for padding); also a category map for Diversity@N. */
   cluster: Int32Array;
@@ -105,7 +105,7 @@ export interface RecoveryReport {
 }
 
 /**
- * evaluation.md §5.3: each serving interest vector (SINE: the K interests, not the aggregate)
+ * docs/protocols.md#interest-recovery: each serving interest vector (SINE: the K interests, not the aggregate)
  * retrieves its top R items by exact inner product; it matches cluster c when ≥ θ of them lie
  * in c. Recovery counts the planted clusters some vector matches.
  */

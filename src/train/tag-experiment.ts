@@ -1,4 +1,4 @@
-// runTagExperiment: the script entry of the tag-profile protocol (evaluation.md §4) for the CLI
+// runTagExperiment: the script entry of the tag-profile protocol (docs/protocols.md#tag-protocol) for the CLI
 // (`mirec train --model utpm|mvke …`): load a dataset, build the models, train with early
 // stopping, evaluate on the test users, repeat over split seeds, and return per-model rows.
 import type { TagDataset } from '../data/tag-datasets.js';

@@ -1,7 +1,7 @@
-// Training and evaluation of tag-profile models under evaluation.md §4: shuffled epochs over
+// Training and evaluation of tag-profile models under docs/protocols.md#tag-protocol: shuffled epochs over
 // item rows (UTPM) or tag rows (the rest), validation AUC every epoch, early stopping on the mean
 // per-task validation AUC (patience 5, at most 50 epochs) with the best weights restored, and the
-// §4.3 report: AUC, GAUC, P@K / R@K (K 1, 3, 5, 10; overall and per tag group) and coverage.
+// docs/protocols.md#tag-metrics report: AUC, GAUC, P@K / R@K (K 1, 3, 5, 10; overall and per tag group) and coverage.
 import { engine } from '../engine/load.js';
 import { Rng } from '../engine/random.js';
 import { backward } from '../autograd/tape.js';
@@ -19,7 +19,7 @@ export interface TrainTagOptions {
   epochs?: number;
   /** Epochs without improvement of the mean validation AUC before stopping (default 5). */
   patience?: number;
-  /** Rows per batch (default 256 for item rows, 512 for tag rows — models.md §6, §7). */
+  /** Rows per batch (default 256 for item rows, 512 for tag rows — docs/model-guide.md#utpm, #mvke). */
   batchSize?: number;
   /** Adam learning rate (default 1e-3). */
   lr?: number;
@@ -168,7 +168,7 @@ export function trainTagModel(model: TagModel, data: TagDataset, opts: TrainTagO
   return { epochs: history, bestEpoch, bestValid, rowsPerSec: rowsTotal / secsTotal };
 }
 
-/** §4.3 figures of one task. */
+/** docs/protocols.md#tag-metrics figures of one task. */
 export interface TaskReport {
   task: TagTask;
   auc: number;
@@ -181,7 +181,7 @@ export interface TaskReport {
   users: number;
 }
 
-/** §4.3 evaluation on a split (default test): AUC, GAUC, P@K / R@K (K 1, 3, 5, 10), coverage. */
+/** docs/protocols.md#tag-metrics evaluation on a split (default test): AUC, GAUC, P@K / R@K (K 1, 3, 5, 10), coverage. */
 export function evaluateTagModel(model: TagModel, data: TagDataset, split: Split = 'test', opts: { ks?: number[]; userBatch?: number } = {}): TaskReport[] {
   const ks = opts.ks ?? [1, 3, 5, 10];
   const { idx, scores } = scoreSplit(model, data, split);

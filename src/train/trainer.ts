@@ -1,4 +1,4 @@
-// Trainer for the retrieval models (evaluation.md §1.2–1.3): seeded batches of distinct training
+// Trainer for the retrieval models (docs/protocols.md#training-samples): seeded batches of distinct training
 // users with random cuts, sampled-softmax steps with Adam, validation Recall@50 every `evalEvery`
 // steps, early stopping with `patience`, the best weights kept and restored, a NaN/Inf guard that
 // stops before a bad update with a message naming the step, a progress callback, a hook for
@@ -14,7 +14,7 @@ import type { RetrievalModel } from '../models/types.js';
 import { evaluateRetrieval, recallAt } from './evaluate.js';
 import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
 
-/** evaluation.md §1.3: `quick` (default) for local data, `paper` as ComiRec on the full data. */
+/** docs/protocols.md#validation-and-early-stopping: `quick` (default) for local data, `paper` as ComiRec on the full data. */
 export type TrainProfile = 'quick' | 'paper';
 
 export interface TrainerOptions {
@@ -22,7 +22,7 @@ export interface TrainerOptions {
   batchSize?: number;
   /**
    * 'comirec' (default): random-cut batches of training users, validation users' 80 % cuts
-   * (evaluation.md §1.2–1.4). 'loo': leave-one-out (§1.6): every user trains on s[0..n−3] in
+   * (docs/protocols.md#training-samples). 'loo': leave-one-out (docs/protocols.md#leave-one-out): every user trains on s[0..n−3] in
    * shuffled epochs, validation on s[n−2]; defaults then evalEvery = one epoch, patience 5 epochs,
    * maxSteps 100 epochs (validation Recall@50 is HR@50 with one target).
    */

@@ -1,4 +1,4 @@
-// Leave-one-out (evaluation.md §1.6): samples are every t in 3..n−3 of every user, validation and
+// Leave-one-out (docs/protocols.md#leave-one-out): samples are every t in 3..n−3 of every user, validation and
 // test cases predict s[n−2] and s[n−1] from everything before; each epoch visits every sample
 // once in a seeded order that depends only on (seed, epoch), so batches are a function of the
 // step; a Trainer on protocol 'loo' learns the synthetic data better than the popularity order.

@@ -1,4 +1,4 @@
-// Vocabulary ordering and JSON round trip; the §1.1 filter, split, §1.2 batches and §1.4 cases
+// Vocabulary ordering and JSON round trip; the docs/protocols.md#preprocessing filter, split, docs/protocols.md#training-samples batches and docs/protocols.md#test-procedure cases
 // on small hand-built event logs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

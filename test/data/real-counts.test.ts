@@ -1,4 +1,4 @@
-// §1.7 counts after the §1.1 filter. Always asserted on a generated file with known counts (a
+// docs/protocols.md#retrieval-datasets counts after the docs/protocols.md#preprocessing filter. Always asserted on a generated file with known counts (a
 // 5/5 filter that removes items and users); additionally on the real files in ../shared/data
 // when that folder exists (never copied into the repo), with the skip reason printed otherwise.
 import { test } from 'uvu';
@@ -36,7 +36,7 @@ const REAL: [string, { users: number; items: number; events: number }][] = [
 ];
 
 for (const [rel, want] of REAL) {
-  test(`real file ${rel}: §1.7 counts after the filter`, async () => {
+  test(`real file ${rel}: docs/protocols.md#retrieval-datasets counts after the filter`, async () => {
     const p = DATA && join(DATA, rel);
     if (!p || !existsSync(p)) { console.log(`  (skipped ${rel}: ../shared/data not present; the generated-file test above still ran)`); return; }
     const ds = prepareRetrieval(await readEvents(p, { strict: true }));

@@ -1,4 +1,4 @@
-// Synthetic planted-interest data (evaluation.md §5): a golden sha256 pins the `tiny` preset
+// Synthetic planted-interest data (docs/protocols.md#synthetic-data): a golden sha256 pins the `tiny` preset
 // byte for byte; the `small` preset is checked for size and for the planted conversion rates.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-// Tag datasets (evaluation.md §4.1–4.2): field construction (counts, heaviest first, ties to the
+// Tag datasets (docs/protocols.md#tag-rows): field construction (counts, heaviest first, ties to the
 // most recent), the synthetic tag dataset, item → tags readers, and MovieLens tag normalisation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-// Retrieval metrics: the worked examples of evaluation.md §2, hand-computed edge cases, and the
+// Retrieval metrics: the worked examples of docs/protocols.md#retrieval-metrics, hand-computed edge cases, and the
 // one-pass accumulator against the per-metric functions on random lists.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-// Tag metrics: the worked example of evaluation.md §4.3, AUC with ties by hand and against an
+// Tag metrics: the worked example of docs/protocols.md#tag-metrics, AUC with ties by hand and against an
 // O(n²) pair count, one-class and empty-GT handling, coverage.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

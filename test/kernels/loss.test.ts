@@ -1,6 +1,6 @@
 // Loss kernels: BCE with logits (forward finite and exact at |logit| 100, backward by float64
-// finite differences, pos weight, acc) and the fused sampled-softmax cross-entropy (models.md
-// §1.3/§1.7: the hand example, accidental hits weigh exactly 0, gradients by finite differences).
+// finite differences, pos weight, acc) and the fused sampled-softmax cross-entropy (docs/model-guide.md
+// docs/model-guide.md#sampled-softmax/docs/model-guide.md#shared-building-blocks: the hand example, accidental hits weigh exactly 0, gradients by finite differences).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkKernel, randomFloats, runKernel } from '../helpers/kernel-check.js';
@@ -75,7 +75,7 @@ test('softmax_xent_rows_f32 matches the oracle (masks, padding rows, big logits)
   }
 });
 
-test('softmax_xent by hand (models.md §1.7): ln(e + 2) - 1, an accidental hit contributes 0', async () => {
+test('softmax_xent by hand (docs/model-guide.md#shared-building-blocks): ln(e + 2) - 1, an accidental hit contributes 0', async () => {
   // v = [1, 0], e_y = [1, 0], negatives with logit 0; a third negative is an accidental hit (its
   // logit equals the label's) and is masked.
   const r = await checkKernel('softmax_xent_rows_f32', {

@@ -1,4 +1,4 @@
-// Squash kernels (models.md §1.1): oracle vs every float32 backend on tail-exercising shapes and
+// Squash kernels (docs/model-guide.md#squash): oracle vs every float32 backend on tail-exercising shapes and
 // norms n in {1e-6, 1, 1e4}, zero rows (output and gradient exactly 0), norm < 1, acc=1, and
 // float64 finite differences of the backward.
 import { test } from 'uvu';

@@ -1,4 +1,4 @@
-// Config switches of models.md §0 and §2 that change how a model reads a batch:
+// Config switches of docs/model-guide.md#conventions and docs/model-guide.md#mind that change how a model reads a batch:
 // `alignment: 'right'` (a right-aligned model on a left-aligned batch equals a left-aligned model
 // with the same weights reading the right-aligned window; non-left-aligned input is refused;
 // resuming under the other value is refused) and MIND's `servingRouting: 'perUser'` (logits seeded

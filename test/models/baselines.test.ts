@@ -1,4 +1,4 @@
-// Retrieval baselines (models.md §8): MostPopular is items 1..N in index order; YouTubeDNN is a
+// Retrieval baselines (docs/model-guide.md#retrieval-baselines): MostPopular is items 1..N in index order; YouTubeDNN is a
 // masked mean of the history embeddings through W [D, D] + b (checked by hand), passes a float64
 // gradcheck, ignores padding, and beats MostPopular on Recall@50 after 200 steps.
 import { test } from 'uvu';

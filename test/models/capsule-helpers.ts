@@ -68,7 +68,7 @@ export function fdError(e: Engine, p: Tensor, analytic: Float64Array, loss: () =
 /**
  * Analytic gradients of a MIND loss (negatives and routing logits from Rng(seed)) and the loss as
  * a function of the current weights with the final routing weights frozen at this pass's values
- * (the only taped path, models.md §2), for finite differences.
+ * (the only taped path, docs/model-guide.md#mind), for finite differences.
  */
 export function frozenRoutingLoss(e: Engine, m: MIND, batch: RetrievalBatch, seed = 8): { grads: Float64Array[]; frozenLoss: () => number } {
   const tr: CapsuleTrace = {};
@@ -90,7 +90,7 @@ export interface TrainResult {
 
 /**
  * Train `make(N)` for `steps` Adam steps (B 128, T 20) on a small planted-cluster dataset
- * (1,000 items in 20 clusters, 1,200 users), then Recall@50 on the test users' §1.4 cases,
+ * (1,000 items in 20 clusters, 1,200 users), then Recall@50 on the test users' docs/model-guide.md#training-read-outs cases,
  * next to the most-popular baseline (indices 1..50 are the 50 most frequent training items).
  */
 export function trainAndEvaluate(e: Engine, make: (N: number) => RetrievalModel, lr: number, steps = 200): TrainResult {

@@ -1,4 +1,4 @@
-// ComiRec-DR acceptance checks of models.md §3: first-iteration coupling 1/K and determinism,
+// ComiRec-DR acceptance checks of docs/model-guide.md#comirec-dr: first-iteration coupling 1/K and determinism,
 // shared maps ⇒ identical interests, no gradient to W[t] beyond the longest history, hard
 // read-out gradients, the stop-gradient gradcheck (frozen final c), padding invariance, the
 // strided routing kernels against a plain loop, and a short training run beating most-popular.
@@ -145,7 +145,7 @@ test('gradcheck (float64): ∂L/∂W and ∂L/∂E match differences with the fi
   assert.ok(routedWorst > 1e-4, `differentiating the routing should differ measurably (${routedWorst})`);
 });
 
-// N(0, 1) maps saturate squash at the start (models.md §3 pitfalls), so the official init needs
+// N(0, 1) maps saturate squash at the start (docs/model-guide.md#comirec-dr pitfalls), so the official init needs
 // more steps than MIND before it pulls ahead; the glorot switch learns within 200.
 for (const [mapInit, steps] of [['glorot', 200], ['normal', 600]] as const) {
   test(`training: ${steps} Adam steps (lr 5e-3, mapInit ${mapInit}) lower the loss and beat most-popular on Recall@50`, async () => {

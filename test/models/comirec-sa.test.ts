@@ -1,5 +1,5 @@
-// ComiRec-SA (models.md §4): attention rows are distributions over valid slots with exact zeros
-// at padding, the dense formula of §4 in plain float64 JS, values are the raw embeddings, no
+// ComiRec-SA (docs/model-guide.md#comirec-sa): attention rows are distributions over valid slots with exact zeros
+// at padding, the dense formula of docs/model-guide.md#comirec-sa in plain float64 JS, values are the raw embeddings, no
 // gradient to positions of padded slots, padding invariance, hard read-out, parameter count,
 // float64 gradcheck of every parameter, and 200 training steps that beat most-popular on Recall@50.
 import { test } from 'uvu';
@@ -50,7 +50,7 @@ test('one valid item: every interest equals that item embedding (raw values, no 
   reset(e);
 });
 
-/** models.md §4 steps 1–5 written out densely over all T slots in plain JS (float64). */
+/** docs/model-guide.md#comirec-sa steps 1–5 written out densely over all T slots in plain JS (float64). */
 function denseReference(m: ComiRecSA, batch: typeof BATCH): Float64Array {
   const { dim: D, interests: K, attentionWidth: W } = m.config;
   const { B } = batch;
@@ -78,7 +78,7 @@ function denseReference(m: ComiRecSA, batch: typeof BATCH): Float64Array {
   return V;
 }
 
-test('interests equal the dense §4 formula (valid-slot MLP + scatter is exact), left or right aligned', () => {
+test('interests equal the dense docs/model-guide.md#comirec-sa formula (valid-slot MLP + scatter is exact), left or right aligned', () => {
   const e = setEngine(oracle());
   // Right alignment (newest item in slot T−1): the same histories with padding on the left.
   const right = makeBatch([[0, 0, 3, 7, 2], [0, 0, 0, 0, 9], [4, 4, 8, 1, 6]], T, [5, 2, 11]);

@@ -1,4 +1,4 @@
-// MIND's optional profile head (models.md §2 step 5): every parameter, the profile tables and the
+// MIND's optional profile head (docs/model-guide.md#mind step 5): every parameter, the profile tables and the
 // two dense layers included, passes the frozen-w gradcheck; inactive interests stay exactly zero
 // after the head; the profile changes the interests and unknown ids (0) read zeros and get no
 // gradient; the last layer's activation follows profileHeadLast; a missing profile is a clear

@@ -1,4 +1,4 @@
-// MIND acceptance checks of models.md §2: symmetry of zero routing logits, fresh training logits
+// MIND acceptance checks of docs/model-guide.md#mind: symmetry of zero routing logits, fresh training logits
 // vs the fixed serving draw (and its checkpoint round trip), routing weights over active
 // interests, the K′ table, hard / label-aware read-outs, capsule norms, padding invariance, the
 // stop-gradient gradcheck (frozen final w) and a short training run beating most-popular.

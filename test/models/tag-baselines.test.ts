@@ -1,4 +1,4 @@
-// Baselines of models.md §7 / evaluation.md §4.3: gradchecks of TwoTower, HardSharing and MMoE,
+// Baselines of docs/model-guide.md#mvke / docs/protocols.md#tag-metrics: gradchecks of TwoTower, HardSharing and MMoE,
 // MMoE gates from the user only, TwoTower tasks independent, and hand cases of the counting baselines.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

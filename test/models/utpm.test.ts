@@ -1,4 +1,4 @@
-// UTPM acceptance checks of models.md §6: cross layer vs brute force, level-1 weights, weight 2 ≡
+// UTPM acceptance checks of docs/model-guide.md#utpm: cross layer vs brute force, level-1 weights, weight 2 ≡
 // listed twice, identical heads, permutation invariance, joint-loss gradient rows, serving ranks,
 // a float64 gradcheck of the whole model, and BCE stability at extreme logits.
 import { test } from 'uvu';

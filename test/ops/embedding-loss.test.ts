@@ -30,7 +30,7 @@ test('softmaxCrossEntropy: gradcheck, hand example, accidental hit', async () =>
   const mask = [1, 1, 0, 1, 1, 1, 1, 1];
   await checkOp('xent', [{ shape: [2, 4] }, { shape: [2, 4], values: mask, requiresGrad: false }], ([x, m]) => op.softmaxCrossEntropy(x, m));
   setEngine(oracle());
-  // models.md §1.7: true logit 1, two negatives at 0 → ln(e + 2) − 1.
+  // docs/model-guide.md#shared-building-blocks: true logit 1, two negatives at 0 → ln(e + 2) − 1.
   const loss = op.softmaxCrossEntropy(tensor([1, 0, 0], [1, 3])).item();
   assert.ok(Math.abs(loss - (Math.log(Math.E + 2) - 1)) < 1e-12);
   const hit = op.softmaxCrossEntropy(tensor([1, 0, 0, 50], [1, 4]), tensor([1, 1, 1, 0], [1, 4])).item();

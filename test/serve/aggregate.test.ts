@@ -1,4 +1,4 @@
-// Controllable aggregation (models.md §1.6, §1.7): λ = 0 reproduces the merge, huge λ gives
+// Controllable aggregation (docs/model-guide.md#controllable-aggregation, docs/model-guide.md#shared-building-blocks): λ = 0 reproduces the merge, huge λ gives
 // distinct categories first, a hand-computed case with exact ties, early exit changes nothing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,4 @@
-// Multi-interest merge (models.md §1.5, §1.7): the list merge equals the brute-force top-N of
+// Multi-interest merge (docs/model-guide.md#multi-interest-retrieval-merge, docs/model-guide.md#shared-building-blocks): the list merge equals the brute-force top-N of
 // max_k scores on random data, tie order, padding never returned, filterHistory and inactive
 // interests on the dense path.
 import { test } from 'uvu';

@@ -1,4 +1,4 @@
-// Controllable aggregation on the protocol (evaluation.md §3): λ = 0 equals the plain merge,
+// Controllable aggregation on the protocol (docs/protocols.md#aggregation-sweep): λ = 0 equals the plain merge,
 // the sweep reports recall/diversity per λ with the median top-1 score and the shape checks, and
 // a trained ComiRec-SA on the planted data gains diversity at λ > 0; item categories read from
 // MovieLens movies.csv (least frequent genre over the catalogue) and from item,category pairs.

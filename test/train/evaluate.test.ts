@@ -1,4 +1,4 @@
-// §1.4 evaluation and §5.3 interest recovery: a hand-built model whose interest vectors point at
+// docs/protocols.md#test-procedure evaluation and docs/protocols.md#interest-recovery interest recovery: a hand-built model whose interest vectors point at
 // known clusters gives the recovery, purity and redundancy computed by hand; plantedTruth joins
 // the generator's truth to a prepared dataset by raw ids.
 import { test } from 'uvu';

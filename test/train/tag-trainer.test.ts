@@ -1,6 +1,6 @@
-// The §4 training loop on synthetic data (planted tag affinities, conversions): no NaN, early
+// The docs/protocols.md#tag-protocol training loop on synthetic data (planted tag affinities, conversions): no NaN, early
 // stopping restores the best epoch, and UTPM and MVKE beat PopularTags on AUC; the evaluation
-// report has every §4.3 figure in range.
+// report has every docs/protocols.md#tag-metrics figure in range.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init } from '../../src/engine/load.js';

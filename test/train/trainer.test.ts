@@ -44,7 +44,7 @@ test('fit: loss falls, progress is reported, best weights restored, beats MostPo
   assert.ok(ours > pop * 1.2, `ComiRec-SA ${ours} vs MostPopular ${pop}`);
 });
 
-test('profiles: quick and paper defaults (evaluation.md §1.3); bad options are refused', async () => {
+test('profiles: quick and paper defaults (docs/protocols.md#validation-and-early-stopping); bad options are refused', async () => {
   await init({ backend: 'wasm-simd' });
   const quick = new Trainer(sa(), ds, { batchSize: 64 });
   assert.is(quick.opts.evalEvery, Math.max(100, 5 * Math.ceil(ds.train.length / 64)));

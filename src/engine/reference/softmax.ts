@@ -19,7 +19,7 @@ export function softmax_rows_f32(F: Floats, _I: I, x: number, out: number, rows:
 }
 
 /**
- * Masked softmax (models.md §1.2): entries with mask 0 take no part in the max or the sum and get
+ * Masked softmax (docs/model-guide.md#masked-softmax): entries with mask 0 take no part in the max or the sum and get
  * weight exactly 0; a fully masked row gives all zeros (not 0/0 = NaN).
  */
 export function softmax_rows_masked_f32(F: Floats, _I: I, x: number, mask: number, out: number, rows: number, n: number): void {

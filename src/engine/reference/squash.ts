@@ -1,7 +1,7 @@
 // Pure-TS reference kernels of the squash family: the test oracle (in float64) and the no-wasm
 // fallback (in float32). Same names and argument order as assembly/squash.ts, except that the
 // first two arguments are the float and int heaps and pointers are element indices.
-// Formulas of models.md §1.1: squash(s) = f(n) s, n = |s|^2, f(n) = n / ((1 + n) sqrt(n + eps)).
+// Formulas of docs/model-guide.md#squash: squash(s) = f(n) s, n = |s|^2, f(n) = n / ((1 + n) sqrt(n + eps)).
 import type { Floats } from './types.js';
 
 type I = Int32Array;
