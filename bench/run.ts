@@ -2,12 +2,12 @@
 // `npm run bench -- gemm softmax`), prints one table per suite and writes them to
 // bench/results/latest.md. Pin to one core on an idle machine: `taskset -c 1 npm run bench`.
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { suites } from './suites.js';
+import { OPT_IN, suites } from './suites.js';
 
-const wanted = process.argv.slice(2);
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')); // --suite-option=value flags go to the suites
 const out: string[] = [`# mirec kernel benchmarks`, ``, `command: npm run bench ${wanted.join(' ')}`.trim(), `date: ${new Date().toISOString()}`, `node: ${process.version}`, ``];
 for (const [name, run] of Object.entries(suites)) {
-  if (wanted.length && !wanted.includes(name)) continue;
+  if (wanted.length ? !wanted.includes(name) : OPT_IN.has(name)) continue;
   console.log(`\n## ${name}`);
   const md = await run();
   console.log(md);

@@ -6,6 +6,7 @@ import { topkSuite } from './topk.js';
 import { benchGemm } from './gemm.js';
 import { benchTrainStep } from './train-step.js';
 import { servingSuite } from './serving.js';
+import { annSuite } from './ann.js';
 export const suites: Record<string, () => Promise<string>> = {
   gemm: benchGemm,
   'train-step': benchTrainStep,
@@ -17,4 +18,8 @@ export const suites: Record<string, () => Promise<string>> = {
   optim: optimSuite,
   topk: topkSuite,
   serving: servingSuite,
+  ann: annSuite,
 };
+
+/** Suites that run only when named (minutes long, 1M-row tables): `npm run bench -- ann`. */
+export const OPT_IN = new Set(['ann']);

@@ -21,6 +21,11 @@ export interface KMeansOptions {
   init?: 'kmeans++' | 'random';
   /** Rows below this index are never sampled (1 skips the padding row 0 of an item table). */
   firstRow?: number;
+  /**
+   * Assignment rule: 'l2' (nearest centroid, default) or 'ip' (largest inner product with the
+   * centroid, as Faiss trains an inner-product IVF); means are the update either way.
+   */
+  metric?: 'l2' | 'ip';
 }
 
 export interface KMeansResult {
@@ -68,7 +73,8 @@ export function kmeans(x: HeapRows, opts: KMeansOptions): KMeansResult {
     let splits = 0;
     for (; ; it++) {
       h.floats.set(cent, C >> 2);
-      centroidBias(e, C, k, D, bias);
+      if (opts.metric === 'ip') h.zero(bias, k);
+      else centroidBias(e, C, k, D, bias);
       assignNearest(e, X, m, D, C, k, bias, assign);
       if (it === iters || sameAssignment(assign, prev)) break;
       prev.set(assign);

@@ -117,7 +117,7 @@ export class Recommender {
   /** Load an index file (bytes, path or URL) built for this checkpoint and serve through it. */
   async loadIndex(source: Uint8Array | ArrayBuffer | string | URL): Promise<IvfIndex> {
     const { bytes, name } = await readCheckpointSource(source);
-    return this.useIndex(indexForModel(this.model, bytes, name === 'checkpoint' ? 'index' : name)).index!;
+    return this.useIndex(indexForModel(this.model, bytes, typeof source === 'string' || source instanceof URL ? name : 'index (bytes)')).index!;
   }
 
   /** Left-aligned window of the last T known items of each history. */

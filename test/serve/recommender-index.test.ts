@@ -32,7 +32,7 @@ test('buildIndex, recommend through it, save and load the index', async () => {
   const other = new Recommender(new ComiRecSA({ items: ds.vocab.size, dim: 16, seqLen: 20, seed: 4 }), ds.vocab);
   let msg = '';
   try { await other.loadIndex(rec.indexBytes()); } catch (err) { msg = (err as Error).message; }
-  assert.match(msg, /index: the index was built from another item table/);
+  assert.match(msg, /index \(bytes\): the index was built from another item table/, msg);
 });
 
 test.run();

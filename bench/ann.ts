@@ -1,0 +1,96 @@
+// ANN benchmark (suite `ann`): mirec IVF (f32, int8) against mirec exact scoring and, when python3
+// has faiss, Faiss IVF-Flat, IVF-SQ8 and HNSW32 on the same tables in the same run: clustered
+// synthetic 100k x 64 and 1M x 64 tables and, with --ann-checkpoint/--ann-data, a trained item
+// table (its test users' interests as queries, plus the protocol's test Recall@50 exact vs IVF).
+// One user = K = 4 interest queries, top-50 merged by max; one thread; latency p50/p99 over users.
+// Run: `npm run bench -- ann [--ann-checkpoint=beauty.safetensors --ann-data=Beauty.txt.gz]
+//       [--ann-rows=1000000] [--ann-users=200] [--ann-hnsw-1m]`.
+import { init } from '../src/engine/load.js';
+import { IvfIndex } from '../src/ann/ivf-index.js';
+import type { IvfStorage } from '../src/ann/ivf-search.js';
+import { evaluateRetrieval, recallAt } from '../src/train/evaluate.js';
+import { retrieveWithIndex } from '../src/serve/index-serving.js';
+import { exactTruth, syntheticTable, trainedTable, D, K, TOP, type BenchTable } from './ann/tables.js';
+import { faissPython, runFaiss } from './ann/faiss.js';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--ann-${name}=`))?.split('=')[1];
+const flag = (name: string) => process.argv.includes(`--ann-${name}`);
+
+interface Row { table: string; method: string; setting: string; recall: number; p50: number; p99: number; build: number; mb: number; note?: string }
+
+const pct = (ms: number[], p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
+
+function ivfRows(t: BenchTable, truth: Int32Array, lists: number, storage: IvfStorage, nprobes: number[], rerank = 0): Row[] {
+  const t0 = performance.now();
+  const idx = IvfIndex.build(t.E, { lists, storage, seed: 1 });
+  const build = (performance.now() - t0) / 1000;
+  const rows: Row[] = [];
+  for (const nprobe of nprobes) {
+    let hit = 0;
+    const ms: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      for (let u = 0; u < t.users; u++) {
+        const q = { vectors: t.queries.subarray(u * K * D, (u + 1) * K * D), interests: K, active: t.active.subarray(u * K, (u + 1) * K) };
+        const s = performance.now();
+        const r = idx.search(q, { topN: TOP, nprobe, rerank })[0];
+        if (rep > 0) ms.push(performance.now() - s); // rep 0 warms up
+        else {
+          const want = new Set(truth.subarray(u * TOP, (u + 1) * TOP));
+          want.delete(0);
+          for (const i of r.ids) if (want.has(i)) hit++;
+        }
+      }
+    }
+    ms.sort((a, b) => a - b);
+    rows.push({ table: t.name, method: `mirec IVF${lists} ${storage}${rerank ? ` + re-rank ${rerank}` : ''}`, setting: `nprobe ${nprobe}`, recall: hit / (t.users * TOP), p50: pct(ms, 0.5), p99: pct(ms, 0.99), build, mb: idx.byteLength / 1048576 });
+  }
+  if (t.model && t.cases) {
+    const model = t.model;
+    for (const nprobe of nprobes) {
+      const ranker = { rank: (batch: Parameters<typeof retrieveWithIndex>[2], topN: number) => retrieveWithIndex(model, idx, batch, { topN, nprobe }) };
+      const r = recallAt(evaluateRetrieval(ranker, t.cases), 50);
+      rows[nprobes.indexOf(nprobe)].note = `test Recall@50 ${(100 * r).toFixed(3)}`;
+    }
+  }
+  idx.dispose();
+  return rows;
+}
+
+function tableRows(t: BenchTable, lists: number, nprobes: number[], py: string | null, hnsw: boolean): Row[] {
+  const { truth, ms } = exactTruth(t);
+  const N = t.E.shape[0];
+  const rows: Row[] = [{ table: t.name, method: 'mirec exact f32', setting: '-', recall: 1, p50: pct(ms, 0.5), p99: pct(ms, 0.99), build: 0, mb: (N * D * 4) / 1048576 }];
+  if (t.model && t.cases) rows[0].note = `test Recall@50 ${(100 * recallAt(evaluateRetrieval(t.model, t.cases), 50)).toFixed(3)}`;
+  rows.push(...ivfRows(t, truth, lists, 'f32', nprobes));
+  rows.push(...ivfRows(t, truth, lists, 'int8', nprobes));
+  rows.push(...ivfRows(t, truth, lists, 'int8', nprobes.slice(1, 3), 4 * TOP));
+  if (py) {
+    for (const f of runFaiss(py, t, truth, lists, nprobes, [64, 256], hnsw)) {
+      rows.push({ table: t.name, method: `Faiss ${f.index}`, setting: f.setting, recall: f.recall, p50: f.p50, p99: f.p99, build: f.build_s, mb: f.bytes / 1048576 });
+    }
+  }
+  return rows;
+}
+
+export async function annSuite(): Promise<string> {
+  const e = await init();
+  const users = Number(arg('users') ?? 200);
+  const py = faissPython();
+  const rows: Row[] = [];
+  const specs: [number, number, number[]][] = [[100_001, 256, [1, 2, 4, 8]], [Number(arg('rows') ?? 1_000_001), 1024, [1, 2, 4, 8]]];
+  for (const [N, lists, nprobes] of specs) {
+    const t = syntheticTable(e, N, users);
+    rows.push(...tableRows(t, lists, nprobes, py, N <= 200_001 || flag('hnsw-1m')));
+    e.heap.free(t.E.ptr);
+    console.error(`ann: ${t.name} done`);
+  }
+  const ck = arg('checkpoint'), data = arg('data');
+  if (ck && data) {
+    const t = await trainedTable(ck, data, users);
+    rows.push(...tableRows(t, 64, [2, 4, 8, 16], py, true));
+  }
+  const head = '| table | method | setting | recall@50 vs exact | p50 ms | p99 ms | build s | memory MB | note |\n|---|---|---|---|---|---|---|---|---|';
+  const f = (v: number, d: number) => v.toFixed(d);
+  const lines = rows.map((r) => `| ${r.table} | ${r.method} | ${r.setting} | ${f(r.recall, 3)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${f(r.build, 1)} | ${f(r.mb, 1)} | ${r.note ?? ''} |`);
+  return [head, ...lines, '', py ? `faiss: ${py}` : 'faiss: not installed (apt-get install -y python3-faiss); Faiss rows skipped'].join('\n');
+}
