@@ -9,7 +9,7 @@ const LAYERS = [
   { name: 'nn/loss/optim', paths: ['nn/', 'loss/', 'optim/'] },
   { name: 'models', paths: ['models/'] },
   { name: 'data/eval/train/serve/io/ann', paths: ['data/', 'eval/', 'train/', 'serve/', 'io/', 'ann/'] },
-  { name: 'cli and the package entries', paths: ['cli/', 'index\\.ts$', 'index\\.workerd\\.ts$'] },
+  { name: 'cli and the package entries', paths: ['cli/', 'index\\.ts$', 'index\\.workerd\\.ts$', 'index\\.node\\.ts$', 'core\\.ts$', 'node\\.ts$'] },
 ];
 
 const re = (paths) => `^src/(${paths.join('|')})`;
@@ -29,8 +29,22 @@ module.exports = {
       name: 'no-library-to-cli',
       comment: 'the package entries must not pull in the command line (it imports node: modules)',
       severity: 'error',
-      from: { path: '^src/index(\\.workerd)?\\.ts$' },
+      from: { path: '^src/(index|index\\.workerd|index\\.node|core|node)\\.ts$' },
       to: { path: '^src/cli/' },
+    },
+    {
+      name: 'no-node-in-the-main-entry',
+      comment: 'the main and Workers entries (core.ts, index.ts, index.workerd.ts) must reach no node: module, not even lazily: Node-only code is installed by mirec/node (io/node-host.ts)',
+      severity: 'error',
+      from: { path: '^src/(index|index\\.workerd|core)\\.ts$' },
+      to: { path: '^(node:|(fs|path|os|zlib|stream|worker_threads|url|crypto|child_process|util|http|https|net|module)(/|$))', reachable: true },
+    },
+    {
+      name: 'no-embedded-wasm-in-the-workerd-entry',
+      comment: 'the Workers entry imports the .wasm module; the base64 builds (engine/load.ts) would only add ~94 KB to every Worker',
+      severity: 'error',
+      from: { path: '^src/index\\.workerd\\.ts$' },
+      to: { path: '^src/engine/(load|wasm-bytes\\.generated)\\.ts$', reachable: true },
     },
     {
       name: 'no-unplaced-folder',

@@ -1,59 +1,7 @@
-// mirec's public API. Nothing runs at import time: call `await init()` first. Node-only pieces
-// (file paths, atomic writes) import node: modules lazily, so this entry loads in browsers and
-// Workers too.
-
-// Engine, tensors, autograd, ops, optimizers
-export { init, engine, setEngine, setDebug, hasWasmSimd, Engine, type InitOptions, type BackendName, type MemoryReport } from './engine/index.js';
-export { Rng, hashString } from './engine/random.js';
-export { Tensor, tensor, idTensor, zeros, empty, poolTensor, type DType } from './tensor.js';
-export { backward, noGrad, stopGradient, clearTape } from './autograd/tape.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult } from './autograd/gradcheck.js';
-export * as ops from './ops/index.js';
-export { Adam, Adagrad, SGD, type AdamConfig, type AdagradConfig, type OptimizerConfig } from './optim/index.js';
-export { ParamStore, type Init } from './nn/params.js';
-export { sampledSoftmaxLoss, sampleNegatives, type NegativeConfig } from './loss/sampled-softmax.js';
-
-// Retrieval models, training, evaluation, serving
-export type { RetrievalBatch, RetrievalConfig, RetrievalModel, Interests } from './models/types.js';
-export { callerWeights, type Explanation } from './models/explain.js';
-export { MIND, type MINDConfig } from './models/mind.js';
-export { ComiRecDR, type ComiRecDRConfig } from './models/comirec-dr.js';
-export { ComiRecSA, type ComiRecSAConfig } from './models/comirec-sa.js';
-export { SINE, covarianceLoss, type SINEConfig } from './models/sine.js';
-export { YouTubeDNN, type YouTubeDNNConfig } from './models/youtube-dnn.js';
-export { MostPopular } from './models/most-popular.js';
-export { createModel, modelNameOfKind, RETRIEVAL_MODELS } from './models/registry.js';
-export { Trainer, type TrainerOptions, type FitOptions, type TrainProgress, type TrainResult, type TrainProfile } from './train/trainer.js';
-export { evaluateRetrieval, recallAt, plantedTruth, interestRecovery, type EvaluateOptions, type PlantedTruth, type RecoveryReport } from './train/evaluate.js';
-export { saveCheckpoint, loadCheckpoint, keepBestAt } from './train/checkpoint-file.js';
-export { retrieve, type RetrieveOptions } from './serve/retrieve.js';
-export { Recommender, type RecommendOptions, type Recommendation } from './serve/recommender.js';
-export { mergeInterests, candidatePool, mergeDense, type ScoredItems, type ScoredList } from './eval/merge.js';
-export { controllableAggregate, aggregatePool, type AggregateOptions } from './eval/aggregate.js';
-
-// Tag-profile models
-export { UTPM, type UTPMConfig } from './models/utpm.js';
-export { MVKE, type MVKEConfig } from './models/mvke.js';
-export { TwoTower } from './models/two-tower.js';
-export { HardSharing } from './models/hard-sharing.js';
-export { MMoE } from './models/mmoe.js';
-export { PopularTags } from './models/popular-tags.js';
-export { HistoryTags } from './models/history-tags.js';
-export { trainTagModel, evaluateTagModel } from './train/tag-trainer.js';
-export { runTagExperiment, type TagExperimentOptions } from './train/tag-experiment.js';
-export { buildTagDataset, syntheticTagDataset, movielensTagDataset, amazonTagDataset, taobaoTagDataset, readItemTagsJson, readItemTagsDelimited, type TagDataset } from './data/tag-datasets.js';
-
-// Data, metrics, checkpoints
-export * from './data/index.js';
-export * from './eval/index.js';
-export { encodeSafetensors, decodeSafetensors, type SafeTensor, type SafeFile } from './io/safetensors.js';
-export { encodeCheckpoint, decodeCheckpoint, loadParams, loadOptimizerState, type CheckpointParts } from './io/checkpoint.js';
-export { writeFileAtomic } from './io/atomic-write.js';
-export { save, load, loadRecommender, loadTagProfiler, readCheckpointSource } from './serve/save-load.js';
-export { TagProfiler } from './serve/tag-profiler.js';
-export { CompactItemTable, type CompactFormat } from './serve/compact.js';
-export { encodeTagCheckpoint, decodeTagCheckpoint, tagVocabOf, remapUserFields, type TagVocab } from './io/tag-checkpoint.js';
-export { diversitySweep, SWEEP_LAMBDAS, type DiversitySweep, type SweepRow } from './train/diversity-sweep.js';
-
-// Approximate retrieval at catalogue scale (IVF)
-export * from './ann/index.js';
+// mirec's main entry (browsers, bundlers, Deno/Bun/Node without the file system): the whole API
+// of core.ts plus `init()`, which decodes the embedded kernel builds, so no host needs
+// configuration. Imports no node: module; file paths need `mirec/node` (see docs/deployment.md).
+// New public exports go in core.ts, so every entry point (main, Workers, node) has them.
+// New public exports go in core.ts, so every entry point (main, Workers, node) has them.
+export * from './core.js';
+export { init, embeddedBytes } from './engine/load.js';

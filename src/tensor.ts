@@ -2,7 +2,7 @@
 // pool (freed explicitly with the model); everything else lives in the step arena and is gone at
 // the next reset. `data` is a fresh view each time: never keep it across an allocation.
 import type { Engine } from './engine/engine.js';
-import { engine as currentEngine } from './engine/load.js';
+import { engine as currentEngine } from './engine/current.js';
 
 export type DType = 'f32' | 'i32';
 export type Lifetime = 'pool' | 'arena';

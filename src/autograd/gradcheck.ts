@@ -1,7 +1,7 @@
 // gradcheck: central finite differences in float64 on the pure-TS reference engine, compared
 // with the tape's gradients. Public so users who write their own layers can check them.
 import { Engine } from '../engine/engine.js';
-import { engine as currentEngine, setEngine } from '../engine/load.js';
+import { engine as currentEngine, setEngine } from '../engine/current.js';
 import { Tensor, poolTensor } from '../tensor.js';
 import { backward, clearTape, noGrad } from './tape.js';
 

@@ -6,6 +6,10 @@ import { UsageError, closest, parseCommandLine } from './args.js';
 import { commandHelp, topHelp } from './help.js';
 import { COMMANDS } from './registry.js';
 import { LIBRARY_VERSION } from './version.js';
+import { installNodeHost } from '../io/node-host.js';
+
+// The CLI reads and writes paths: node:fs is the library's file system here.
+installNodeHost();
 
 /** Run `mirec` with argv (without node and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {

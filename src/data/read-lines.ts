@@ -1,58 +1,59 @@
-// Streaming line reader over every source a host can offer: a file path (Node, via the lazily
-// loaded node-io module), bytes, text, or a web ReadableStream. Gzip is detected by the magic
-// bytes 1f 8b (or a `.gz` name) and inflated on the fly, so a file is never held in memory whole.
-import { nodeFileChunks } from './node-io.js';
+// Streaming line reader over every source a host can offer: a file path (through the file
+// system `mirec/node` installs: Node, Deno, Bun), bytes, text, or a web ReadableStream. Gzip is
+// detected by the magic bytes 1f 8b (or a `.gz` name) and inflated on the fly with
+// DecompressionStream, so a file is never held in memory whole.
+import type { ByteStream, UrlLike } from '../engine/web-types.js';
+import { hostFiles } from './host-files.js';
 
 /**
- * Where data comes from. A string or URL is a file path (Node, Deno and Bun only); bytes and
- * streams work everywhere; `{ text }` is in-memory content. `name` labels error messages.
+ * Where data comes from. A string or URL is a file path (Node, Deno and Bun, through
+ * `mirec/node`); bytes and streams work everywhere; `{ text }` is in-memory content. `name`
+ * labels error messages.
  */
 export type DataSource =
   | string
-  | URL
+  | UrlLike
   | Uint8Array
-  | ReadableStream<Uint8Array>
+  | ByteStream
   | { text: string; name?: string }
   | { bytes: Uint8Array; name?: string }
-  | { stream: ReadableStream<Uint8Array>; name?: string };
+  | { stream: ByteStream; name?: string };
+
+const isUrlObject = (s: unknown): s is UrlLike => typeof s === 'object' && s !== null && typeof (s as UrlLike).href === 'string' && typeof (s as UrlLike).protocol === 'string';
 
 /** A short label for messages: the file's base name, or the given name, or the kind. */
 export function sourceName(src: DataSource): string {
   if (typeof src === 'string') return src.split(/[\\/]/).pop() || src;
-  if (src instanceof URL) return src.pathname.split('/').pop() || src.href;
+  if (isUrlObject(src)) return src.pathname.split('/').pop() || src.href;
   if (src instanceof Uint8Array) return 'bytes';
   if (isReadableStream(src)) return 'stream';
   return src.name ?? ('text' in src ? 'text' : 'bytes' in src ? 'bytes' : 'stream');
 }
 
-function isReadableStream(x: unknown): x is ReadableStream<Uint8Array> {
-  return typeof x === 'object' && x !== null && typeof (x as ReadableStream).getReader === 'function';
+function isReadableStream(x: unknown): x is ByteStream {
+  return typeof x === 'object' && x !== null && typeof (x as ByteStream).getReader === 'function';
 }
 
 function isGzip(b: Uint8Array): boolean { return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b; }
 
-async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* streamChunks(stream: ByteStream): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {
     for (;;) { const { done, value } = await reader.read(); if (done) return; if (value) yield value; }
   } finally { reader.releaseLock(); }
 }
 
-/** Gunzip a chunk sequence with DecompressionStream when the host has it, else node:zlib. */
+/** Gunzip a chunk sequence with DecompressionStream (Node ≥ 18, Deno, Bun, browsers, Workers). */
 async function* gunzip(chunks: AsyncIterable<Uint8Array>, name: string): AsyncGenerator<Uint8Array> {
   const DS = (globalThis as { DecompressionStream?: new (f: string) => TransformStream<Uint8Array, Uint8Array> }).DecompressionStream;
-  if (DS) {
-    const it = chunks[Symbol.asyncIterator]();
-    const input = new ReadableStream<Uint8Array>({
-      async pull(c) { const r = await it.next(); if (r.done) c.close(); else c.enqueue(r.value); },
-    });
-    try { yield* streamChunks(input.pipeThrough(new DS('gzip'))); } catch (e) {
-      throw new Error(`readLines: ${name}: gzip data is corrupt or truncated (${(e as Error).message})`);
-    }
-    return;
+  if (!DS) throw new Error(`readLines: ${name} is gzip data and this runtime has no DecompressionStream; pass the uncompressed bytes`);
+  const it = chunks[Symbol.asyncIterator]();
+  const input = new ReadableStream<Uint8Array>({
+    async pull(c) { const r = await it.next(); if (r.done) c.close(); else c.enqueue(r.value); },
+  });
+  try { yield* streamChunks(input.pipeThrough(new DS('gzip'))); } catch (e) {
+    throw new Error(`readLines: ${name}: gzip data is corrupt or truncated (${(e as Error).message})`);
   }
-  const { gunzipChunks } = await import('./node-io.js');
-  yield* gunzipChunks(chunks, name);
 }
 
 /** Put the first chunk back in front of the rest of an iterator. */
@@ -64,7 +65,7 @@ async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Asy
 /** Raw byte chunks of a source, gzip already removed. */
 export async function* sourceChunks(src: DataSource): AsyncGenerator<Uint8Array> {
   const name = sourceName(src);
-  if (typeof src === 'string' || src instanceof URL) { yield* nodeFileChunks(src, name); return; }
+  if (typeof src === 'string' || isUrlObject(src)) { yield* hostFiles('readEvents', src).fileChunks(src, name); return; }
   let raw: AsyncIterable<Uint8Array>;
   if (src instanceof Uint8Array) raw = (async function* () { yield src; })();
   else if (isReadableStream(src)) raw = streamChunks(src);

@@ -4,6 +4,7 @@
 import { ABI, type KernelName } from './abi/index.js';
 import * as reference from './reference/index.js';
 import { Heap, JsStore, WasmStore, type MemoryReport } from './memory.js';
+import type { WasmInstance, WasmMemory } from './web-types.js';
 
 /** Which implementation runs the kernels. */
 export type BackendName = 'wasm-simd' | 'wasm' | 'js' | 'js64';
@@ -25,11 +26,11 @@ export class Engine {
     readonly heap: Heap,
     readonly k: Kernels,
     /** The wasm instance's exports (undefined on the JS backends). */
-    readonly exports?: WebAssembly.Exports,
+    readonly exports?: WasmInstance['exports'],
   ) {}
 
   /** An engine over an instantiated kernel module (its memory must be `memory`). */
-  static fromWasm(backend: 'wasm-simd' | 'wasm', instance: WebAssembly.Instance, memory: WebAssembly.Memory): Engine {
+  static fromWasm(backend: 'wasm-simd' | 'wasm', instance: WasmInstance, memory: WasmMemory): Engine {
     const heap = new Heap(new WasmStore(memory), HEAP_BASE);
     const kernels: Record<string, KernelFn> = {};
     for (const name of Object.keys(ABI)) {

@@ -4,6 +4,8 @@
 // whenever the underlying buffer changes identity, so no caller may cache one across a call
 // that can allocate.
 
+import type { WasmMemory } from './web-types.js';
+
 /** Something that can hand out a bigger byte buffer while keeping the old contents. */
 export interface GrowableStore {
   /** Current bytes. The identity changes when the store grows. */
@@ -14,7 +16,7 @@ export interface GrowableStore {
 
 /** WebAssembly.Memory as a growable store (grows in place; detaches old views). */
 export class WasmStore implements GrowableStore {
-  constructor(readonly memory: WebAssembly.Memory) {}
+  constructor(readonly memory: WasmMemory) {}
   get buffer(): ArrayBuffer {
     return this.memory.buffer as ArrayBuffer;
   }

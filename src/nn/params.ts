@@ -2,7 +2,7 @@
 // docs/model-guide.md#conventions (glorot-uniform by default, N(0, σ²), zeros, ones). Id tables keep row 0 (padding)
 // at zero. Freed together with the model.
 import type { Engine } from '../engine/engine.js';
-import { engine as currentEngine } from '../engine/load.js';
+import { engine as currentEngine } from '../engine/current.js';
 import type { Rng } from '../engine/random.js';
 import { Tensor, poolTensor } from '../tensor.js';
 

@@ -10,10 +10,11 @@ import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
 import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourceOf, type LoadOptions } from '../io/checkpoint.js';
 import { checkRetrievalConfig } from '../models/check-config.js';
 import { withParamSource } from '../nn/params.js';
-import { engine } from '../engine/load.js';
+import { engine } from '../engine/current.js';
 import { noGrad } from '../autograd/tape.js';
 import { hashString } from '../engine/random.js';
-import { readCheckpointSource } from '../io/read-source.js';
+import { readCheckpointSource, type CheckpointSource } from '../io/read-source.js';
+import { hostFiles } from '../data/host-files.js';
 import { retrieve } from './retrieve.js';
 import { CompactItemTable, type CompactFormat } from './compact.js';
 import { IvfIndex, type IvfBuildOptions } from '../ann/ivf-index.js';
@@ -110,12 +111,11 @@ export class Recommender {
 
   /** Write the index file atomically next to the checkpoint (Node, Deno, Bun). */
   async saveIndex(path: string): Promise<void> {
-    const { writeFileAtomic } = await import('../io/atomic-write.js');
-    await writeFileAtomic(path, this.indexBytes());
+    await hostFiles('Recommender.saveIndex', path).writeFileAtomic(path, this.indexBytes());
   }
 
   /** Load an index file (bytes, path or URL) built for this checkpoint and serve through it. */
-  async loadIndex(source: Uint8Array | ArrayBuffer | string | URL): Promise<IvfIndex> {
+  async loadIndex(source: CheckpointSource): Promise<IvfIndex> {
     const { bytes, name } = await readCheckpointSource(source);
     return this.useIndex(indexForModel(this.model, bytes, typeof source === 'string' || source instanceof URL ? name : 'index (bytes)')).index!;
   }
@@ -203,12 +203,11 @@ export class Recommender {
 
   /** Write atomically to a path (Node, Deno, Bun). */
   async save(path: string): Promise<void> {
-    const { writeFileAtomic } = await import('../io/atomic-write.js');
-    await writeFileAtomic(path, this.toBytes());
+    await hostFiles('Recommender.save', path).writeFileAtomic(path, this.toBytes());
   }
 
   /** Rebuild from checkpoint bytes, a path (Node, Deno, Bun) or a URL (fetch; file: URLs read from disk). */
-  static async load(source: Uint8Array | ArrayBuffer | string | URL, opts: LoadOptions & { index?: Uint8Array | ArrayBuffer | string | URL } = {}): Promise<Recommender> {
+  static async load(source: CheckpointSource, opts: LoadOptions & { index?: CheckpointSource } = {}): Promise<Recommender> {
     const { bytes, name } = await readCheckpointSource(source);
     const rec = Recommender.fromBytes(bytes, name, opts);
     if (opts.index !== undefined) await rec.loadIndex(opts.index);

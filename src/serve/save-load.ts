@@ -4,31 +4,27 @@
 // or a URL and gives back whichever of the two the file holds; `loadRecommender` and
 // `loadTagProfiler` are the typed forms that refuse the other family with a clear error.
 import { decodeCheckpoint, type LoadOptions } from '../io/checkpoint.js';
-import { readCheckpointSource } from '../io/read-source.js';
+import { readCheckpointSource, type CheckpointSource } from '../io/read-source.js';
+import { hostFiles } from '../data/host-files.js';
 import { Recommender } from './recommender.js';
 import { TagProfiler } from './tag-profiler.js';
 import { TAG_CHECKPOINT_KIND } from '../io/tag-checkpoint.js';
 
-export { readCheckpointSource };
+export { readCheckpointSource, type CheckpointSource };
 
 /** Checkpoint bytes of `model`; with a path, also written atomically (temp file + rename). */
 export async function save(model: Recommender | TagProfiler, target?: string): Promise<Uint8Array> {
   const bytes = model.toBytes();
-  if (target !== undefined) {
-    const { writeFileAtomic } = await import('../io/atomic-write.js');
-    await writeFileAtomic(target, bytes);
-  }
+  if (target !== undefined) await hostFiles('save', target).writeFileAtomic(target, bytes);
   return bytes;
 }
 
 /** A saved model: a Recommender for retrieval checkpoints, a TagProfiler for tag-profile ones. */
-export async function load(source: Uint8Array | ArrayBuffer | string | URL, opts: LoadOptions = {}): Promise<Recommender | TagProfiler> {
+export async function load(source: CheckpointSource, opts: LoadOptions = {}): Promise<Recommender | TagProfiler> {
   const { bytes, name } = await readCheckpointSource(source);
   const kind = decodeCheckpoint(bytes, name).kind;
   return kind === TAG_CHECKPOINT_KIND ? TagProfiler.fromBytes(bytes, name, opts) : Recommender.fromBytes(bytes, name, opts);
 }
-
-type CheckpointSource = Uint8Array | ArrayBuffer | string | URL;
 
 /**
  * A retrieval checkpoint (`mirec train --out`, `save(recommender)`) as a {@link Recommender}.

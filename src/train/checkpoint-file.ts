@@ -1,7 +1,8 @@
-// Trainer checkpoints on disk (Node, Deno, Bun): `save` writes atomically (temp file + rename, so
+// Trainer checkpoints on disk (Node, Deno, Bun; exported by `mirec/node`): `save` writes atomically (temp file + rename, so
 // a crash leaves the old or the new file, never a torn one) and `load` reads one back. Small on
 // purpose: the bytes are Trainer.checkpoint()'s safetensors, so a fuller checkpoint module can
 // replace these two functions without touching the trainer.
+import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { Trainer, TrainerOptions } from './trainer.js';
 
@@ -12,10 +13,9 @@ export async function saveCheckpoint(trainer: Trainer, path: string, extra: Reco
 
 /** Resume `trainer` from a checkpoint file written by `saveCheckpoint`. */
 export async function loadCheckpoint(trainer: Trainer, path: string): Promise<void> {
-  const fs = await import('node:fs/promises');
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await fs.readFile(path));
+    bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     throw new Error(`loadCheckpoint: could not read ${path}: ${(e as Error).message}`);
   }

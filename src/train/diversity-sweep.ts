@@ -5,7 +5,7 @@
 // first step the largest diversity gain, recall at the last λ ≥ 90 % of recall at λ = 0).
 import type { EvalCases } from '../data/protocol.js';
 import { casesBatch } from '../data/protocol.js';
-import { engine } from '../engine/load.js';
+import { engine } from '../engine/current.js';
 import type { CategoryLookup } from '../eval/categories.js';
 import type { RetrievalReport } from '../eval/retrieval-accumulator.js';
 import type { RetrievalModel } from '../models/types.js';

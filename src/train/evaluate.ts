@@ -5,7 +5,7 @@
 import type { EvalCases, SplitDataset } from '../data/protocol.js';
 import { casesBatch } from '../data/protocol.js';
 import type { SyntheticData } from '../data/synthetic.js';
-import { engine } from '../engine/load.js';
+import { engine } from '../engine/current.js';
 import { viewAs } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import { RetrievalAccumulator, type RetrievalReport } from '../eval/retrieval-accumulator.js';

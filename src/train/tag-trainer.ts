@@ -2,7 +2,7 @@
 // item rows (UTPM) or tag rows (the rest), validation AUC every epoch, early stopping on the mean
 // per-task validation AUC (patience 5, at most 50 epochs) with the best weights restored, and the
 // docs/protocols.md#tag-metrics report: AUC, GAUC, P@K / R@K (K 1, 3, 5, 10; overall and per tag group) and coverage.
-import { engine } from '../engine/load.js';
+import { engine } from '../engine/current.js';
 import { Rng } from '../engine/random.js';
 import { backward } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';

@@ -6,6 +6,7 @@ import { readEvents } from '../../src/data/read-events.js';
 import { buildVocabulary, Vocabulary } from '../../src/data/vocab.js';
 import { casesBatch, evalCases, prepareRetrieval, sampleTrainBatch } from '../../src/data/protocol.js';
 import { Rng } from '../../src/engine/random.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 test('vocabulary: training counts descending, ties first appearance, unseen items last by total count', () => {
   const raw = ['a', 'b', 'c', 'd', 'e', 'f'];

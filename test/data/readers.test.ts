@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { readEvents } from '../../src/data/read-events.js';
 import { describeSummary } from '../../src/data/events.js';
 import { forEachLine } from '../../src/data/read-lines.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const dir = mkdtempSync(join(tmpdir(), 'mirec-readers-'));
 function file(name: string, text: string, gz = false): string {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readEvents } from '../../src/data/read-events.js';
 import { prepareRetrieval } from '../../src/data/protocol.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 test('generated ratings.csv.gz: the filter reproduces hand-computed counts', async () => {
   // users 1..6 rate items 1..5 (x6 each = 30 events); user 7 rates items 1..3 and 90..91 (3 kept

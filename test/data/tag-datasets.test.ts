@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { weightedList, fieldBatch } from '../../src/data/tag-fields.js';
 import { syntheticTagDataset, readItemTagsJson, readItemTagsDelimited, normaliseTag, log2Floor } from '../../src/data/tag-datasets.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 test('weightedList: counts, heaviest first, ties to the most recent, maxValues', () => {
   const w = weightedList([3, 5, 3, 7, 5, 9, 0], 3);

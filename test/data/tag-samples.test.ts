@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { buildTagSamples } from '../../src/data/tag-samples.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { readEvents } from '../../src/data/read-events.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 test('cut, targets, negatives never touched, tag labels from clicked/converted targets', async () => {
   // user 1: items a..e (c = 4: inputs a b c d, target e); user 2: e f g h i j (c = 4: targets i j)

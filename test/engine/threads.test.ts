@@ -1,6 +1,7 @@
 // Threaded kernels: every split gives the bits of one thread. GEMMs of every variant and shape
 // class (row split, column split, few rows, batched), then whole training steps of each retrieval
 // model and a full-catalogue retrieval with every splittable call forced to split (3 threads).
+import '../helpers/node-host.js'; // Node's worker_threads for the threaded engine
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { embeddedBytes, engine, instantiate, setEngine } from '../../src/engine/load.js';

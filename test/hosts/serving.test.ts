@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { init, Recommender } from '../../dist/index.js';
+import { init, Recommender } from '../../dist/node.js';
 import { CHROMIUM, withBrowserPage } from './hosts.js';
 import { decodePng, getJson, inkRows, startBun, startDeno, startWorkerd, trainSmallModel, type Server } from './serve-hosts.js';
 

@@ -1,6 +1,6 @@
 // Entry for Node, Deno and Bun: prints the threaded probe's JSON result on one line.
 // First argument: the thread count (default 1).
-import * as mirec from '../../dist/index.js';
+import * as mirec from '../../dist/node.js';
 import { threadChecksum } from './thread-checksum.mjs';
 
 const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);

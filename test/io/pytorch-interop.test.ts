@@ -28,6 +28,7 @@ import { decodeTagCheckpoint } from '../../src/io/tag-checkpoint.js';
 import type { FieldBatch } from '../../src/nn/field-batch.js';
 import type { MVKE, MVKETrace } from '../../src/models/mvke.js';
 import { f32Backends } from '../helpers/engines.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const TOL = 1e-5;
 const FIXTURES = ['comirec-sa', 'youtube-dnn', 'mind', 'mind-proj', 'comirec-dr', 'sine'];

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../src/io/atomic-write.js';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const sample = (): Uint8Array =>
   encodeSafetensors(

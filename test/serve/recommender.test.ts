@@ -10,6 +10,7 @@ import { Trainer } from '../../src/train/trainer.js';
 import { Recommender } from '../../src/serve/recommender.js';
 import { MIND } from '../../src/models/mind.js';
 import { Vocabulary } from '../../src/data/vocab.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const synth = generateSynthetic('tiny');
 const ds = prepareRetrieval(synth.events, { filter: false });

@@ -16,6 +16,7 @@ import { ComiRecSA } from '../../src/models/comirec-sa.js';
 import { evaluateRetrieval, plantedTruth } from '../../src/train/evaluate.js';
 import { diversitySweep } from '../../src/train/diversity-sweep.js';
 import { f32Backends } from '../helpers/engines.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const vocabOf = (ids: string[]) => new Vocabulary(['', ...ids], new Int32Array(ids.length + 1).fill(1), ids.length);
 

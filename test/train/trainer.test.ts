@@ -16,6 +16,7 @@ import { Trainer, type TrainProgress } from '../../src/train/trainer.js';
 import { keepBestAt, loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint-file.js';
 import { evaluateRetrieval, recallAt } from '../../src/train/evaluate.js';
 import { decodeCheckpoint } from '../../src/io/checkpoint.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false });
 const T = 20;

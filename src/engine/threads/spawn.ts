@@ -1,7 +1,22 @@
 // Starting kernel workers on each host: Node's worker_threads (Node has no Web Worker), the Web
 // Worker global elsewhere (Deno, Bun, browsers) from a Blob URL. Says why a host gets one
 // thread: no SharedArrayBuffer (workerd, pages that are not cross-origin isolated) or no Worker.
+// Node's workers come from node-workers.ts, which `mirec/node` (and the `node` export condition
+// of `mirec`) installs here, so the main entry imports no node: module.
 import { WORKER_SOURCE } from './worker-source.js';
+
+/** Node's side of the workers: worker_threads and the core count (node-workers.ts). */
+export interface NodeWorkers {
+  spawn(source: string): WorkerHandle;
+  cores(): number;
+}
+
+let nodeWorkers: NodeWorkers | null = null;
+
+/** Install Node's worker_threads (done by `mirec/node`). */
+export function setNodeWorkers(workers: NodeWorkers | null): void {
+  nodeWorkers = workers;
+}
 
 /** A started worker: post its start message, hear its replies, stop it. */
 export interface WorkerHandle {
@@ -26,6 +41,7 @@ export function threadsUnavailable(): string | null {
   }
   if (typeof Atomics !== 'object' || typeof Atomics.wait !== 'function') return 'this host has no Atomics.wait';
   const node = isNodeLike();
+  if (node && !nodeWorkers) return "Node's worker_threads come with 'mirec/node' (or 'mirec' under its node export condition)";
   if (!node && typeof g.Worker !== 'function') return 'this host has no Worker';
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -44,14 +60,8 @@ function isNodeLike(): boolean {
 /** Start one kernel worker. */
 export async function spawnWorker(): Promise<WorkerHandle> {
   if (isNodeLike()) {
-    const wt = (await import('node:worker_threads' as string)) as typeof import('node:worker_threads');
-    const w = new wt.Worker(WORKER_SOURCE, { eval: true });
-    w.unref(); // a blocked kernel worker must not keep the process alive
-    return {
-      post: (m) => w.postMessage(m),
-      onMessage: (fn) => w.on('message', fn),
-      terminate: () => void w.terminate(),
-    };
+    if (!nodeWorkers) throw new Error(`mirec: ${threadsUnavailable()}`);
+    return nodeWorkers.spawn(WORKER_SOURCE);
   }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   const w = new Worker(url, { type: 'module' });
@@ -69,13 +79,6 @@ export async function spawnWorker(): Promise<WorkerHandle> {
 /** Cores this host reports (1 when it does not say). */
 export async function hostCores(): Promise<number> {
   const g = globalThis as G & { navigator?: { hardwareConcurrency?: number } };
-  if (isNodeLike()) {
-    try {
-      const os = (await import('node:os' as string)) as typeof import('node:os');
-      return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-    } catch {
-      return 1;
-    }
-  }
+  if (isNodeLike() && nodeWorkers) return Math.max(1, nodeWorkers.cores());
   return Math.max(1, g.navigator?.hardwareConcurrency ?? 1);
 }
