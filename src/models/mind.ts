@@ -23,7 +23,12 @@ export { checkBatch, drawNegatives } from './common.js';
 export interface MINDConfig extends RetrievalConfig {
   /** Routing iterations; only the last one is taped (default 3). */
   iterations: number;
-  /** Label-aware attention power p: Infinity = hard argmax read-out (default), 0 = mean of active capsules. */
+  /**
+   * Label-aware attention power p: Infinity = hard argmax read-out (default), 0 = mean of active
+   * capsules. A finite p weights interests by softmax_K(p·⟨v_k, e_y⟩) — the softmax weights raised
+   * to p and renormalised — not the paper's softmax(pow(⟨v_k, e_y⟩, p)), which is NaN or
+   * order-reversing for negative scores (docs/model-guide.md#mind).
+   */
   labelAwareP: number;
   /** Adaptive interest count K′ = max(1, min(K, ⌊log₂ n⌋)) (default true); false = fixed K as ComiRec's MIND. */
   adaptiveInterests: boolean;
@@ -42,7 +47,8 @@ export interface MINDConfig extends RetrievalConfig {
   mapBias: boolean;
   /**
    * Optional profile head (docs/model-guide.md#mind step 5): the value-vocabulary size of each single-valued
-   * user profile field (id 0 = unknown, a zero row). Empty (default) = no head. Batches then carry
+   * user profile field (id 0 = unknown, a zero row). Empty (default) = no head, which makes the
+   * default ComiRec's MIND baseline (no profile features) with the paper's adaptive K. Batches then carry
    * `profile` [B·F].
    */
   profileFields: number[];
