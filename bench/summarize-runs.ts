@@ -1,13 +1,14 @@
 // Summarise `mirec train --report` JSON files into one markdown table: per model, mean ± std over
 // the seeds of test Recall/NDCG/HitRate @20 and @50 (leave-one-out reports: HR/NDCG @10/50/100),
-// percent, and training steps/s. Pass reports of one protocol at a time.
+// percent, training steps/s, and the best validation Recall@50 (HR@50 under leave-one-out) with
+// the step it was reached at (what early stopping selected on). Pass reports of one protocol at a time.
 // Usage: node --import tsx bench/summarize-runs.ts runs/ml-*.json
 import { readFileSync } from 'node:fs';
 
 interface Report {
   model: string;
   options: { seed?: number; lr?: number; modelConfig?: string; protocol?: string };
-  training: { stepsPerSec: number } | null;
+  training: { stepsPerSec: number; bestRecall50: number; bestStep: number } | null;
   test: { rows: { n: number; recall: number; ndcg: number; hitRate: number }[] };
 }
 
@@ -35,10 +36,13 @@ const loo = !first.test.rows.some((r) => r.n === 20);
 const cols: [string, number, 'recall' | 'ndcg' | 'hitRate'][] = loo
   ? [['HR@10', 10, 'hitRate'], ['NDCG@10', 10, 'ndcg'], ['HR@50', 50, 'hitRate'], ['NDCG@50', 50, 'ndcg'], ['HR@100', 100, 'hitRate'], ['NDCG@100', 100, 'ndcg']]
   : [['Recall@20', 20, 'recall'], ['NDCG@20', 20, 'ndcg'], ['HR@20', 20, 'hitRate'], ['Recall@50', 50, 'recall'], ['NDCG@50', 50, 'ndcg'], ['HR@50', 50, 'hitRate']];
-console.log(`| model | seeds | ${cols.map((c) => c[0]).join(' | ')} | steps/s |`);
-console.log(`|---|---|${cols.map(() => '---|').join('')}---|`);
+console.log(`| model | seeds | ${cols.map((c) => c[0]).join(' | ')} | steps/s | valid ${loo ? 'HR' : 'R'}@50 | best steps |`);
+console.log(`|---|---|${cols.map(() => '---|').join('')}---|---|---|`);
 for (const [model, rs] of byModel) {
   const cells = cols.map(([, n, k]) => stat(rs.map((r) => 100 * r.test.rows.find((x) => x.n === n)![k])));
   const sps = rs.filter((r) => r.training).map((r) => r.training!.stepsPerSec);
-  console.log(`| ${model} | ${rs.map((r) => r.options.seed ?? 1).join(',')} | ${cells.join(' | ')} | ${sps.length ? stat(sps) : '—'} |`);
+  const trained = rs.filter((r) => r.training);
+  const valid = trained.length ? stat(trained.map((r) => 100 * r.training!.bestRecall50)) : '—';
+  const steps = trained.length ? trained.map((r) => r.training!.bestStep).join(', ') : '—';
+  console.log(`| ${model} | ${rs.map((r) => r.options.seed ?? 1).join(',')} | ${cells.join(' | ')} | ${sps.length ? stat(sps) : '—'} | ${valid} | ${steps} |`);
 }
