@@ -95,7 +95,7 @@ function sizeOverrides(o: Opts): Pick<TagExperimentOptions, 'utpm' | 'mvke' | 't
 async function trainTags(o: Opts): Promise<void> {
   const name = oneOf('model', o.model, TAG_MODELS as readonly TagModelName[]);
   const dsName = oneOf('dataset', o.dataset, DATASETS);
-  const dso = datasetOptions(dsName, o.data);
+  const dso = { ...datasetOptions(dsName, o.data), negatives: oneOf('negatives', o.negatives, ['drawn', 'exposures'] as const, 'drawn') };
   const splitSeed = (o.splitSeed as number | undefined) ?? 1230;
   const train = {
     epochs: positiveInt('epochs', o.epochs), patience: positiveInt('patience', o.patience),
@@ -121,7 +121,7 @@ async function trainTags(o: Opts): Promise<void> {
     tasks.push(...evaluateTagModel(m, data, 'test'));
   }
   process.stdout.write(`\n${data.name}, split seed ${splitSeed}, ${s.test.length} test users (docs/protocols.md#tag-metrics; P@K / R@K over the whole tag vocabulary)\n${tagMetricsTable([{ name, tasks }])}\n`);
-  const about = { dataset: dsName, data: dso.path ?? dso.preset, splitSeed };
+  const about = { dataset: dsName, data: dso.path ?? dso.preset, splitSeed, negatives: dso.negatives };
   if (typeof o.out === 'string') {
     await writeFileAtomic(o.out, encodeTagCheckpoint(models, tagVocabOf(data, ids.itemIds), { ...about, test: tasks, bestEpoch: results.map((r) => r.bestEpoch) }));
     process.stderr.write(`mirec: checkpoint written to ${o.out}\n`);

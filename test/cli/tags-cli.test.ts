@@ -102,6 +102,14 @@ test('bad and missing flags are UsageErrors naming the choices', async () => {
   await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'movielens', data: '/no/such/dir' }), /--data \/no\/such\/dir: no such file or folder/);
   await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', data: 'huge' }), /--data "huge" is not one of tiny \| small \| medium/);
   await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', epochs: 0 }), /--epochs expects a positive integer/);
+  await usage(() => tagsCommand('train-tags', { model: 'mvke', dataset: 'synthetic', data: 'tiny', negatives: 'impressions' }), /--negatives "impressions" is not one of drawn \| exposures/);
+  // The synthetic log has no non-clicks: asking for real exposures names why it cannot.
+  try {
+    await capture(() => tagsCommand('train-tags', { model: 'historytags', dataset: 'synthetic', data: 'tiny', negatives: 'exposures' }));
+    assert.unreachable('exposures on click-only data should fail');
+  } catch (e) {
+    assert.match((e as Error).message, /negatives 'exposures' needs a click label per event \(this dataset logs no non-clicks\)/);
+  }
   await usage(() => tagsCommand('profile', { user: '1' }), /--checkpoint FILE is required/);
   await usage(() => tagsCommand('profile', { checkpoint: ckpt }), /--user RAW_USER_ID is required/);
   await usage(() => tagsCommand('profile', { checkpoint: join(dir, 'nope') }), /--user/);
@@ -109,7 +117,7 @@ test('bad and missing flags are UsageErrors naming the choices', async () => {
   await usage(() => tagsCommand('profile', { checkpoint: ckpt, user: 'no-such-user' }), /--user no-such-user: is not a user of synthetic:tiny/);
   await usage(() => tagsCommand('profile', { checkpoint: ckpt, user: rawUser, task: 'ltv' }), /--task "ltv" is not one of ctr \| cvr/);
   // Every option used here is in the command's table for the CLI parser.
-  for (const k of ['model', 'dataset', 'data', 'splitSeed', 'epochs', 'out', 'report', 'dim', 'embedDim', 'kernels', 'experts']) assert.ok(k in trainTags.options, k);
+  for (const k of ['model', 'dataset', 'data', 'splitSeed', 'negatives', 'epochs', 'out', 'report', 'dim', 'embedDim', 'kernels', 'experts']) assert.ok(k in trainTags.options, k);
   for (const k of ['checkpoint', 'user', 'dataset', 'data', 'topK', 'task']) assert.ok(k in profile.options, k);
 });
 

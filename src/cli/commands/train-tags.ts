@@ -14,6 +14,7 @@ export const trainTags = defineCommand({
     dataset: { type: 'string', value: 'KIND', choices: ['movielens', 'amazon', 'taobao', 'synthetic'], help: 'how --data is read' },
     data: { type: 'string', value: 'PATH', help: 'movielens: the ml-latest-small folder; amazon: the folder with Beauty.txt.gz and Beauty_item2attributes.json.gz; taobao: a UserBehavior csv; synthetic: tiny, small (default) or medium' },
     splitSeed: { type: 'number', value: 'N', integer: true, default: '1230', help: 'seed of the user split' },
+    negatives: { type: 'string', value: 'KIND', choices: ['drawn', 'exposures'], default: 'drawn', help: 'drawn popularity negatives, or the log\'s real exposures (movielens: rated = exposure, rating ≥ 4 = click; taobao)' },
     epochs: { type: 'number', value: 'N', integer: true, min: 1, default: '50', help: 'maximum epochs' },
     patience: { type: 'number', value: 'N', integer: true, min: 1, default: '5', help: 'epochs without a better validation AUC before stopping' },
     lr: { type: 'number', value: 'LR', above: 0, help: 'learning rate (default: the model\'s)' },
