@@ -5,6 +5,7 @@
 // Usage:
 //   node --import tsx bench/tag-grid.mts run movielens ../shared/data/ml-latest-small ROWS.jsonl 1230,1231 mvke,utpm [drawn|exposures]
 //   node --import tsx bench/tag-grid.mts table ROWS.jsonl
+//   node --import tsx bench/tag-grid.mts claims ROWS.jsonl   (per seed: is UTPM / MVKE above every baseline on AUC?)
 // The last argument picks the negatives (docs/protocols.md#tag-protocol, #real-exposures). Variant
 // `utpm-affine` runs UTPM with `jointAffine: true` (trainable scale and bias on the joint logit).
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
@@ -56,7 +57,43 @@ if (cmd === 'run') {
     const utpm = rows.filter((r) => (r.model as string) === v && r.zeroNormShare !== undefined);
     if (utpm.length) console.log(`\n${v} zero-norm profile share per seed: ${utpm.map((r) => r.zeroNormShare!.toFixed(3)).join(', ')}`);
   }
+} else if (cmd === 'claims') {
+  // The papers' claims on the rows of one protocol: a model's AUC above every baseline's (per task,
+  // per seed and on the mean), and MVKE's CVR AUC ≥ the single-task TwoTower's (kernel sharing helps
+  // the sparse task). A claim holds when it holds on the mean and on all but at most one seed.
+  const rows = readRows(args[0]);
+  const baselines = ['twotower', 'hardsharing', 'mmoe', 'historytags', 'populartags'];
+  const aucOf = (model: string, seed: number, task: string) => rows.find((r) => (r.model as string) === model && r.seed === seed)?.tasks.find((t) => t.task === task)?.auc;
+  const seeds = [...new Set(rows.map((r) => r.seed))].sort();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const verdict = (name: string, perSeed: (boolean | undefined)[], onMean: boolean) => {
+    const known = perSeed.filter((x): x is boolean => x !== undefined);
+    const holds = onMean && known.filter(Boolean).length >= known.length - 1;
+    console.log(`| ${name} | ${perSeed.map((x) => (x === undefined ? '—' : x ? '✓' : '✗')).join(' ')} | ${onMean ? '✓' : '✗'} | ${holds ? 'holds' : 'does not hold'} |`);
+  };
+  console.log('| claim | per seed ' + seeds.join(' ') + ' | on the mean | verdict |');
+  console.log('|---|---|---|---|');
+  for (const model of ['utpm', 'utpm-affine', 'mvke']) {
+    for (const task of ['ctr', 'cvr']) {
+      const per = seeds.map((s) => {
+        const a = aucOf(model, s, task);
+        const bs = baselines.map((b) => aucOf(b, s, task)).filter((x): x is number => x !== undefined);
+        return a === undefined || !bs.length ? undefined : bs.every((b) => a > b);
+      });
+      if (per.every((x) => x === undefined)) continue;
+      const m = (name: string) => mean(seeds.map((s) => aucOf(name, s, task)).filter((x): x is number => x !== undefined));
+      verdict(`${model} ${task} AUC above every baseline`, per, baselines.every((b) => !Number.isFinite(m(b)) || m(model) > m(b)));
+    }
+  }
+  const per = seeds.map((s) => {
+    const a = aucOf('mvke', s, 'cvr'), b = aucOf('twotower', s, 'cvr');
+    return a === undefined || b === undefined ? undefined : a >= b;
+  });
+  if (per.some((x) => x !== undefined)) {
+    const m = (name: string) => mean(seeds.map((s) => aucOf(name, s, 'cvr')).filter((x): x is number => x !== undefined));
+    verdict('mvke cvr AUC ≥ single-task TwoTower cvr', per, m('mvke') >= m('twotower'));
+  }
 } else {
-  console.error('usage: tag-grid.mts run DATASET PATH ROWS.jsonl SEEDS MODELS | table ROWS.jsonl');
+  console.error('usage: tag-grid.mts run DATASET PATH ROWS.jsonl SEEDS MODELS [drawn|exposures] | table ROWS.jsonl | claims ROWS.jsonl');
   process.exit(2);
 }
