@@ -6,6 +6,8 @@ import { demo } from './commands/demo.js';
 import { train } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
 import { recommend } from './commands/recommend.js';
+import { indexCommand } from './commands/index-build.js';
+import { embedUsers } from './commands/embed-users.js';
 import { trainTags } from './commands/train-tags.js';
 import { profile } from './commands/profile.js';
 import { studio } from './commands/studio.js';
@@ -17,6 +19,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   train,
   evalCommand,
   recommend,
+  indexCommand,
+  embedUsers,
   trainTags,
   profile,
   studio,

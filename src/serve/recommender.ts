@@ -183,6 +183,21 @@ export class Recommender {
     return lists.map((l) => Array.from(l.ids, (id, r) => ({ item: this.vocab.raw(id), score: l.scores[r] })));
   }
 
+  /**
+   * Interest vectors of many histories at once, for offline publishing (`mirec embed-users`):
+   * vectors [B·K·D] row-major and active flags [B·K] (MIND's inactive capsules are 0).
+   */
+  embed(histories: readonly (readonly string[])[], opts: { user?: readonly string[] } = {}): { vectors: Float32Array; active: Uint8Array; interests: number; dim: number } {
+    const { batch } = this.batch(histories, opts.user);
+    const out = noGrad(() => {
+      const q = this.model.queries(batch);
+      const [, K, D] = q.vectors.shape;
+      return { vectors: Float32Array.from(q.vectors.data), active: Uint8Array.from(q.active), interests: K, dim: D };
+    });
+    engine().heap.resetArena();
+    return out;
+  }
+
   /** The serving interest vectors of one history: K arrays of D floats (inactive ones left out). */
   interests(history: readonly string[], opts: { user?: string; profile?: readonly number[] } = {}): Float32Array[] {
     const { batch } = this.batch([history], opts.user, opts.profile);
