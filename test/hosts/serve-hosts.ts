@@ -1,13 +1,15 @@
 // Helpers of the serving test (serving.test.ts): train a small checkpoint with the real CLI on a
-// synthetic dataset written to a temp file, start the recommendation servers in test/hosts/serve/
-// (workerd with a generated config, Deno, Bun) as child processes on free loopback ports, and
-// decode Chromium's PNG screenshots for pixel assertions.
+// synthetic dataset written to a temp file, lay out a project that imports `mirec` by name (its
+// node_modules/mirec is this repository) with a copy of examples/, start the example servers
+// (workerd with the bundled Worker, Deno, Bun, Node) as child processes on free loopback ports,
+// and decode Chromium's PNG screenshots for pixel assertions.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateSync } from 'node:zlib';
 import { ROOT, freePort } from './hosts.js';
+import { bundleWorker, startWorkerdConfig } from './worker-example.js';
 
 const run = promisify(execFile);
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
@@ -27,7 +29,7 @@ export interface TrainedModel {
  * `node dist/cli/bin.js train` (small config, `--maxSteps`), checkpoint to `dir/model.safetensors`.
  */
 export async function trainSmallModel(dir: string): Promise<TrainedModel> {
-  const { generateSynthetic } = await import('../../dist/index.js');
+  const { generateSynthetic } = await import('../../dist/node.js');
   const d = generateSynthetic('tiny', { seed: 7 });
   const e = d.events, lines: string[] = [], sequences = new Map<string, string[]>();
   for (let i = 0; i < e.length; i++) {
@@ -88,46 +90,45 @@ function spawnPrinting(cmd: string, args: string[], env: NodeJS.ProcessEnv = {})
   });
 }
 
-/** test/hosts/serve/deno.mjs on a free port (argument 0). */
-export function startDeno(checkpoint: string): Promise<Server> {
-  return spawnPrinting(bin('deno'), ['run', '--allow-read', '--allow-net', '--allow-env', join(ROOT, 'test/hosts/serve/deno.mjs'), checkpoint, '0'], {
+/**
+ * A consumer project in `dir`: package.json, node_modules/mirec → this repository (so `mirec`
+ * resolves by name, through its exports and conditions, as after `npm install mirec`) and a
+ * copy of examples/. Returns the project folder.
+ */
+export function exampleProject(dir: string): string {
+  const project = join(dir, 'project');
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
+  symlinkSync(ROOT, join(project, 'node_modules', 'mirec'), 'dir');
+  cpSync(join(ROOT, 'examples'), join(project, 'examples'), { recursive: true });
+  return project;
+}
+
+/** examples/deno/server.mjs on a free port (argument 0). */
+export function startDeno(checkpoint: string, project: string): Promise<Server> {
+  return spawnPrinting(bin('deno'), ['run', '--allow-read', '--allow-net', '--allow-env', join(project, 'examples/deno/server.mjs'), checkpoint, '0'], {
     DENO_NO_UPDATE_CHECK: '1',
     NO_COLOR: '1',
   });
 }
 
-/** test/hosts/serve/bun.mjs on a free port (argument 0). */
-export function startBun(checkpoint: string): Promise<Server> {
-  return spawnPrinting(bin('bun'), [join(ROOT, 'test/hosts/serve/bun.mjs'), checkpoint, '0']);
+/** examples/bun/server.mjs on a free port (argument 0). */
+export function startBun(checkpoint: string, project: string): Promise<Server> {
+  return spawnPrinting(bin('bun'), [join(project, 'examples/bun/server.mjs'), checkpoint, '0']);
 }
 
-/**
- * test/hosts/serve/worker.mjs in workerd: the config from workerd-config.mjs (checkpoint bundled
- * as a data module) written to `dir`, on a free port; resolves once /recommend answers at all.
- */
-export async function startWorkerd(checkpoint: string, dir: string): Promise<Server> {
-  const configModule: string = './serve/workerd-config.mjs'; // plain JS, no declarations
-  const { workerdConfig } = (await import(configModule)) as { workerdConfig: (checkpoint: string, port: number, configDir: string) => string };
+/** examples/node/server.mjs on a free port (argument 0). */
+export function startNode(checkpoint: string, project: string): Promise<Server> {
+  return spawnPrinting(process.execPath, [join(project, 'examples/node/server.mjs'), checkpoint, '0']);
+}
+
+/** examples/worker bundled as wrangler would (worker-example.ts), in workerd on a free port. */
+export async function startWorkerd(checkpoint: string, project: string, dir: string): Promise<Server & { bytes: number }> {
   const port = await freePort();
-  const config = join(dir, 'mirec.capnp');
-  writeFileSync(config, workerdConfig(checkpoint, port, dir));
-  const child = spawn(bin('workerd'), ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stop = stopper(child);
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  child.stdout.on('data', (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}: ${log}`);
-    try {
-      await fetch(`${url}/`);
-      return { url, stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  await stop();
-  throw new Error(`workerd did not listen within 20 s: ${log}`);
+  const out = join(dir, 'worker-out');
+  mkdirSync(out, { recursive: true });
+  const { bytes } = await bundleWorker(join(project, 'examples/worker'), checkpoint, out, port);
+  return { ...(await startWorkerdConfig(bin('workerd'), join(out, 'config.capnp'), port)), bytes };
 }
 
 /** GET a path and parse the JSON body. */

@@ -1,9 +1,11 @@
-// Serving at the edge: a model trained by the real CLI (`mirec train --out`) is served unchanged
-// by the Cloudflare Worker (workerd, checkpoint bundled as a data module), the Deno and Bun
-// servers (checkpoint path on the command line) and the browser page (checkpoint fetched), and
-// each answers exactly Node's `Recommender.recommend` top-10 for two histories (same ids in the
-// same order, scores within 1e-5), plus the 400 JSON errors for bad requests. The browser page
-// is typed into, clicked and screenshotted. Needs the compiled dist/ (npm test builds it first).
+// Serving at the edge with the shipped examples: a model trained by the real CLI (`mirec train
+// --out`) is served unchanged by examples/worker (bundled as wrangler does, in workerd, checkpoint
+// as a Data module), examples/deno, examples/bun and examples/node (checkpoint path on the
+// command line) and examples/browser (esbuild --bundle --platform=browser, checkpoint fetched),
+// each importing `mirec` by name from a consumer project; each answers exactly Node's
+// `Recommender.recommend` top-10 for two histories (same ids in the same order, scores within
+// 1e-5), plus the 400 JSON errors for bad requests. The page is typed into, clicked and
+// screenshotted. Needs the compiled dist/ (npm test builds it first).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { init, Recommender } from '../../dist/node.js';
+import * as esbuild from 'esbuild';
 import { CHROMIUM, withBrowserPage } from './hosts.js';
-import { decodePng, getJson, inkRows, startBun, startDeno, startWorkerd, trainSmallModel, type Server } from './serve-hosts.js';
+import { decodePng, exampleProject, getJson, inkRows, startBun, startDeno, startNode, startWorkerd, trainSmallModel, type Server } from './serve-hosts.js';
 
 interface Case {
   name: string;
@@ -24,6 +27,7 @@ interface Case {
 
 const dir = mkdtempSync(join(tmpdir(), 'mirec-serve-'));
 let checkpoint = '';
+let project = '';
 let checkpointSha = '';
 const cases: Case[] = [];
 const UNKNOWN = 'no-such-item';
@@ -84,6 +88,7 @@ test.before(async () => {
   checkpoint = trained.checkpoint;
   assert.ok(existsSync(checkpoint), `mirec train wrote no checkpoint: ${trained.log}`);
   checkpointSha = sha(checkpoint);
+  project = exampleProject(dir);
   await init();
   const rec = await Recommender.load(checkpoint);
   const users = [...trained.sequences.entries()].filter(([, s]) => s.length >= 12);
@@ -105,16 +110,28 @@ test.after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('workerd: the Worker with the checkpoint bundled as a data module', async () => {
-  await withServer('workerd', () => startWorkerd(checkpoint, dir));
+test('workerd: examples/worker with the checkpoint bundled as a Data module', async () => {
+  let bytes = 0;
+  await withServer('workerd', async () => {
+    const s = await startWorkerd(checkpoint, project, dir);
+    bytes = s.bytes;
+    return s;
+  });
+  // The Workers entry imports the .wasm module: no ~94 KB of embedded base64 builds.
+  const browser = (await esbuild.build({ entryPoints: [join(project, 'examples/browser/app.mjs')], bundle: true, platform: 'browser', write: false, logLevel: 'silent' })).outputFiles[0].contents.length;
+  assert.ok(bytes < browser - 90000, `Worker bundle ${bytes} B, browser bundle ${browser} B`);
 });
 
-test('deno: Deno.serve with the checkpoint path on the command line', async () => {
-  await withServer('deno', () => startDeno(checkpoint));
+test('deno: examples/deno (Deno.serve) with the checkpoint path on the command line', async () => {
+  await withServer('deno', () => startDeno(checkpoint, project));
 });
 
-test('bun: Bun.serve with the checkpoint path on the command line', async () => {
-  await withServer('bun', () => startBun(checkpoint));
+test('bun: examples/bun (Bun.serve) with the checkpoint path on the command line', async () => {
+  await withServer('bun', () => startBun(checkpoint, project));
+});
+
+test('node: examples/node (node:http) with the checkpoint path on the command line', async () => {
+  await withServer('node', () => startNode(checkpoint, project));
 });
 
 test('chromium: the page renders the same list, and the screenshot shows it', async () => {
@@ -124,8 +141,12 @@ test('chromium: the page renders the same list, and the screenshot shows it', as
     return;
   }
   const viewport = { width: 900, height: 700 };
+  // The browser example as its comment says to build it: esbuild, no flags beyond --bundle --platform=browser.
+  const bundle = join(project, 'examples/browser/bundle.js');
+  const built = await esbuild.build({ entryPoints: [join(project, 'examples/browser/app.mjs')], bundle: true, platform: 'browser', outfile: bundle, logLevel: 'silent' });
+  assert.equal([...built.errors, ...built.warnings], []);
   await withBrowserPage(
-    '/test/hosts/browser/recommend.html',
+    '/examples/browser/index.html',
     async (page) => {
       await page.waitForSelector('body[data-ready]', { timeout: 30000 });
       assert.is(await page.getAttribute('body', 'data-ready'), '1', `model failed: ${await page.textContent('#error')}`);
@@ -171,7 +192,7 @@ test('chromium: the page renders the same list, and the screenshot shows it', as
         assert.is(await page.locator('#list li').count(), 0);
       }
     },
-    { files: { '/model.safetensors': checkpoint }, viewport },
+    { files: { '/model.safetensors': checkpoint, '/examples/browser/bundle.js': bundle }, viewport },
   );
 });
 

@@ -1,8 +1,8 @@
-// The one request handler every edge host shares (workerd, Deno, Bun, the browser page): parses
-// `GET /recommend?history=ID,ID,...&topN=10[&filterHistory=1]`, asks a `Recommender` and answers
-// `{ items: [{ item, score }], unknown: [...] }`, or a JSON `{ error }` with 400 for a missing,
-// empty or unknown-only history or a bad topN (404 for other paths, 405 for other methods).
-// Plain JS on Web-standard Request/Response so all four hosts import it unchanged.
+// The one request handler every example host shares (the Worker, Deno, Bun and Node servers, the
+// browser page): parses `GET /recommend?history=ID,ID,...&topN=10[&filterHistory=1]`, asks a
+// `Recommender` and answers `{ items: [{ item, score }], unknown: [...] }`, or a JSON `{ error }`
+// with 400 for a missing, empty or unknown-only history or a bad topN (404 for other paths, 405
+// for other methods). Plain JS on Web-standard Request/Response so every host imports it as is.
 
 const MAX_TOP_N = 1000;
 

@@ -1,10 +1,11 @@
-// Script of recommend.html: loads the library (dist/index.js) and the checkpoint named by
-// ?model= (default /model.safetensors), then on submit answers the typed history through the
-// same handler.mjs the Worker, Deno and Bun servers use, and renders the list (or its error).
-// Sets body[data-ready] once the model is loaded, and #list[data-done] (with the ignored ids in
+// The browser example: bundled into bundle.js with `npx esbuild app.mjs --bundle --platform=browser
+// --outfile=bundle.js` (no other flag: the main entry of mirec needs no configuration). Loads the
+// checkpoint named by ?model= (default /model.safetensors), then on submit answers the typed
+// history through the handler the servers share, and renders the list (or its error). Sets
+// body[data-ready] once the model is loaded, and #list[data-done] (with the ignored ids in
 // #list[data-unknown], JSON) after each answer.
-import { init, Recommender } from '/dist/index.js';
-import { answer } from '/test/hosts/serve/handler.mjs';
+import { init, loadRecommender } from 'mirec';
+import { answer } from '../shared/handler.mjs';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status'), error = $('error'), list = $('list');
@@ -12,7 +13,7 @@ const status = $('status'), error = $('error'), list = $('list');
 async function load() {
   const model = new URL(new URLSearchParams(location.search).get('model') ?? '/model.safetensors', location.href);
   await init();
-  const rec = await Recommender.load(model);
+  const rec = await loadRecommender(model);
   status.textContent = `${rec.model} loaded from ${model.pathname}`;
   return rec;
 }
