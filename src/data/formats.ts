@@ -1,6 +1,8 @@
 // Interaction file formats: their column layouts and detection from the file name and first line.
 // Line-per-event formats share one Layout (delimiter, header, column positions); the one-sequence-
-// per-line format (`user item item ...`, S3-Rec) is handled separately by the reader.
+// per-line format (`user item item ...`, S3-Rec) is handled separately by the reader. Detection
+// looks at a sample of lines and refuses to choose between plausible formats.
+import { printable } from './read-lines.js';
 
 /** Supported formats; 'auto' (the default) detects from the name and the first line. */
 export type EventFormat =
@@ -11,7 +13,12 @@ export type EventFormat =
   | 'taobao' // UserBehavior.csv: user,item,category,behavior,timestamp (no header)
   | 'sequence' // user item item ... (order = sequence order)
   | 'recbole' // .inter: tab-separated, header of field:type names
-  | 'delimited'; // generic, needs `columns`
+  | 'delimited' // generic: `columns` (or a header naming user and item columns), `delimiter`
+  | 'movielens' // any of the three MovieLens layouts, told apart by the content
+  | 'csv'; // 'delimited' with ',' and a header line
+
+/** Every format name readEvents accepts (besides 'auto'). */
+export const EVENT_FORMATS: readonly EventFormat[] = ['movielens-tab', 'movielens-dat', 'movielens-csv', 'movielens', 'comirec', 'taobao', 'sequence', 'recbole', 'delimited', 'csv'];
 
 /** A column, by header name or 0-based position. */
 export type ColumnRef = string | number;
@@ -115,6 +122,46 @@ export function detectFormat(name: string, first: string): EventFormat | null {
   if (tab.length === 4 && tab.every((c) => NUM.test(c.trim()))) return 'movielens-tab';
   if (!first.includes(',') && !first.includes('\t') && first.trim().split(/ +/).length >= 2) return 'sequence';
   return null;
+}
+
+/** Common header names of the user, item, time and rating columns (matched case-insensitively). */
+const COMMON: Record<'user' | 'item' | 'time' | 'rating', string[]> = {
+  user: ['user', 'userid', 'user_id', 'uid', 'visitorid', 'reviewerid', 'customer_id'],
+  item: ['item', 'itemid', 'item_id', 'iid', 'movieid', 'asin', 'productid', 'product_id'],
+  time: ['timestamp', 'time', 'ts', 'unixreviewtime', 'datetime'],
+  rating: ['rating', 'score', 'overall'],
+};
+
+/** Columns found by common header names, or null when the header names no user or item column. */
+export function commonColumns(header: string[]): Columns | null {
+  const names = header.map((h) => h.trim().toLowerCase().split(':')[0]);
+  const find = (k: keyof typeof COMMON) => { const i = names.findIndex((n) => COMMON[k].includes(n)); return i < 0 ? undefined : i; };
+  const user = find('user'), item = find('item');
+  if (user === undefined || item === undefined) return null;
+  return { user, item, time: find('time'), rating: find('rating') };
+}
+
+/**
+ * The format of a sample of a file's first non-empty lines, or an error message when no format
+ * fits or several plausibly do (e.g. `196 242 3 881250949` could be one user's sequence of three
+ * items or a space-separated u.data row): detection never guesses.
+ */
+export function detectFromSample(name: string, lines: readonly string[]): { format: EventFormat } | { error: string } {
+  const first = lines[0] ?? '';
+  const found = detectFormat(name, first);
+  const spaced = lines.every((l) => !l.includes(',') && !l.includes('\t') && !l.includes('::'));
+  if (found === 'sequence' && spaced) {
+    const widths = new Set(lines.map((l) => l.trim().split(/ +/).length));
+    const allNumeric = lines.every((l) => l.trim().split(/ +/).every((t) => NUM.test(t)));
+    const w = [...widths][0];
+    if (widths.size === 1 && w >= 3 && w <= 5 && allNumeric) {
+      return { error: `the first ${lines.length} lines all have ${w} numbers separated by spaces, which could be events (user item rating timestamp, e.g. a space-separated u.data) or one sequence per line (user item item ...); pass the format: --format delimited --delimiter ' ' --columns user=0,item=1,time=${w - 1} (format: 'delimited'), or --format sequence (format: 'sequence')` };
+    }
+  }
+  if (found === null) {
+    return { error: `cannot detect the format of line 1 "${printable(first)}"; pass the format (--format or format:) as one of ${EVENT_FORMATS.join(', ')} (delimited and csv take --columns user=COL,item=COL[,time=COL])` };
+  }
+  return { format: found };
 }
 
 /** Split one line; double-quoted fields (with "" escapes) are honoured for ',' when a quote appears. */

@@ -12,8 +12,11 @@ export interface HostFiles {
    * few words (no such file, is a folder, permission denied, too large).
    */
   readFile(path: string | UrlLike, maxBytes?: number): Promise<Uint8Array>;
-  /** Byte chunks of a file, gunzipped when it starts with the gzip magic or ends in .gz. */
-  fileChunks(path: string | UrlLike, name: string): AsyncGenerator<Uint8Array>;
+  /**
+   * Byte chunks of a file, gunzipped when it starts with the gzip magic or ends in .gz; the file
+   * is opened once (pipes work) and `onBytes` sees the raw bytes as read.
+   */
+  fileChunks(path: string | UrlLike, name: string, onBytes?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array>;
   /** Replace `path` atomically (temp file in the same folder, fsync, rename). */
   writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void>;
 }
