@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readEvents } from '../data/read-events.js';
+import type { Columns } from '../data/formats.js';
 import { prepareRetrieval, type SplitDataset } from '../data/protocol.js';
 import { readItemCategories } from '../data/categories-file.js';
 import { Recommender } from '../serve/recommender.js';
@@ -15,7 +16,7 @@ import type { OptionValues } from './command.js';
 import type { DATA_OPTIONS } from './options.js';
 
 /** The file and format --dataset NAME reads from the data cache. */
-function cachedEvents(name: string, dir: string | undefined, format: Exclude<EventFormat, 'delimited'> | 'auto' | undefined): { data: string; format: Exclude<EventFormat, 'delimited'> | 'auto' } {
+function cachedEvents(name: string, dir: string | undefined, format: EventFormat | 'auto' | undefined): { data: string; format: EventFormat | 'auto' } {
   const entry = datasetNamed(name);
   if (!entry) {
     const near = closest(name, DATASETS.map((d) => d.name));
@@ -35,17 +36,42 @@ export async function loadData(o: OptionValues<typeof DATA_OPTIONS>): Promise<{ 
     return loadData({ ...o, dataset: undefined, ...cachedEvents(o.dataset, o.dataDir, o.format) });
   }
   if (o.data === undefined) throw new UsageError('--data FILE or --dataset NAME is required (an event file such as ratings.csv, or a set from `mirec data list`)');
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(o.data);
-  } catch (e) {
-    throw new UsageError(`--data ${o.data}: ${(e as Error).message}`);
-  }
-  const events = await readEvents(o.data, { format: o.format ?? 'auto', strict: !!o.strict, onWarning: undefined });
+  // One pass: the hash sees the bytes as they are read, so pipes and /dev/stdin work.
+  const hash = createHash('sha256');
+  const events = await readEvents(o.data, {
+    format: o.format ?? 'auto', strict: !!o.strict, onWarning: undefined, maxLineBytes: o.maxLineBytes,
+    columns: parseColumns(o.columns), delimiter: parseDelimiter(o.delimiter), header: o.header,
+    onBytes: (c) => hash.update(c),
+  }).catch((e: Error) => {
+    throw new UsageError(`--data ${o.data}: ${e.message.replace(/^readEvents: /, '')}`);
+  });
   if (events.summary.skipped > 0) process.stderr.write(`mirec: ${o.data}: skipped ${events.summary.skipped} malformed lines (use --strict to stop at the first)\n`);
   // Leave-one-out trains on every user: item frequencies (the index order) count all of them.
   const ds = prepareRetrieval(events, { filter: o.filter !== false, splitSeed: o.splitSeed ?? 1230, vocabCounts: o.protocol === 'loo' ? 'all' : 'train' });
-  return { ds, sha256: createHash('sha256').update(bytes).digest('hex'), source: o.data };
+  return { ds, sha256: hash.digest('hex'), source: o.data };
+}
+
+/** `--columns user=0,item=2,time=timestamp` as a column mapping (indices or header names). */
+export function parseColumns(spec: string | undefined): Columns | undefined {
+  if (spec === undefined) return undefined;
+  const out: Record<string, string | number> = {};
+  const keys = ['user', 'item', 'time', 'rating', 'category', 'behavior'];
+  for (const part of spec.split(',')) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim(), ref = part.slice(eq + 1).trim();
+    if (eq < 0 || !keys.includes(key) || ref === '') throw new UsageError(`--columns expects user=COL,item=COL[,time=COL,...] with COL a header name or 0-based index (keys: ${keys.join(', ')}), got "${part}"`);
+    if (Object.prototype.hasOwnProperty.call(out, key)) throw new UsageError(`--columns names ${key} twice`);
+    out[key] = /^\d+$/.test(ref) ? Number(ref) : ref;
+  }
+  if (out.user === undefined || out.item === undefined) throw new UsageError('--columns needs at least user=COL and item=COL');
+  return out as unknown as Columns;
+}
+
+function parseDelimiter(d: string | undefined): string | undefined {
+  if (d === undefined) return undefined;
+  if (d === 'tab' || d === '\\t') return '\t';
+  if (d === 'space') return ' ';
+  return d;
 }
 
 /** The --checkpoint file as a Recommender. */
@@ -56,7 +82,11 @@ export async function loadModel(path: string): Promise<Recommender> {
   } catch (e) {
     throw new UsageError(`--checkpoint ${path}: ${(e as Error).message}`);
   }
-  return Recommender.load(bytes);
+  try {
+    return Recommender.fromBytes(bytes, path);
+  } catch (e) {
+    throw new UsageError(`--checkpoint ${(e as Error).message.replace(/^(Recommender\.load|checkpoint|safetensors): /, '')}`);
+  }
 }
 
 /** Item categories for Diversity@N (vocabulary indices), with a note of what the file lacked. */

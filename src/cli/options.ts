@@ -4,14 +4,18 @@
 import { RETRIEVAL_MODELS } from '../models/registry.js';
 import type { OptionTable } from './command.js';
 
-export const FORMATS = ['auto', 'movielens-tab', 'movielens-dat', 'movielens-csv', 'comirec', 'taobao', 'sequence', 'recbole'] as const;
+export const FORMATS = ['auto', 'movielens', 'movielens-tab', 'movielens-dat', 'movielens-csv', 'comirec', 'taobao', 'sequence', 'recbole', 'csv', 'delimited'] as const;
 
 /** The event file and how it is read and split. */
 export const DATA_OPTIONS = {
   data: { type: 'string', value: 'FILE', help: 'event file (.gz or plain); see --format' },
   dataset: { type: 'string', value: 'NAME', help: 'a public set fetched by `mirec data get NAME` (instead of --data)' },
   dataDir: { type: 'string', value: 'D', help: 'the data cache of --dataset (default as mirec data get)' },
-  format: { type: 'string', value: 'NAME', choices: FORMATS, default: 'auto', help: 'file format (auto: from the name and the first line)' },
+  format: { type: 'string', value: 'NAME', choices: FORMATS, default: 'auto', help: 'file format (auto: from the name and the first lines; an ambiguous file is refused, naming the --format to use); movielens: any MovieLens layout; csv/delimited: see --columns' },
+  columns: { type: 'string', value: 'SPEC', help: 'delimited/csv columns as user=COL,item=COL[,time=COL,rating=COL,category=COL] (header names or 0-based indices)' },
+  delimiter: { type: 'string', value: 'CHAR', help: "delimited: the field separator (default tab if the first line has one, else ','; 'tab' and 'space' accepted)" },
+  header: { type: 'boolean', default: 'true', help: 'delimited: the first line names the columns (--no-header: columns are indices)' },
+  maxLineBytes: { type: 'number', value: 'N', integer: true, min: 1, default: '16777216', help: 'longest line accepted, in bytes (a longer one is an error naming file and line)' },
   strict: { type: 'boolean', help: 'stop at the first malformed line instead of skipping it' },
   filter: { type: 'boolean', default: 'true', help: 'keep items and users with ≥ 5 events (--no-filter for pre-filtered data)' },
   splitSeed: { type: 'number', value: 'N', integer: true, default: '1230', help: 'seed of the 80/10/10 user split' },
