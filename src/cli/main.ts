@@ -38,7 +38,11 @@ export async function main(argv: string[]): Promise<number> {
     const code = await cmd.run(parsed.options, parsed.positionals);
     return typeof code === 'number' ? code : 0;
   } catch (e) {
-    process.stderr.write(`mirec: ${(e as Error).message}\n`);
+    // Errors of the library and the CLI name the file, flag, field or tensor; a built-in
+    // TypeError/RangeError reaching here is a bug, said as such instead of passed off as advice.
+    const builtin = e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError;
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(builtin ? `mirec: internal error (${(e as Error).name}: ${msg}); please report it with the command line\n` : `mirec: ${msg}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

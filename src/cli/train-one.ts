@@ -51,6 +51,16 @@ function modelConfig(name: string, o: TrainRunOptions, items: number): Record<st
   return c;
 }
 
+/** How a CLI run steers the fit: interrupts, and a score an existing --out checkpoint keeps. */
+export interface RunControl {
+  /** Checked before every step (SIGINT/SIGTERM). */
+  signal?: { readonly aborted: boolean };
+  /** Write --out only when validation Recall@50 beats this (the existing checkpoint's). */
+  keepAbove?: number;
+  /** Set at each --out write. */
+  written?: { step: number; recall50: number } | null;
+}
+
 export interface Trained {
   model: RetrievalModel | ReturnType<typeof createModel>;
   result: TrainResult | null;
@@ -58,7 +68,7 @@ export interface Trained {
 }
 
 /** Build and train `name` on `ds` (counting baselines are returned untrained). */
-export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOptions, extra: Record<string, unknown> = {}): Promise<Trained> {
+export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOptions, extra: Record<string, unknown> = {}, control: RunControl = {}): Promise<Trained> {
   const model = createModel(name, modelConfig(name, o, ds.vocab.size));
   if ('rank' in model) return { model, result: null };
   process.stderr.write(`mirec: ${model.toString()}\n`);
@@ -70,7 +80,7 @@ export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOption
     batchSize: o.batch, lr: o.lr, seed: o.seed, maxSteps: o.maxSteps, protocol: o.protocol,
     profile: o.profile, evalEvery: o.evalEvery, patience: o.patience,
     onProgress: progressPrinter(name, o.log),
-    onBest: o.out !== undefined ? keepBestAt(o.out, extra) : undefined,
+    onBest: o.out !== undefined ? keepBestAt(o.out, extra, { above: control.keepAbove, onWrite: (b) => { control.written = b; } }) : undefined,
   });
   if (o.resume !== undefined) {
     await loadCheckpoint(trainer, o.resume).catch((e: Error) => {
@@ -78,7 +88,7 @@ export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOption
     });
     process.stderr.write(`mirec: resumed ${o.resume} at step ${trainer.step}\n`);
   }
-  const result = await trainer.fitAsync();
+  const result = await trainer.fitAsync(control.signal ? { signal: control.signal, yieldEvery: 1 } : {});
   process.stderr.write(`\nmirec: ${name}: ${result.message}; ${result.stepsPerSec.toFixed(1)} steps/s\n`);
   return { model, result, trainer };
 }

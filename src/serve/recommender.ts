@@ -122,13 +122,13 @@ export class Recommender {
 
   /** Left-aligned window of the last T known items of each history. */
   private batch(histories: readonly (readonly string[])[], user?: string | readonly string[], profile?: RecommendOptions['profile']): { batch: RetrievalBatch; unknown: number[] } {
-    if (!Array.isArray(histories as unknown)) throw new TypeError(`recommend: histories must be an array of raw-id arrays, got ${typeof histories}`);
+    if (!Array.isArray(histories as unknown)) throw new Error(`recommend: histories must be an array of raw-id arrays, got ${typeof histories}`);
     histories.forEach((h: unknown, b) => {
       if (!Array.isArray(h)) {
-        throw new TypeError(`recommend: history ${b} must be an array of raw item ids (e.g. ['12', '7']), got ${typeof h === 'string' ? `the string ${JSON.stringify(h.slice(0, 40))}; split it first` : h === null ? 'null' : typeof h}`);
+        throw new Error(`recommend: history ${b} must be an array of raw item ids (e.g. ['12', '7']), got ${typeof h === 'string' ? `the string ${JSON.stringify(h.slice(0, 40))}; split it first` : h === null ? 'null' : typeof h}`);
       }
     });
-    if (user !== undefined && typeof user !== 'string' && !Array.isArray(user)) throw new TypeError(`recommend: user must be a raw user id string (or one per history), got ${typeof user}`);
+    if (user !== undefined && typeof user !== 'string' && !Array.isArray(user)) throw new Error(`recommend: user must be a raw user id string (or one per history), got ${typeof user}`);
     const routing = (this.model.config as { servingRouting?: string }).servingRouting;
     if (routing === 'perUser' && user === undefined) {
       throw new Error(`recommend: this ${this.model.kind} model routes per user (servingRouting 'perUser'); pass the raw user id: recommend(history, { user: 'ID' })`);
@@ -166,9 +166,9 @@ export class Recommender {
   /** Top-N lists for many histories at once (one GEMM per chunk of users). */
   recommendBatch(histories: readonly (readonly string[])[], opts: RecommendOptions = {}): Recommendation[][] {
     const topN = opts.topN ?? 10;
-    if (!(Number.isSafeInteger(topN) && topN >= 1)) throw new RangeError(`recommend: topN must be a whole number ≥ 1, got ${JSON.stringify(topN)}`);
+    if (!(Number.isSafeInteger(topN) && topN >= 1)) throw new Error(`recommend: topN must be a whole number ≥ 1, got ${JSON.stringify(topN)}`);
     if (opts.diversity !== undefined && !(typeof opts.diversity === 'number' && opts.diversity >= 0 && Number.isFinite(opts.diversity))) {
-      throw new RangeError(`recommend: diversity must be a finite number ≥ 0, got ${JSON.stringify(opts.diversity)}`);
+      throw new Error(`recommend: diversity must be a finite number ≥ 0, got ${JSON.stringify(opts.diversity)}`);
     }
     const { batch } = this.batch(histories, opts.user, opts.profile);
     const cats = opts.categories;

@@ -22,7 +22,19 @@ export async function loadCheckpoint(trainer: Trainer, path: string): Promise<vo
   trainer.resume(bytes, path);
 }
 
+/** Options of `keepBestAt`. */
+export interface KeepBestOptions {
+  /** Write only validations strictly above this Recall@50 (e.g. that of a checkpoint already at `path`). */
+  above?: number;
+  /** Called after each write. */
+  onWrite?: (best: { step: number; recall50: number }) => void;
+}
+
 /** An `onBest` hook that keeps the best checkpoint at `path` (use with `fitAsync`). */
-export function keepBestAt(path: string, extra: Record<string, unknown> = {}): NonNullable<TrainerOptions['onBest']> {
-  return (best, trainer) => saveCheckpoint(trainer, path, { ...extra, best });
+export function keepBestAt(path: string, extra: Record<string, unknown> = {}, opts: KeepBestOptions = {}): NonNullable<TrainerOptions['onBest']> {
+  return async (best, trainer) => {
+    if (opts.above !== undefined && !(best.recall50 > opts.above)) return;
+    await saveCheckpoint(trainer, path, { ...extra, best });
+    opts.onWrite?.(best);
+  };
 }

@@ -61,7 +61,18 @@ export interface FitOptions {
    * an uninterrupted run would. An `AbortSignal` fits.
    */
   signal?: { readonly aborted: boolean };
+  /**
+   * `fitAsync` only: steps between turns of the event loop (default never), so that a signal
+   * handler or timer can set `signal.aborted` while training runs (the CLI's SIGINT/SIGTERM).
+   */
+  yieldEvery?: number;
 }
+
+/** One turn of the event loop (setImmediate where the host has it). */
+const turn = (): Promise<void> => new Promise((r) => {
+  const si = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+  if (si) si(r); else setTimeout(r, 0);
+});
 
 export interface TrainProgress {
   step: number;
@@ -179,7 +190,7 @@ export class Trainer {
 
   /** As `fit`, but awaits `onBest` (e.g. an atomic checkpoint write) before continuing. */
   async fitAsync(fitOptions: FitOptions = {}): Promise<TrainResult> {
-    const run = this.run(fitOptions.signal);
+    const run = this.run(fitOptions.signal, fitOptions.yieldEvery);
     for (;;) {
       const r = run.next();
       if (r.done) return r.value;
@@ -189,7 +200,7 @@ export class Trainer {
   }
 
   /** The training loop; yields at every new best validation and at every promise `onProgress` returns. */
-  private *run(signal?: FitOptions['signal']): Generator<{ step: number; recall50: number } | { pause: Promise<void> }, TrainResult> {
+  private *run(signal?: FitOptions['signal'], yieldEvery = 0): Generator<{ step: number; recall50: number } | { pause: Promise<void> }, TrainResult> {
     const { batchSize: B, evalEvery, patience, maxSteps, progressEvery, onProgress } = this.opts;
     const T = this.model.config.seqLen;
     const e = this.model.itemTable().engine;
@@ -214,6 +225,7 @@ export class Trainer {
       message = `${what} became ${value} at step ${this.step + 1}; stopped before updating and ${kept}. Lower the learning rate (now ${this.opts.lr}) or check the data.`;
     };
     while (this.step < maxSteps) {
+      if (yieldEvery > 0 && this.step % yieldEvery === 0) yield { pause: turn() };
       if (signal?.aborted) {
         stoppedBy = 'stopped';
         message = `stopped at step ${this.step}; fit again to continue`;

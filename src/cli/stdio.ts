@@ -1,0 +1,42 @@
+// Honest exit codes for output errors: a write to stdout or stderr that fails (EPIPE from a closed
+// pipe, ENOSPC from a full disk or /dev/full) makes the command exit non-zero instead of
+// silently succeeding having written nothing. `watchStdio` records the first such error;
+// `settleStdio` waits until everything written has been flushed and folds the error into the
+// exit code; `writeOut` is a stdout write that resolves when the bytes are out.
+
+let failure: { stream: string; code: string } | null = null;
+
+/** Record write errors on stdout and stderr (call once, before writing). */
+export function watchStdio(): void {
+  for (const [stream, name] of [[process.stdout, 'stdout'], [process.stderr, 'stderr']] as const) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      failure ??= { stream: name, code: e.code ?? e.message };
+    });
+  }
+}
+
+/** Write to stdout and wait until the bytes are handed to the OS; rejects naming stdout on error. */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (e) => (e ? reject(new Error(`cannot write to stdout (${(e as NodeJS.ErrnoException).code ?? e.message})`)) : resolve()));
+  });
+}
+
+const flushed = (s: NodeJS.WriteStream) => new Promise<void>((r) => {
+  if (s.destroyed || s.writableEnded) r();
+  else s.write('', () => r());
+});
+
+/** The exit code after flushing stdout and stderr: `code`, or 1 when a write failed (0 → 1). */
+export async function settleStdio(code: number): Promise<number> {
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), new Promise((r) => setTimeout(r, 2000))]);
+  if (!failure) return code;
+  if (failure.stream === 'stdout' && !process.stderr.destroyed) {
+    try {
+      process.stderr.write(`mirec: cannot write to stdout (${failure.code}); output lost\n`);
+    } catch {
+      // stderr is gone too
+    }
+  }
+  return code === 0 ? 1 : code;
+}
