@@ -2,7 +2,7 @@
 // pipe, ENOSPC from a full disk or /dev/full) makes the command exit non-zero instead of
 // silently succeeding having written nothing. `watchStdio` records the first such error;
 // `settleStdio` waits until everything written has been flushed and folds the error into the
-// exit code; `writeOut` is a stdout write that resolves when the bytes are out.
+// exit code.
 
 let failure: { stream: string; code: string } | null = null;
 
@@ -13,13 +13,6 @@ export function watchStdio(): void {
       failure ??= { stream: name, code: e.code ?? e.message };
     });
   }
-}
-
-/** Write to stdout and wait until the bytes are handed to the OS; rejects naming stdout on error. */
-export function writeOut(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(text, (e) => (e ? reject(new Error(`cannot write to stdout (${(e as NodeJS.ErrnoException).code ?? e.message})`)) : resolve()));
-  });
 }
 
 const flushed = (s: NodeJS.WriteStream) => new Promise<void>((r) => {

@@ -6,6 +6,7 @@ import { leaveOneOut } from '../../data/leave-one-out.js';
 import { evaluateRetrieval } from '../../train/evaluate.js';
 import { diversitySweep, type DiversitySweep } from '../../train/diversity-sweep.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { checkOutputs } from '../outputs.js';
 import { UsageError } from '../args.js';
 import { defineCommand } from '../command.js';
 import { loadCategories, loadData, loadModel } from '../inputs.js';
@@ -27,6 +28,7 @@ export const evalCommand = defineCommand({
   details: 'Use the same --data, --filter and --split-seed as the training run, so the test users and the vocabulary match.',
   async run(o) {
     if (o.checkpoint === undefined) throw new UsageError('--checkpoint FILE is required');
+    await checkOutputs([['--checkpoint', o.checkpoint], ['--data', o.data], ['--categories', o.categories]], [['--report', o.report]]);
     const { model, vocab } = await loadModel(o.checkpoint);
     const { ds } = await loadData(o);
     if (vocab.size !== ds.vocab.size || vocab.ids.some((id, i) => id !== ds.vocab.ids[i])) {

@@ -1,6 +1,7 @@
 // `mirec train-tags`: one user-tag model (UTPM, MVKE, a tower or counting baseline) on a tag
 // dataset; the metrics table, a checkpoint and a JSON report. The work is in ../tags.ts.
 import { TAG_MODELS } from '../../train/tag-experiment.js';
+import { checkOutputs } from '../outputs.js';
 import { defineCommand } from '../command.js';
 import { REPORT_OPTION } from '../options.js';
 import { tagsCommand } from '../tags.js';
@@ -28,5 +29,8 @@ export const trainTags = defineCommand({
     ...REPORT_OPTION,
   },
   details: 'The tag protocol and metrics: docs/protocols.md. The models: docs/model-guide.md.',
-  run: (o) => tagsCommand('train-tags', o),
+  async run(o) {
+    await checkOutputs([['--data', o.data]], [['--out', o.out], ['--report', o.report]]);
+    return tagsCommand('train-tags', o);
+  },
 });

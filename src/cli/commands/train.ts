@@ -16,7 +16,6 @@ import { trainOne, type RunControl } from '../train-one.js';
 import { UsageError } from '../args.js';
 import { checkOutputs, existingBest, sameFile } from '../outputs.js';
 import { onInterrupt } from '../interrupt.js';
-import { writeOut } from '../stdio.js';
 import { LIBRARY_VERSION } from '../version.js';
 
 export const train = defineCommand({
@@ -91,7 +90,7 @@ export const train = defineCommand({
       const report = loo
         ? evaluateRetrieval(model, (trainer?.loo ?? leaveOneOut(ds, T)).test, { ns: [10, 50, 100] })
         : evaluateRetrieval(model, evalCases(ds, 'test', T));
-      await writeOut((loo ? looTable : metricsTable)([{ name, report, stepsPerSec: result?.stepsPerSec }]) + '\n');
+      process.stdout.write((loo ? looTable : metricsTable)([{ name, report, stepsPerSec: result?.stepsPerSec }]) + '\n');
       if (trainer && o.out !== undefined) {
         // The best validation already wrote its checkpoint (weights, optimizer, generators at that
         // step, so --resume continues from it); without any validation, save the final state.
