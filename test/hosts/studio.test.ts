@@ -8,6 +8,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { generateSynthetic } from '../../src/data/synthetic.js';
 import { join } from 'node:path';
 import { Recommender } from '../../src/serve/recommender.js';
 import { init } from '../../src/engine/load.js';
@@ -141,6 +143,66 @@ test('studio: ?checkpoint= opens a served checkpoint; a typed history gets the s
     await page.click('#ck-url-go');
     await page.waitForSelector('#error:not([hidden])');
     assert.match((await page.textContent('#error')) ?? '', /missing\.safetensors: HTTP 404/);
+  } finally {
+    await closeStudio(s);
+  }
+});
+
+test('studio: a gzipped MovieLens file with movies.csv titles; every model trains and explains; stop and resume', async () => {
+  if (skip()) return;
+  // ratings.csv.gz and movies.csv made from the tiny preset (titles with commas and quotes).
+  mkdirSync(OUT, { recursive: true });
+  const ev = generateSynthetic('tiny').events;
+  const lines = ['userId,movieId,rating,timestamp'];
+  for (let e = 0; e < ev.length; e++) lines.push(`${ev.userIds[ev.user[e]]},${ev.itemIds[ev.item[e]]},4.0,${1e9 + e}`);
+  writeFileSync(join(OUT, 'ratings.csv.gz'), gzipSync(lines.join('\n') + '\n'));
+  const genres = ['Action', 'Comedy', 'Drama', 'Horror', 'Sci-Fi'];
+  const movies = ['movieId,title,genres', ...ev.itemIds.map((id, i) => `${id},"Film ${id}, ""the sequel"" (${1990 + (i % 30)})",${genres[i % 5]}|${genres[(i + 2) % 5]}`)];
+  writeFileSync(join(OUT, 'movies.csv'), movies.join('\n') + '\n');
+  const s = await openStudio();
+  const { page } = s;
+  try {
+    await page.setInputFiles('#data-file', join(OUT, 'ratings.csv.gz'));
+    await page.waitForSelector('#data-stats[data-loaded="1"]');
+    const stats = (await page.textContent('#data-stats')) ?? '';
+    assert.match(stats, /ratings\.csv\.gz \(movielens-csv\)/);
+    assert.match(stats, /4,130 events from 4,131 lines/);
+    await page.setInputFiles('#cat-file', join(OUT, 'movies.csv'));
+    await page.waitForFunction(() => /movies\.csv: \d+ categories, 200 titles/.test(document.querySelector('#data-stats')?.textContent ?? ''));
+    const panels: Record<string, number> = { 'comirec-dr': 4, mind: 4, sine: 4, 'youtube-dnn': 1, 'most-popular': 0 };
+    for (const [model, k] of Object.entries(panels)) {
+      const run = await trainInPage(page, { model, dim: 16, batch: 32, seqLen: 20, maxSteps: 20, evalEvery: 10 });
+      assert.ok(run.stoppedBy === 'maxSteps' || model === 'most-popular', `${model}: ${run.status}`);
+      await page.click('#inspect-user');
+      await page.waitForFunction((m) => document.querySelector('#inspect-summary')?.textContent?.startsWith(m), model === 'most-popular' ? 'MostPopular' : model === 'youtube-dnn' ? 'YouTubeDNN' : model === 'comirec-dr' ? 'ComiRecDR' : model.toUpperCase());
+      assert.is(await page.locator('#interests .panel').count(), k, model);
+      assert.is(await page.locator('#merged li').count(), 20, model);
+      assert.match((await page.textContent('#merged li')) ?? '', /Film \S+, "the sequel" \(\d{4}\)/, `${model}: titles shown`);
+      if (k) assert.ok((await page.locator('#interests .panel:not(.inactive)').count()) >= 1);
+    }
+    assert.match((await page.textContent('#inspect-out')) ?? '', /MostPopular\(items=\d+\) has no interests to show/);
+
+    // Stop and resume: the step count carries on from where the stop left it.
+    await page.selectOption('#model', 'comirec-sa');
+    await page.fill('#max-steps', '100000');
+    await page.fill('#eval-every', '50');
+    await page.click('#train-go');
+    const step = () => page.$eval('#train-status', (el) => Number(/step ([\d,]+):/.exec(el.textContent ?? '')?.[1].replace(/,/g, '') ?? 0));
+    await page.waitForFunction(() => /step ([6-9]\d|\d{3,}):/.test(document.querySelector('#train-status')?.textContent ?? ''), undefined, { timeout: 60000 });
+    await page.click('#train-stop');
+    await page.waitForSelector('#train-status[data-done="stopped"]');
+    assert.match((await page.textContent('#train-status')) ?? '', /stopped at step (\d+); fit again to continue/);
+    const stoppedAt = Number(/stopped at step (\d+)/.exec((await page.textContent('#train-status'))!)![1]);
+    assert.ok(await page.isEnabled('#train-resume'));
+    await page.click('#train-resume');
+    await page.waitForFunction((n) => { const m = /step ([\d,]+):/.exec(document.querySelector('#train-status')?.textContent ?? ''); return !!m && Number(m[1].replace(/,/g, '')) > n + 20; }, stoppedAt, { timeout: 60000 });
+    assert.ok((await step()) > stoppedAt);
+    await page.click('#train-stop');
+    await page.waitForSelector('#train-status[data-done="stopped"]');
+    assert.ok(Number(/stopped at step (\d+)/.exec((await page.textContent('#train-status'))!)![1]) > stoppedAt + 20);
+    assert.ok((await page.$eval('#loss-chart polyline[data-series="loss"]', (p) => Number((p as SVGElement).dataset.count))) >= 8, 'the loss curve continues across the stop');
+    keepScreenshot('movielens-file.png', await page.screenshot({ fullPage: true }));
+    assert.equal(s.errors, []);
   } finally {
     await closeStudio(s);
   }
