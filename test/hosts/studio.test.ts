@@ -72,10 +72,11 @@ test('studio: train ComiRec-SA, inspect, re-rank with λ, map, save and reopen',
 
     // Inspect the first test user: four interest panels, each with history weights and top items.
     await page.click('#inspect-user');
-    await page.waitForSelector('#interests');
-    assert.is(await page.locator('#interests .panel').count(), 4);
-    assert.is(await page.locator('#interests .panel .weights .bar').count(), 4 * (await page.locator('#history-list li').count()));
-    for (const panel of await page.locator('#interests .panel').all()) assert.is(await panel.locator('ol li').count(), 8);
+    await page.waitForSelector('#interest-panels');
+    assert.is(await page.locator('#interest-panels .panel').count(), 4);
+    const n = await page.locator('#history-list li').count();
+    assert.is(await page.locator('#interest-panels .panel .weights .bar').count(), 4 * Math.min(6, n));
+    for (const panel of await page.locator('#interest-panels .panel').all()) assert.is(await panel.locator('ol li').count(), 8);
     assert.is(await page.locator('#merged li').count(), 20);
     assert.match((await page.textContent('#inspect-summary')) ?? '', /User \S+: \d+ of \d+ held-out items in the top-20/);
     history = await page.$$eval('#history-list li', (lis) => lis.map((li) => (li as HTMLElement).dataset.item!));
@@ -136,7 +137,7 @@ test('studio: ?checkpoint= opens a served checkpoint; a typed history gets the s
     await page.waitForSelector('#merged[data-lambda="0"]');
     const got = await mergedList(page);
     assert.equal(got.map((x) => [x.item, x.score]), listAtZero.map((x) => [x.item, x.score]));
-    assert.is(await page.locator('#interests .panel').count(), 4);
+    assert.is(await page.locator('#interest-panels .panel').count(), 4);
     keepScreenshot('checkpoint-url.png', await page.screenshot());
     // A bad URL is reported on the page, not thrown.
     await page.fill('#ck-url', 'missing.safetensors');
@@ -175,10 +176,10 @@ test('studio: a gzipped MovieLens file with movies.csv titles; every model train
       assert.ok(run.stoppedBy === 'maxSteps' || model === 'most-popular', `${model}: ${run.status}`);
       await page.click('#inspect-user');
       await page.waitForFunction((m) => document.querySelector('#inspect-summary')?.textContent?.startsWith(m), model === 'most-popular' ? 'MostPopular' : model === 'youtube-dnn' ? 'YouTubeDNN' : model === 'comirec-dr' ? 'ComiRecDR' : model.toUpperCase());
-      assert.is(await page.locator('#interests .panel').count(), k, model);
+      assert.is(await page.locator('#interest-panels .panel').count(), k, model);
       assert.is(await page.locator('#merged li').count(), 20, model);
       assert.match((await page.textContent('#merged li')) ?? '', /Film \S+, "the sequel" \(\d{4}\)/, `${model}: titles shown`);
-      if (k) assert.ok((await page.locator('#interests .panel:not(.inactive)').count()) >= 1);
+      if (k) assert.ok((await page.locator('#interest-panels .panel:not(.inactive)').count()) >= 1);
     }
     assert.match((await page.textContent('#inspect-out')) ?? '', /MostPopular\(items=\d+\) has no interests to show/);
 

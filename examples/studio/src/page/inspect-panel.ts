@@ -11,6 +11,9 @@ const WEIGHT_NAMES: Record<InspectResult['weightKind'], string> = {
   attention: 'self-attention weight', routing: 'routing coefficient', assignment: 'intention assignment P(k | t)', mean: 'mean-pooling weight', none: '',
 };
 
+/** History items listed per interest (the largest weights). */
+const TOP_WEIGHTS = 6;
+
 const itemLabel = (v: ItemView) => v.title ? `${v.title} (${v.id})` : v.id;
 
 function item(v: ItemView, extra?: string): HTMLLIElement {
@@ -25,22 +28,27 @@ function renderMerged(r: InspectResult): HTMLElement {
 function render(r: InspectResult): void {
   const weightName = WEIGHT_NAMES[r.weightKind];
   const panels = r.interests.map((it) => {
+    // The history items this interest draws on most (all of them for short histories).
+    const order = it.weights.map((w, t) => t).sort((a, b) => it.weights[b] - it.weights[a] || b - a).slice(0, TOP_WEIGHTS);
     const max = Math.max(1e-12, ...it.weights);
-    const rows = r.history.flatMap((v, t) => [
-      h('span', { title: itemLabel(v) }, v.title ? v.title.slice(0, 22) : v.id),
-      h('div', { class: 'bar', style: `width:${Math.round((90 * it.weights[t]) / max)}px`, role: 'presentation' }),
-      h('span', {}, it.weights[t].toFixed(2)),
-    ]);
+    const rows = order.flatMap((t) => {
+      const v = r.history[t];
+      return [
+        h('span', { title: itemLabel(v) }, `${t + 1}. ${v.title ? v.title.slice(0, 24) : v.id}`),
+        h('div', { class: 'bar', style: `width:${Math.round((90 * it.weights[t]) / max)}px`, role: 'presentation' }),
+        h('span', {}, it.weights[t].toFixed(2)),
+      ];
+    });
     const extra = it.prototype !== undefined ? ` · prototype ${it.prototype}, aggregation weight ${it.aggregation?.toFixed(2)}` : '';
     return h('div', { class: `panel${it.active ? '' : ' inactive'}`, 'data-interest': it.k, role: 'group', 'aria-label': `interest ${it.k + 1}` },
       h('h3', {}, `Interest ${it.k + 1}${it.active ? '' : ' (inactive)'}${extra}`),
-      it.active ? h('div', { class: 'weights', 'aria-label': `${weightName} of each history item` }, ...rows) : h('p', { class: 'hint' }, 'not used for this history length (MIND’s adaptive K)'),
+      it.active ? h('div', { class: 'weights', 'aria-label': `the history items with the largest ${weightName} (number = position in the history)` }, ...rows) : h('p', { class: 'hint' }, 'not used for this history length (MIND’s adaptive K)'),
       it.active ? h('ol', { class: 'list' }, ...it.top.map((v) => item(v, v.score?.toFixed(3)))) : null);
   });
   const heading = r.user !== undefined ? `User ${r.user}: ${r.hits} of ${r.heldOut.length} held-out items in the top-${r.topN}` : `Typed history${r.unknown.length ? ` (ignored unknown ids: ${r.unknown.join(', ')})` : ''}`;
   $('inspect-out').replaceChildren(
     h('p', { id: 'inspect-summary' }, `${r.model} · ${heading}`),
-    panels.length ? h('div', {}, h('h3', {}, `Interests (bars: ${weightName})`), h('div', { class: 'interests', id: 'interests' }, ...panels)) : h('p', { class: 'hint' }, `${r.model} has no interests to show; its list is below.`),
+    panels.length ? h('div', {}, h('h3', {}, `Interests: the history items each draws on most (${weightName}; number = position in the history) and its top items`), h('div', { class: 'interests', id: 'interest-panels' }, ...panels)) : h('p', { class: 'hint' }, `${r.model} has no interests to show; its list is below.`),
     h('div', { class: 'cols' },
       h('div', {}, h('h3', {}, `History (${r.history.length} items, oldest first)`), h('ol', { class: 'list', id: 'history-list' }, ...r.history.map((v) => item(v)))),
       h('div', { id: 'merged-box' }, renderMerged(r)),

@@ -9,7 +9,11 @@ import { setupTrain } from './train-panel.js';
 import { setupInspect } from './inspect-panel.js';
 import { setupCheckpoints, setupMap } from './map-checkpoint-panels.js';
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// ?threads=N caps the training threads (e.g. 1 to compare with one core); default: every core.
+const threads = new URLSearchParams(location.search).get('threads');
+const workerUrl = new URL('./worker.js', import.meta.url);
+if (threads && /^\d+$/.test(threads)) workerUrl.searchParams.set('threads', threads);
+const worker = new Worker(workerUrl, { type: 'module' });
 const app: App = { client: new WorkerClient(worker), live: [], redrawMap: () => {}, refreshAfterTraining: () => {} };
 setupData(app);
 setupTrain(app);

@@ -11,9 +11,12 @@ import { stop, threadNote, train } from './training.js';
 const scope = self as unknown as { postMessage(m: unknown, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null };
 const post = (e: Event) => scope.postMessage(e);
 
+// Every core (capped by the library) when the page is cross-origin isolated, else one thread;
+// the page's ?threads=N lowers that.
 const ready = (async () => {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  await init(isolated ? { threads: 'auto' } : {});
+  const asked = Number(new URLSearchParams(self.location.search).get('threads'));
+  await init(isolated ? { threads: asked >= 1 ? asked : 'auto' } : {});
 })();
 
 async function handle(req: Request): Promise<{ result: unknown; transfer?: Transferable[] }> {
