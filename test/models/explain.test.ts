@@ -153,7 +153,7 @@ test('YouTubeDNN: one vector with mean-pooling weights 1/n', () => {
 test('float32 backends: explain matches interests() bit for bit', async () => {
   for (const e of await f32Backends()) {
     setEngine(e);
-    for (const m of [new ComiRecSA(base), new ComiRecDR(base), new MIND(base), new SINE({ ...base, prototypes: 6 })]) checkReadOnly(e, m, m.kind === 'MIND' ? 'queries' : 'interests');
+    for (const m of [new ComiRecSA(base), new ComiRecDR(base), new ComiRecDR({ ...base, maps: 'perInterest' }), new MIND(base), new SINE({ ...base, prototypes: 6 })]) checkReadOnly(e, m, m.kind === 'MIND' ? 'queries' : 'interests');
   }
 });
 
