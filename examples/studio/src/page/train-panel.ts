@@ -63,7 +63,10 @@ export function setupTrain(app: App): void {
       schedule();
     } else if (e.event === 'progress') {
       const p = e.progress;
-      if (p.valRecall50 === undefined) loss.push([p.step, p.loss]);
+      if (p.valRecall50 === undefined) {
+        loss.push([p.step, p.loss]);
+        if (loss.length > MAX_POINTS) loss = halve(loss);
+      }
       else {
         recall.push([p.step, p.valRecall50]);
         if (p.valHitRate50 !== undefined) hr.push([p.step, p.valHitRate50]);
@@ -110,6 +113,16 @@ export function setupTrain(app: App): void {
   });
   $<HTMLInputElement>('lr').placeholder = '1e-3 (model default)';
   draw();
+}
+
+/** Points kept on the loss curve; past it, neighbours are averaged in pairs (long runs stay fast to draw). */
+const MAX_POINTS = 2000;
+
+function halve(points: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i + 1 < points.length; i += 2) out.push([points[i + 1][0], (points[i][1] + points[i + 1][1]) / 2]);
+  if (points.length % 2) out.push(points[points.length - 1]);
+  return out;
 }
 
 function fmtTime(s: number): string {

@@ -11,6 +11,7 @@ import { state, type Categories, type LoadedData } from './state.js';
 const MAX_TEST_USERS = 2000;
 
 export async function loadData(source: { preset: 'tiny' | 'small' | 'medium' } | { file: Blob; name: string }, o: DataOptions): Promise<DataSummary> {
+  if (state.training) throw new Error('stop training before loading other data');
   let events: Events, planted: ((vocab: Vocabulary) => Int32Array) | undefined, name: string;
   if ('preset' in source) {
     const synth = generateSynthetic(source.preset);
