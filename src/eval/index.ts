@@ -30,4 +30,4 @@ export {
   TagProfileAccumulator,
   topTags,
 } from './tag-metrics.js';
-export { type Projection, type ProjectionOptions, pcaProjection, topEigen } from './projection.js';
+export { type Projection, type ProjectionOptions, pcaProjection } from './projection.js';
