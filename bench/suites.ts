@@ -7,6 +7,7 @@ import { benchGemm } from './gemm.js';
 import { benchTrainStep } from './train-step.js';
 import { servingSuite } from './serving.js';
 import { annSuite } from './ann.js';
+import { httpSuite } from './http.js';
 export const suites: Record<string, () => Promise<string>> = {
   gemm: benchGemm,
   'train-step': benchTrainStep,
@@ -19,7 +20,8 @@ export const suites: Record<string, () => Promise<string>> = {
   topk: topkSuite,
   serving: servingSuite,
   ann: annSuite,
+  http: httpSuite,
 };
 
-/** Suites that run only when named (minutes long, 1M-row tables): `npm run bench -- ann`. */
-export const OPT_IN = new Set(['ann']);
+/** Suites that run only when named (minutes long, 1M-row tables; a loopback server): `npm run bench -- ann`, `-- http`. */
+export const OPT_IN = new Set(['ann', 'http']);

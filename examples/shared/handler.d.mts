@@ -6,6 +6,8 @@ export interface Query {
   history: string[];
   topN: number;
   filterHistory: boolean;
+  /** Raw user id (`&user=`): needed by MIND with per-user serving routing. */
+  user?: string;
 }
 
 export interface Answer {

@@ -1,10 +1,15 @@
 // The one request handler every example host shares (the Worker, Deno, Bun and Node servers, the
-// browser page): parses `GET /recommend?history=ID,ID,...&topN=10[&filterHistory=1]`, asks a
-// `Recommender` and answers `{ items: [{ item, score }], unknown: [...] }`, or a JSON `{ error }`
-// with 400 for a missing, empty or unknown-only history or a bad topN (404 for other paths, 405
-// for other methods). Plain JS on Web-standard Request/Response so every host imports it as is.
+// browser page): parses `GET /recommend?history=ID,ID,...&topN=10[&filterHistory=1][&user=ID]`,
+// asks a `Recommender` and answers `{ items: [{ item, score }], unknown: [...] }`, or a JSON
+// `{ error }` with 400 for a missing, empty, oversized or unknown-only history, a bad topN or a
+// missing/oversized user id (MIND with per-user routing needs `user`), 404 for other paths, 405
+// for other methods. Plain JS on Web-standard Request/Response so every host imports it as is.
 
 const MAX_TOP_N = 1000;
+/** Most ids in one history, and longest history parameter / id / user id (characters). */
+const MAX_HISTORY_IDS = 1000;
+const MAX_HISTORY_CHARS = 65536;
+const MAX_ID_CHARS = 256;
 
 /** Error answered as JSON with an HTTP status. */
 export class HttpError extends Error {
@@ -19,8 +24,13 @@ export class HttpError extends Error {
 export function parseQuery(params) {
   const raw = params.get('history');
   if (raw === null) throw new HttpError(400, 'missing history: use /recommend?history=ID,ID,... (raw item ids, oldest first)');
+  if (raw.length > MAX_HISTORY_CHARS) throw new HttpError(400, `history too long: ${raw.length} characters, at most ${MAX_HISTORY_CHARS}`);
   const history = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (!history.length) throw new HttpError(400, 'empty history: give at least one raw item id, e.g. ?history=ID,ID,...');
+  if (history.length > MAX_HISTORY_IDS) throw new HttpError(400, `history too long: ${history.length} ids, at most ${MAX_HISTORY_IDS} (only the latest ones are used anyway)`);
+  if (history.some((id) => id.length > MAX_ID_CHARS)) throw new HttpError(400, `history has an id longer than ${MAX_ID_CHARS} characters`);
+  const user = params.get('user');
+  if (user !== null && (user.trim() === '' || user.length > MAX_ID_CHARS)) throw new HttpError(400, `user must be a raw user id of 1..${MAX_ID_CHARS} characters`);
   let topN = 10;
   const t = params.get('topN');
   if (t !== null && t !== '') {
@@ -29,16 +39,19 @@ export function parseQuery(params) {
   }
   const f = params.get('filterHistory');
   const filterHistory = f === '1' || f === 'true';
-  return { history, topN, filterHistory };
+  return { history, topN, filterHistory, user: user === null ? undefined : user.trim() };
 }
 
 /** Answer one parsed query: `{ items, unknown }`, or HttpError(400) when no id is known. */
-export function recommendQuery(rec, { history, topN, filterHistory }) {
+export function recommendQuery(rec, { history, topN, filterHistory, user }) {
   const unknown = history.filter((id) => rec.vocab.index(id) <= 0);
   if (unknown.length === history.length) {
     throw new HttpError(400, `unknown history: none of the ${history.length} ids is in the model's vocabulary`, { unknown });
   }
-  const items = rec.recommend(history, { topN, filterHistory }).map((r) => ({ item: r.item, score: r.score }));
+  // MIND trained with servingRouting 'perUser' draws its routing from the user id's hash.
+  const perUser = rec.model.config.servingRouting === 'perUser';
+  if (perUser && user === undefined) throw new HttpError(400, 'missing user: this model routes per user; add &user=ID (the raw user id)');
+  const items = rec.recommend(history, { topN, filterHistory, user: perUser ? user : undefined }).map((r) => ({ item: r.item, score: r.score }));
   return { items, unknown };
 }
 

@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { open, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeCheckpoint } from '../io/checkpoint.js';
+import { removeStaleTempFiles } from '../io/atomic-write.js';
 import { UsageError } from './args.js';
 
 /** A path given by a flag, e.g. ['--out', 'model.safetensors']. */
@@ -62,7 +63,7 @@ export async function checkOutputs(inputs: FlagPath[], outputs: FlagPath[], same
   outs.forEach((o, i) => {
     for (const inp of ins) {
       if (sameFile(o, inp) && !same.some(([x, y]) => x === o.flag && y === inp.flag)) {
-        throw new UsageError(`${o.flag} ${o.path} is the same file as ${inp.flag} ${inp.path}${o.real !== inp.real ? ` (a hard link or symlink to it)` : ''}; refusing to overwrite an input: choose another ${o.flag} path`);
+        throw new UsageError(`${o.flag} ${o.path} is the same file as ${inp.flag} ${inp.path}${resolve(o.path) !== resolve(inp.path) ? ` (a hard link or symlink to it)` : ''}; refusing to overwrite an input: choose another ${o.flag} path`);
       }
     }
     for (const other of outs.slice(0, i)) {
@@ -70,6 +71,8 @@ export async function checkOutputs(inputs: FlagPath[], outputs: FlagPath[], same
     }
   });
   for (const o of outs) {
+    // Temp files of runs that were killed mid-write (their pid is gone) go before this run starts.
+    await removeStaleTempFiles(o.path).catch(() => []);
     if (o.exists && (o.mode & 0o222) === 0) throw new UsageError(`${o.flag} ${o.path} is read-only (mode ${(o.mode & 0o777).toString(8)}); not replacing it`);
     await probeFolder(o.flag, o.path);
   }

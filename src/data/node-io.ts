@@ -12,12 +12,17 @@ import type { UrlLike } from '../engine/web-types.js';
  */
 export async function* nodeFileChunks(path: string | UrlLike, name: string, onBytes?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
   const p = path as string | URL;
-  const stream = createReadStream(p, { highWaterMark: 1 << 20 });
+  // Standard input is read from the process's own stream: opening /dev/stdin fails when it is a
+  // socket (ENXIO), as with some process spawners.
+  const stdin = p === '-' || p === '/dev/stdin';
+  const stream = stdin ? process.stdin : createReadStream(p, { highWaterMark: 1 << 20 });
   try {
-    await new Promise<void>((resolve, reject) => {
-      stream.once('open', () => resolve());
-      stream.once('error', reject);
-    });
+    if (!stdin) {
+      await new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', reject);
+      });
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'ENOENT: no such file' : code === 'EISDIR' ? 'EISDIR: a folder, not a file' : code === 'EACCES' ? 'EACCES: permission denied' : code ?? (e as Error).message;
@@ -46,6 +51,6 @@ export async function* nodeFileChunks(path: string | UrlLike, name: string, onBy
   } catch (e) {
     throw new Error(`readEvents: ${name}: ${gz ? 'gzip data is corrupt or truncated' : 'read failed'} (${(e as Error).message})`);
   } finally {
-    stream.destroy();
+    if (!stdin) stream.destroy();
   }
 }
