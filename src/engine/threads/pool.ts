@@ -27,6 +27,8 @@ export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
   private readonly seq: number[];
+  /** Last sequence claimed per worker slot (by the worker or by the caller). */
+  private readonly claimed: number[];
   private readonly canBlock: boolean;
   private closed = false;
   /** Kernel calls split so far (tests and benchmarks check that threads were used). */
@@ -36,6 +38,7 @@ export class ThreadPool {
     this.ctl = new Int32Array(control);
     this.args = new Float64Array(args);
     this.seq = handles.map(() => 0);
+    this.claimed = handles.map(() => 0);
     this.canBlock = callerCanBlock(this.ctl);
   }
 
@@ -95,7 +98,21 @@ export class ThreadPool {
     } catch (e) {
       failure = e;
     }
-    for (let w = 0; w < used; w++) this.await(w);
+    // Run every part no worker has started yet here; wait for the others.
+    for (let w = 0; w < used; w++) {
+      const prev = this.claimed[w];
+      const s = this.seq[w];
+      this.claimed[w] = s;
+      if (Atomics.compareExchange(ctl, w * SLOTS + 5, prev, s) === prev) {
+        if (!failure) {
+          try {
+            fn(...parts[w + 1]);
+          } catch (e) {
+            failure = e;
+          }
+        }
+      } else this.await(w);
+    }
     if (failure) throw failure;
     for (let w = 0; w < used; w++) {
       if (ctl[w * SLOTS + 4]) {

@@ -3,7 +3,10 @@
 // A worker instantiates the kernel module on the shared memory, points its scratch at its own
 // block, says ready, then serves calls posted in the shared control block until told to stop.
 // Control block per worker (Int32Array, 16 slots): [0] call sequence (-1 = stop), [1] sequence
-// done, [2] kernel index, [3] argument count, [4] error flag; arguments in a Float64Array.
+// done, [2] kernel index, [3] argument count, [4] error flag, [5] sequence claimed; arguments in
+// a Float64Array. A posted call is run by whoever claims it first (compare-exchange on [5]): the
+// worker, or the caller once its own part is done, so a descheduled worker (a busy machine)
+// delays nothing; the parts are the same either way, and so are the bits.
 
 export const WORKER_SOURCE = String.raw`
 const start = (msg, post) => {
@@ -28,6 +31,8 @@ const start = (msg, post) => {
     }
     seen = s;
     if (s < 0) break;
+    const c = Atomics.load(ctl, base + 5);
+    if (c === s || Atomics.compareExchange(ctl, base + 5, c, s) !== c) continue; // the caller took it
     const count = ctl[base + 3];
     argv.length = count;
     for (let i = 0; i < count; i++) argv[i] = f64[abase + i];
