@@ -34,7 +34,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(commandHelp(cmd) + '\n');
       return 0;
     }
-    if (cmd.engine !== false) await init();
+    if (cmd.engine !== false) {
+      // Commands with --threads default to the host's cores (capped); the rest run one thread.
+      const takesThreads = 'threads' in cmd.options;
+      await init(takesThreads ? { threads: (parsed.options.threads as number | undefined) ?? 'auto' } : {});
+    }
     const code = await cmd.run(parsed.options, parsed.positionals);
     return typeof code === 'number' ? code : 0;
   } catch (e) {

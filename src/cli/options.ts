@@ -52,3 +52,8 @@ export const REPORT_OPTION = {
 export const CHECKPOINT_OPTION = {
   checkpoint: { type: 'string', value: 'FILE', help: 'a checkpoint written by --out' },
 } as const satisfies OptionTable;
+
+/** Kernel threads (commands that train, evaluate or score). */
+export const THREADS_OPTION = {
+  threads: { type: 'number', value: 'N', integer: true, min: 1, default: 'cores, at most 4', help: 'threads running the kernels; results are bit-identical for any count (1 where the host has no workers)' },
+} as const satisfies OptionTable;

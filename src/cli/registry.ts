@@ -13,6 +13,7 @@ import { profile } from './commands/profile.js';
 import { studio } from './commands/studio.js';
 import { data } from './commands/data.js';
 import { helpCommand } from './commands/help.js';
+import { synth } from './commands/synth.js';
 
 export const COMMANDS: readonly AnyCommand[] = [
   demo,
@@ -25,5 +26,6 @@ export const COMMANDS: readonly AnyCommand[] = [
   profile,
   studio,
   data,
+  synth,
   helpCommand(() => COMMANDS),
 ];

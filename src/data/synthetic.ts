@@ -3,8 +3,10 @@
 // noise, profile fields and conversions. Only Rng and det-math are used on the sampling path, so
 // a seed gives byte-identical output on every runtime (a golden sha256 pins the `tiny` preset).
 import { Rng } from '../engine/random.js';
-import { detExp, detPow } from '../engine/det-math.js';
 import { EventsBuilder, type Events } from './events.js';
+import { drawCdf, drawUser, userContext, zipfCdf, type UserDraw } from './synthetic-user.js';
+
+export { zipfCdf, drawCdf };
 
 /** Generator parameters (docs/protocols.md#synthetic-data). */
 export interface SyntheticConfig {
@@ -74,22 +76,6 @@ export interface SyntheticData {
   truth: { planted: Int32Array[]; weights: Float64Array[]; affinity: Float64Array[] };
 }
 
-/** Cumulative Zipf weights rank^−s for ranks 1..n. */
-function zipfCdf(n: number, s: number): Float64Array {
-  const c = new Float64Array(n);
-  let acc = 0;
-  for (let r = 1; r <= n; r++) { acc += detPow(r, -s); c[r - 1] = acc; }
-  return c;
-}
-
-/** Index of the first cdf entry above u·total (binary search). */
-function drawCdf(rng: Rng, cdf: Float64Array): number {
-  const x = rng.uniform() * cdf[cdf.length - 1];
-  let lo = 0, hi = cdf.length - 1;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] > x) hi = mid; else lo = mid + 1; }
-  return lo;
-}
-
 /**
  * Generate a dataset. `preset` picks the base parameters (default 'small'); `overrides` replace any.
  * @example const d = generateSynthetic('tiny'); d.events.length // ≈ 4,000
@@ -128,8 +114,6 @@ export function generateSynthetic(preset: keyof typeof SYNTHETIC_PRESETS = 'smal
   }
   // 3–6. users, sequences, fields, conversions
   const userRng = root.fork(3);
-  const prior = zipfCdf(C, cfg.zipfCluster).map((v, i, a) => (i === 0 ? v : v - a[i - 1])); // rank^−s
-  const itemCdf = zipfCdf(M, cfg.zipfItem);
   const b = new EventsBuilder(false, false, false);
   const userIds = Array.from({ length: U }, (_, u) => String(u + 1));
   for (const id of itemIds) b.items.intern(id);
@@ -138,40 +122,18 @@ export function generateSynthetic(preset: keyof typeof SYNTHETIC_PRESETS = 'smal
   const segment = new Int32Array(U), activity = new Int32Array(U), region = new Int32Array(U);
   const planted: Int32Array[] = [], weights: Float64Array[] = [], affinity: Float64Array[] = [];
   let clock = 0;
-  const seen = new Set<number>();
+  const ctx = userContext(cfg);
+  const draw: UserDraw = { items: new Int32Array(cfg.maxLength), latent: new Int32Array(cfg.maxLength), converted: new Uint8Array(cfg.maxLength), n: 0, planted: new Int32Array(0), weights: new Float64Array(0), affinity: new Float64Array(0), segment: 0, activity: 0, region: 0 };
   for (let u = 0; u < U; u++) {
-    const k = Math.min(C, 1 + userRng.int(cfg.kMax));
-    const w = Float64Array.from(prior);
-    const P = new Int32Array(k);
-    for (let i = 0; i < k; i++) { P[i] = userRng.weighted(w); w[P[i]] = 0; }
-    const cuts = Array.from({ length: k - 1 }, () => userRng.uniform()).sort((x, y) => x - y);
-    const pi = new Float64Array(k);
-    let prev = 0, sum = 0;
-    for (let i = 0; i < k; i++) { const next = i < k - 1 ? cuts[i] : 1; pi[i] = Math.max(next - prev, cfg.minWeight); prev = next; sum += pi[i]; }
-    for (let i = 0; i < k; i++) pi[i] /= sum;
-    const n = cfg.minLength + userRng.int(cfg.maxLength - cfg.minLength + 1);
-    const aff = new Float64Array(C).fill(-2);
-    for (let i = 0; i < k; i++) aff[P[i]] = userRng.normal();
-    let dom = 0;
-    for (let i = 1; i < k; i++) if (pi[i] > pi[dom]) dom = i;
-    segment[u] = userRng.uniform() < 0.5 ? P[dom] : userRng.int(C);
-    let act = 0;
-    for (let m = n; m >= 2; m = Math.floor(m / 2)) act++;
-    activity[u] = act; // ⌊log2 n⌋
-    region[u] = userRng.int(10);
-    planted.push(P); weights.push(pi); affinity.push(aff);
-    seen.clear();
-    let z = P[userRng.weighted(pi)];
-    for (let t = 0; t < n; t++) {
-      if (t > 0 && !(userRng.uniform() < cfg.stickiness)) z = P[userRng.weighted(pi)];
-      const drawItem = () => (userRng.uniform() < cfg.noise ? userRng.int(N) : z * M + drawCdf(userRng, itemCdf));
-      let item = drawItem();
-      if (!cfg.repeats) for (let r = 0; r < 20 && seen.has(item); r++) item = drawItem();
-      seen.add(item);
-      const p = 1 / (1 + detExp(-(cfg.beta0 + cfg.beta1 * aff[cluster[item]])));
-      converted.push(userRng.uniform() < p ? 1 : 0);
-      latent.push(z);
-      b.push(userIds[u], itemIds[item], ++clock);
+    drawUser(userRng, ctx, draw, cluster);
+    segment[u] = draw.segment;
+    activity[u] = draw.activity;
+    region[u] = draw.region;
+    planted.push(draw.planted); weights.push(draw.weights); affinity.push(draw.affinity);
+    for (let t = 0; t < draw.n; t++) {
+      converted.push(draw.converted[t]);
+      latent.push(draw.latent[t]);
+      b.push(userIds[u], itemIds[draw.items[t]], ++clock);
     }
   }
   const events = b.finish({ hasTime: true, source: `synthetic:${preset}:seed${cfg.seed}`, format: 'synthetic', summary: { lines: 0, events: b.length, skipped: 0, filtered: 0, reasons: {}, examples: [] } });

@@ -71,11 +71,12 @@ export async function instantiate(source: WasmModule | WasmBytes, backend: 'wasm
  * `embedded`. Safe to call more than once: without options it returns the engine already made.
  */
 export async function initEngine(options: InitOptions, embedded: EmbeddedSource): Promise<Engine> {
-  const explicit = options.module || options.bytes || options.url || (options.backend && options.backend !== 'auto') || options.threads !== undefined;
-  const made = currentEngine();
-  if (made && !explicit) return made;
-  if (options.backend === 'js') return setEngine(Engine.fromReference(32));
+  const explicit = options.module || options.bytes || options.url || (options.backend && options.backend !== 'auto');
   const threads = await resolveThreads(options.threads);
+  const made = currentEngine();
+  // Asking again for the thread count the engine already has (or for none) keeps it.
+  if (made && !explicit && (options.threads === undefined || made.threads === threads || (threads > 1 && noThreadsHere(embedded)))) return made;
+  if (options.backend === 'js') return setEngine(Engine.fromReference(32));
   if (threads > 1) {
     const threaded = await tryThreaded(options, threads, embedded);
     if (threaded) {
@@ -104,6 +105,13 @@ export async function initEngine(options: InitOptions, embedded: EmbeddedSource)
     if (options.backend === 'wasm' || options.backend === 'wasm-simd') throw e;
     return fallback(`wasm could not be compiled (${(e as Error).message})`);
   }
+}
+
+/** True (after the one notice) when this host or entry cannot run kernel workers. */
+function noThreadsHere(embedded: EmbeddedSource): boolean {
+  const why = !hasWasmSimd() ? 'this host lacks wasm SIMD' : !embedded ? 'this entry point ships no threads build' : threadsUnavailable();
+  if (why) noticeOneThread(why);
+  return why !== null;
 }
 
 /** The threads build on shared memory, or null (after one notice) where this host cannot. */

@@ -4,7 +4,7 @@ import { prepareRetrieval, evalCases } from '../../data/protocol.js';
 import { generateSynthetic } from '../../data/synthetic.js';
 import { evaluateRetrieval, interestRecovery, plantedTruth } from '../../train/evaluate.js';
 import { defineCommand } from '../command.js';
-import { TRAIN_OPTIONS } from '../options.js';
+import { TRAIN_OPTIONS, THREADS_OPTION } from '../options.js';
 import { metricsTable, recoveryTable, type TableRow } from '../table.js';
 import { trainOne, type TrainRunOptions } from '../train-one.js';
 
@@ -13,6 +13,7 @@ export const demo = defineCommand({
   summary: 'ComiRec-SA vs YouTubeDNN and MostPopular on built-in synthetic data',
   usage: '[--quick] [training options]',
   options: {
+    ...THREADS_OPTION,
     quick: { type: 'boolean', help: 'the tiny preset and a short run (seconds instead of minutes)' },
     ...TRAIN_OPTIONS,
   },

@@ -10,7 +10,7 @@ import { checkOutputs } from '../outputs.js';
 import { UsageError } from '../args.js';
 import { defineCommand } from '../command.js';
 import { loadCategories, loadData, loadModel } from '../inputs.js';
-import { CHECKPOINT_OPTION, DATA_OPTIONS, REPORT_OPTION } from '../options.js';
+import { CHECKPOINT_OPTION, DATA_OPTIONS, REPORT_OPTION, THREADS_OPTION } from '../options.js';
 import { looTable, metricsTable, sweepTable } from '../table.js';
 
 export const evalCommand = defineCommand({
@@ -18,6 +18,7 @@ export const evalCommand = defineCommand({
   summary: 'test metrics of a saved retrieval model on a data file',
   usage: '--checkpoint FILE --data FILE [--categories FILE] [--lambdas 0,0.05,0.1] [options]',
   options: {
+    ...THREADS_OPTION,
     ...CHECKPOINT_OPTION,
     ...DATA_OPTIONS,
     categories: { type: 'string', value: 'FILE', help: 'item categories for Diversity@50: MovieLens movies.csv(.gz) or item,category lines' },

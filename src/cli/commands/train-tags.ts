@@ -3,7 +3,7 @@
 import { TAG_MODELS } from '../../train/tag-experiment.js';
 import { checkOutputs } from '../outputs.js';
 import { defineCommand } from '../command.js';
-import { REPORT_OPTION } from '../options.js';
+import { REPORT_OPTION, THREADS_OPTION } from '../options.js';
 import { tagsCommand } from '../tags.js';
 
 export const trainTags = defineCommand({
@@ -11,6 +11,7 @@ export const trainTags = defineCommand({
   summary: 'train a user-tag model (UTPM, MVKE, baselines); AUC, GAUC, P@K, R@K',
   usage: '--model NAME --dataset movielens|amazon|taobao|synthetic [--data PATH] [--out FILE] [options]',
   options: {
+    ...THREADS_OPTION,
     model: { type: 'string', value: 'NAME', choices: TAG_MODELS, help: 'tag model' },
     dataset: { type: 'string', value: 'KIND', choices: ['movielens', 'amazon', 'taobao', 'synthetic'], help: 'how --data is read' },
     data: { type: 'string', value: 'PATH', help: 'movielens: the ml-latest-small folder; amazon: the folder with Beauty.txt.gz and Beauty_item2attributes.json.gz; taobao: a UserBehavior csv; synthetic: tiny, small (default) or medium' },

@@ -10,7 +10,7 @@ import { evaluateRetrieval } from '../../train/evaluate.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { defineCommand } from '../command.js';
 import { loadData } from '../inputs.js';
-import { DATA_OPTIONS, MODEL_OPTIONS, REPORT_OPTION, TRAIN_OPTIONS } from '../options.js';
+import { DATA_OPTIONS, MODEL_OPTIONS, REPORT_OPTION, TRAIN_OPTIONS, THREADS_OPTION } from '../options.js';
 import { looTable, metricsTable } from '../table.js';
 import { trainOne, type RunControl } from '../train-one.js';
 import { UsageError } from '../args.js';
@@ -23,6 +23,7 @@ export const train = defineCommand({
   summary: 'train a retrieval model on an event file; test metrics, checkpoint, report',
   usage: '--data FILE [--model comirec-sa] [--out model.safetensors] [--report report.json] [options]',
   options: {
+    ...THREADS_OPTION,
     ...MODEL_OPTIONS,
     ...DATA_OPTIONS,
     ...TRAIN_OPTIONS,
