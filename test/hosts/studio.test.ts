@@ -2,7 +2,7 @@
 // preset, train ComiRec-SA in the Web Worker (charts fill, validation Recall@50 beats
 // MostPopular's), inspect a test user (K interest panels with their weights and top items), move
 // the λ slider (the list re-ranks towards more categories, the sweep chart gains points), draw
-// the interest map, save a checkpoint (Node's loader gives the page's list) and open it again
+// the interest map, save a checkpoint (Node's loader and `mirec recommend` give the page's list) and open it again
 // from the file and from a URL (identical lists). Screenshots are decoded and checked to show
 // something; they are kept in .tmp/test-output/studio/. No request leaves the loopback server.
 import { test } from 'uvu';
@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Recommender } from '../../src/serve/recommender.js';
 import { init } from '../../src/engine/load.js';
 import { CHROMIUM, ROOT } from './hosts.js';
@@ -110,6 +111,10 @@ test('studio: train ComiRec-SA, inspect, re-rank with λ, map, save and reopen',
     const node = rec.recommend(history, { topN: 20 });
     assert.equal(node.map((r) => r.item), listAtZero.map((r) => r.item));
     for (let i = 0; i < 20; i++) assert.ok(Math.abs(node[i].score - listAtZero[i].score) < 1e-5);
+    // The command line reads the page's file too.
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'recommend', '--checkpoint', checkpoint, '--history', history.join(','), '--top-n', '20'], { cwd: ROOT, encoding: 'utf8' });
+    assert.is(cli.status, 0, cli.stderr);
+    assert.equal((JSON.parse(cli.stdout) as { recommendations: { item: string }[] }).recommendations.map((r) => r.item), listAtZero.map((r) => r.item));
 
     // Open the file again in the page: the same list, score for score.
     await page.setInputFiles('#ck-file', checkpoint);
