@@ -4,7 +4,7 @@
 // table (its test users' interests as queries, plus the protocol's test Recall@50 exact vs IVF).
 // One user = K = 4 interest queries, top-50 merged by max; one thread; latency p50/p99 over users.
 // Run: `npm run bench -- ann [--ann-checkpoint=beauty.safetensors --ann-data=Beauty.txt.gz]
-//       [--ann-rows=1000000] [--ann-users=200] [--ann-hnsw-1m]`.
+//       [--ann-rows=1000001] [--ann-users=200] [--ann-hnsw-1m] [--ann-skip=100k,large]`.
 import { init } from '../src/engine/load.js';
 import { IvfIndex } from '../src/ann/ivf-index.js';
 import type { IvfStorage } from '../src/ann/ivf-search.js';
@@ -20,12 +20,13 @@ interface Row { table: string; method: string; setting: string; recall: number; 
 
 const pct = (ms: number[], p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
 
-function ivfRows(t: BenchTable, truth: Int32Array, lists: number, storage: IvfStorage, nprobes: number[], rerank = 0): Row[] {
+function ivfRows(t: BenchTable, truth: Int32Array, lists: number, storage: IvfStorage, nprobes: number[], rerankProbes: number[] = []): Row[] {
   const t0 = performance.now();
   const idx = IvfIndex.build(t.E, { lists, storage, seed: 1 });
   const build = (performance.now() - t0) / 1000;
   const rows: Row[] = [];
-  for (const nprobe of nprobes) {
+  const runs = [...nprobes.map((n) => [n, 0]), ...rerankProbes.map((n) => [n, 4 * TOP])];
+  for (const [nprobe, rerank] of runs) {
     let hit = 0;
     const ms: number[] = [];
     for (let rep = 0; rep < 3; rep++) {
@@ -62,8 +63,7 @@ function tableRows(t: BenchTable, lists: number, nprobes: number[], py: string |
   const rows: Row[] = [{ table: t.name, method: 'mirec exact f32', setting: '-', recall: 1, p50: pct(ms, 0.5), p99: pct(ms, 0.99), build: 0, mb: (N * D * 4) / 1048576 }];
   if (t.model && t.cases) rows[0].note = `test Recall@50 ${(100 * recallAt(evaluateRetrieval(t.model, t.cases), 50)).toFixed(3)}`;
   rows.push(...ivfRows(t, truth, lists, 'f32', nprobes));
-  rows.push(...ivfRows(t, truth, lists, 'int8', nprobes));
-  rows.push(...ivfRows(t, truth, lists, 'int8', nprobes.slice(1, 3), 4 * TOP));
+  rows.push(...ivfRows(t, truth, lists, 'int8', nprobes, nprobes.slice(1, 3)));
   if (py) {
     for (const f of runFaiss(py, t, truth, lists, nprobes, [64, 256], hnsw)) {
       rows.push({ table: t.name, method: `Faiss ${f.index}`, setting: f.setting, recall: f.recall, p50: f.p50, p99: f.p99, build: f.build_s, mb: f.bytes / 1048576 });
@@ -78,7 +78,9 @@ export async function annSuite(): Promise<string> {
   const py = faissPython();
   const rows: Row[] = [];
   const specs: [number, number, number[]][] = [[100_001, 256, [1, 2, 4, 8]], [Number(arg('rows') ?? 1_000_001), 1024, [1, 2, 4, 8]]];
+  const skip = (arg('skip') ?? '').split(',');
   for (const [N, lists, nprobes] of specs) {
+    if (skip.includes(N <= 200_001 ? '100k' : 'large')) continue;
     const t = syntheticTable(e, N, users);
     rows.push(...tableRows(t, lists, nprobes, py, N <= 200_001 || flag('hnsw-1m')));
     e.heap.free(t.E.ptr);

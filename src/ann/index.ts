@@ -7,5 +7,5 @@ export { mergeShardInterests, IVF_STORAGES, type IvfSearchOptions, type IvfStora
 export type { QueryVectors } from './ivf-query.js';
 export { clusterCentres, clusteredRows, clusteredQueries, type ClusteredOptions } from './synthetic.js';
 export { encodeIvf, decodeIvf, decodeIvfHead, tableFingerprint, IVF_MAGIC, IVF_VERSION, type IvfHeader, type IvfHead } from './ivf-format.js';
-export { RemoteIvfIndex, httpRangeSource, bytesSource, keyedSource, splitIndexFile, type IndexSource, type RemoteIndexOptions } from './remote-index.js';
+export { RemoteIvfIndex, httpRangeSource, bytesSource, keyedSource, splitIndexFile, type IndexSource, type RemoteIndexOptions, type RangeFetch, type RangeResponse } from './remote-index.js';
 export { ByteLru } from './lru.js';

@@ -4,6 +4,7 @@
 // kept in a byte-bounded LRU cache, copied into scratch memory for scoring and released after
 // the query. Search runs the same code as the in-memory index, so answers are identical.
 import type { Engine } from '../engine/engine.js';
+import type { UrlLike } from '../engine/web-types.js';
 import type { ScoredItems } from '../eval/merge.js';
 import { ByteLru } from './lru.js';
 import { decodeIvfHead, decodeListBlock, headLength, writeListBody, type IvfHead } from './ivf-format.js';
@@ -20,11 +21,22 @@ export interface IndexSource {
   list(l: number, offset: number, length: number): Promise<Uint8Array>;
 }
 
+/** What httpRangeSource needs of a fetch response (a `Response` satisfies it). */
+export interface RangeResponse {
+  status: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  body?: { cancel(): Promise<void> } | null;
+}
+
+/** A fetch function (the global `fetch`, or a Worker's service binding `env.X.fetch`). */
+export type RangeFetch = (url: string, init: { headers: Record<string, string> }) => Promise<RangeResponse>;
+
 /** Byte ranges of a file over HTTP (`Range: bytes=a-b`, answered 206); `fetchFn` defaults to fetch. */
-export function httpRangeSource(url: string | URL, fetchFn: typeof fetch = (...a) => fetch(...a)): IndexSource {
-  const name = String(url);
+export function httpRangeSource(url: string | UrlLike, fetchFn: RangeFetch = (u, init) => fetch(u, init)): IndexSource {
+  const name = typeof url === 'string' ? url : url.href;
   const range = async (offset: number, length: number): Promise<Uint8Array> => {
-    const res = await fetchFn(url, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+    if (length === 0) return new Uint8Array(0); // an empty list: no request (a 0-byte Range is invalid)
+    const res = await fetchFn(name, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
     if (res.status !== 206) {
       await res.body?.cancel();
       throw new Error(`${name}: bytes ${offset}-${offset + length - 1}: HTTP ${res.status} (the server must answer Range requests with 206)`);
@@ -121,7 +133,8 @@ export class RemoteIvfIndex {
     if (hit) { this.stats.hits++; return Promise.resolve(hit); }
     let p = this.inflight.get(l);
     if (!p) {
-      p = this.source.list(l, this.head.offsets[l], this.head.lengths[l]).then((block) => {
+      const len = this.head.lengths[l];
+      p = (len === 0 ? Promise.resolve(new Uint8Array(0)) : this.source.list(l, this.head.offsets[l], len)).then((block) => {
         this.stats.fetches++;
         this.stats.bytesFetched += block.length;
         const got = decodeListBlock(this.head, l, block, this.source.name);

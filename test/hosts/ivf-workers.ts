@@ -1,0 +1,68 @@
+// Helpers of the partitioned and sharded Worker tests: an index file served over HTTP with Range
+// support on 127.0.0.1 (counting requests and bytes), and workerd started on a generated config,
+// resolved once it answers. Needs the compiled dist/ (npm test builds it first).
+import { spawn } from 'node:child_process';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, freePort } from './hosts.js';
+
+export interface RangeServer {
+  url: (file: string) => string;
+  requests: { full: number; ranges: number; bytes: number };
+  close(): Promise<void>;
+}
+
+/** Serve `files` (name → bytes) with Range support. */
+export async function rangeServer(files: Map<string, Uint8Array>): Promise<RangeServer> {
+  const requests = { full: 0, ranges: 0, bytes: 0 };
+  const server: HttpServer = createServer((req, res) => {
+    const body = files.get((req.url ?? '').slice(1));
+    if (!body) { res.writeHead(404); res.end(); return; }
+    const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (!m) { requests.full++; requests.bytes += body.length; res.writeHead(200); res.end(body); return; }
+    const a = Number(m[1]), b = Math.min(Number(m[2]), body.length - 1);
+    if (a > b) { res.writeHead(416); res.end(); return; }
+    requests.ranges++;
+    requests.bytes += b - a + 1;
+    res.writeHead(206, { 'content-range': `bytes ${a}-${b}/${body.length}`, 'content-length': String(b - a + 1) });
+    res.end(body.subarray(a, b + 1));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: (f) => `http://127.0.0.1:${port}/${f}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export interface Workerd {
+  url: string;
+  pid: number;
+  /** Resident memory of the workerd process (bytes, from /proc; 0 where unavailable). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/** Write `config(port)` to dir/NAME.capnp and serve it with workerd; waits until GET `ready` answers. */
+export async function startWorkerdConfig(dir: string, name: string, config: (port: number) => string, ready = '/stats'): Promise<Workerd> {
+  const port = await freePort();
+  const file = join(dir, `${name}.capnp`);
+  writeFileSync(file, config(port));
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'workerd'), ['serve', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => (log += d));
+  child.stdout!.on('data', (d) => (log += d));
+  const stop = () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill(); });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}: ${log}`);
+    try {
+      await fetch(url + ready);
+      const rss = () => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024; } catch { return 0; } };
+      return { url, pid: child.pid!, rss, stop };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await stop();
+  throw new Error(`workerd did not answer within 30 s: ${log}`);
+}
