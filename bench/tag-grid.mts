@@ -11,7 +11,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { init } from '../src/engine/load.js';
 import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../src/train/tag-experiment.js';
-import type { TaskReport } from '../src/train/tag-trainer.js';
+import type { TaskReport } from '../src/train/tag-evaluate.js';
 
 const [cmd, ...args] = process.argv.slice(2);
 const readRows = (file: string): TagExperimentRow[] =>

@@ -8,7 +8,8 @@
 // Usage: node --import tsx bench/utpm-diagnosis.mts [splitSeed=1230] [epochs=8] [ctr|cvr]
 import { init } from '../src/engine/load.js';
 import { movielensTagDataset } from '../src/data/tag-datasets.js';
-import { makeBatch, rowsOf, splitUsers, trainTagModel, scoreSplit } from '../src/train/tag-trainer.js';
+import { makeBatch, rowsOf, splitUsers, scoreSplit } from '../src/train/tag-batches.js';
+import { trainTagModel } from '../src/train/train-tag-model.js';
 import { UTPM } from '../src/models/utpm.js';
 import { TwoTower } from '../src/models/two-tower.js';
 import { auc, gauc } from '../src/eval/tag-metrics.js';

@@ -40,7 +40,8 @@ export { HardSharing } from './models/hard-sharing.js';
 export { MMoE } from './models/mmoe.js';
 export { PopularTags } from './models/popular-tags.js';
 export { HistoryTags } from './models/history-tags.js';
-export { trainTagModel, evaluateTagModel } from './train/tag-trainer.js';
+export { evaluateTagModel } from './train/tag-evaluate.js';
+export { trainTagModel } from './train/train-tag-model.js';
 export { runTagExperiment, type TagExperimentOptions } from './train/tag-experiment.js';
 export { buildTagDataset, syntheticTagDataset, movielensTagDataset, amazonTagDataset, taobaoTagDataset, readItemTagsJson, readItemTagsDelimited, type TagDataset } from './data/tag-datasets.js';
 

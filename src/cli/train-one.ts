@@ -62,7 +62,7 @@ export interface RunControl {
 }
 
 export interface Trained {
-  model: RetrievalModel | ReturnType<typeof createModel>;
+  model: RetrievalModel;
   result: TrainResult | null;
   trainer?: Trainer;
 }
@@ -70,7 +70,7 @@ export interface Trained {
 /** Build and train `name` on `ds` (counting baselines are returned untrained). */
 export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOptions, extra: Record<string, unknown> = {}, control: RunControl = {}): Promise<Trained> {
   const model = createModel(name, modelConfig(name, o, ds.vocab.size));
-  if ('rank' in model) return { model, result: null };
+  if (!model.params.list().length) return { model, result: null }; // MostPopular: nothing to train
   process.stderr.write(`mirec: ${model.toString()}\n`);
   const B = o.batch ?? 128, wantS = model.config.negatives.count ?? 10 * B;
   if (model.config.negatives.kind !== 'full' && capNegatives(wantS, model.config.items) < wantS) {

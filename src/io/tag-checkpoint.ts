@@ -7,14 +7,7 @@ import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourc
 import { checkTagConfig } from '../models/check-config.js';
 import { withParamSource } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
-import { UTPM, type UTPMConfig } from '../models/utpm.js';
-import { MVKE, type MVKEConfig } from '../models/mvke.js';
-import type { TowerConfig } from '../models/tower-model.js';
-import { TwoTower } from '../models/two-tower.js';
-import { HardSharing } from '../models/hard-sharing.js';
-import { MMoE } from '../models/mmoe.js';
-import { PopularTags } from '../models/popular-tags.js';
-import { HistoryTags } from '../models/history-tags.js';
+import { createTagModel, modelNameOfKind, MODELS, TAG_MODELS } from '../models/registry.js';
 import type { FieldSpec, TagTask, UserFields } from '../nn/field-batch.js';
 import type { TagModel } from '../models/tag-model.js';
 
@@ -45,7 +38,7 @@ interface StoredModel {
   popularity?: number[][];
 }
 
-const KINDS = ['UTPM', 'MVKE', 'TwoTower', 'HardSharing', 'MMoE', 'PopularTags', 'HistoryTags'];
+const KINDS = TAG_MODELS.map((n) => MODELS[n].kind);
 
 /** The vocabulary of a dataset: `items` are the raw ids of its Events item table. */
 export function tagVocabOf(data: { tagNames: string[]; fields: FieldSpec[]; tagFields: string[] }, items: readonly string[]): TagVocab {
@@ -136,7 +129,7 @@ function rebuild(s: StoredModel, i: number, vocab: TagVocab, ck: DecodedCheckpoi
       if (!Array.isArray(p) || p.length !== names.length || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) bad(`popularity[${k}] is not a list of ${names.length} finite numbers (one per tag)`);
     });
     const pop = raw!.map((p) => Float64Array.from(p));
-    return s.kind === 'PopularTags' ? new PopularTags(vocab.fields, tasks!, pop, names) : new HistoryTags(vocab.fields, tasks!, pop, vocab.tagFields, names);
+    return createTagModel(modelNameOfKind(s.kind, 'tag')!, { fields: vocab.fields, tasks: tasks!, popularity: pop, tagFields: vocab.tagFields, tagNames: names });
   }
   const c = checkTagConfig(s.kind, s.config, where);
   if (c.tags !== names.length) bad(`config has ${c.tags} tag ids, the vocabulary ${names.length}`);
@@ -145,16 +138,10 @@ function rebuild(s: StoredModel, i: number, vocab: TagVocab, ck: DecodedCheckpoi
     bad(`config fields [${fields.map((f) => f.name).join(', ')}] differ from the vocabulary's [${vocab.fields.map((f) => f.name).join(', ')}]`);
   }
   const config = { ...c, tagNames: names, ...(Array.isArray(c.tagGroups) ? { tagGroups: Int32Array.from(c.tagGroups as number[]) } : {}) };
-  return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => {
-    switch (s.kind) {
-      // Checkpoints written before `jointAffine` existed trained the affine joint logit.
-      case 'UTPM': return new UTPM({ jointAffine: true, ...config } as unknown as UTPMConfig);
-      case 'MVKE': return new MVKE(config as unknown as MVKEConfig);
-      case 'TwoTower': return new TwoTower(config as unknown as TowerConfig);
-      case 'HardSharing': return new HardSharing(config as unknown as TowerConfig);
-      default: return new MMoE(config as unknown as TowerConfig);
-    }
-  });
+  const name = modelNameOfKind(s.kind, 'tag') ?? bad(`unknown tag model kind (expected one of ${KINDS.join(', ')})`);
+  // Checkpoints written before UTPM's `jointAffine` existed trained the affine joint logit.
+  const legacy = s.kind === 'UTPM' ? { jointAffine: true } : {};
+  return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => createTagModel(name, { ...legacy, ...config }));
 }
 
 type DecodedCheckpointOf = ReturnType<typeof decodeCheckpoint>;

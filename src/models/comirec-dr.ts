@@ -44,6 +44,7 @@ export const COMIREC_DR_DEFAULTS: Omit<ComiRecDRConfig, 'items'> = {
 };
 
 export class ComiRecDR implements RetrievalModel {
+  readonly family = 'retrieval' as const;
   readonly kind = 'ComiRec-DR';
   readonly config: ComiRecDRConfig;
   readonly params: ParamStore;

@@ -34,6 +34,7 @@ export const COMIREC_SA_DEFAULTS: Omit<ComiRecSAConfig, 'items' | 'attentionWidt
 };
 
 export class ComiRecSA implements RetrievalModel {
+  readonly family = 'retrieval' as const;
   readonly kind = 'ComiRec-SA';
   readonly config: ComiRecSAConfig;
   readonly params: ParamStore;

@@ -7,6 +7,7 @@ import { defaultTagNames, profileOf, type ProfileTag, type TagModel } from './ta
 
 /** Counting baselines: scores that do not depend on training beyond counts. */
 export abstract class CountingModel implements TagModel {
+  readonly family = 'tag' as const;
   abstract readonly kind: string;
   readonly rows = 'none' as const;
   readonly params = null;

@@ -82,6 +82,7 @@ export interface CapsuleTrace {
 }
 
 export class MIND implements RetrievalModel {
+  readonly family = 'retrieval' as const;
   readonly kind = 'MIND';
   readonly config: MINDConfig;
   readonly params: ParamStore;

@@ -72,6 +72,7 @@ export interface MVKETrace {
 }
 
 export class MVKE implements TagModel {
+  readonly family = 'tag' as const;
   readonly kind = 'MVKE';
   readonly rows = 'tag' as const;
   readonly config: MVKEConfig;

@@ -69,6 +69,7 @@ export interface SINEForward {
 const SMALL = { kind: 'normal', std: 0.01 } as const;
 
 export class SINE implements RetrievalModel {
+  readonly family = 'retrieval' as const;
   readonly kind = 'SINE';
   readonly config: SINEConfig;
   readonly params: ParamStore;

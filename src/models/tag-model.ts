@@ -6,6 +6,8 @@ import type { ParamStore } from '../nn/params.js';
 import { fieldBatch, type FieldBatch, type FieldSpec, type TagBatch, type TagTask, type UserFields } from '../nn/field-batch.js';
 
 export interface TagModel {
+  /** Which trainer data and evaluation the model takes (the retrieval models say 'retrieval'). */
+  readonly family: 'tag';
   /** Paper or baseline name, e.g. 'UTPM', 'MVKE', 'MMoE'. */
   readonly kind: string;
   /** Tasks scored, in output order. */

@@ -55,6 +55,7 @@ export function flatFields(tables: readonly Tensor[], fb: FieldBatch): Tensor {
 
 /** Common body: per-task user vectors [Bu, D] and tag vectors [n, D], ŷ_τ = σ(⟨u_τ, t_τ⟩). */
 export abstract class TowerModel implements TagModel {
+  readonly family = 'tag' as const;
   abstract readonly kind: string;
   readonly rows = 'tag' as const;
   readonly config: TowerConfig;

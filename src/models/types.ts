@@ -58,6 +58,8 @@ export interface RetrievalConfig {
 }
 
 export interface RetrievalModel {
+  /** Which trainer data and evaluation the model takes (the tag-profile models say 'tag'). */
+  readonly family: 'retrieval';
   /** Paper name, e.g. 'ComiRec-SA'. */
   readonly kind: string;
   readonly config: RetrievalConfig;

@@ -89,6 +89,7 @@ export interface UTPMTrace {
 }
 
 export class UTPM implements TagModel {
+  readonly family = 'tag' as const;
   readonly kind = 'UTPM';
   readonly rows = 'item' as const;
   readonly config: UTPMConfig;

@@ -22,6 +22,7 @@ export const YOUTUBE_DNN_DEFAULTS: Omit<YouTubeDNNConfig, 'items'> = {
 };
 
 export class YouTubeDNN implements RetrievalModel {
+  readonly family = 'retrieval' as const;
   readonly kind = 'YouTubeDNN';
   readonly config: YouTubeDNNConfig;
   readonly params: ParamStore;

@@ -31,15 +31,9 @@ export interface RetrieveOptions {
   table?: CompactItemTable;
 }
 
-/** Anything that ranks without vectors (MostPopular). */
-export interface Ranker {
-  rank(batch: RetrievalBatch, topN: number): ScoredItems[];
-}
-
 /** Top-N items per user of `batch`, best first (item indices, never 0). */
-export function retrieve(model: RetrievalModel | Ranker, batch: RetrievalBatch, opts: RetrieveOptions): ScoredItems[] {
+export function retrieve(model: RetrievalModel, batch: RetrievalBatch, opts: RetrieveOptions): ScoredItems[] {
   if (!Number.isInteger(opts.topN) || opts.topN < 0) throw new Error(`retrieve: topN = ${opts.topN}; expected an integer ≥ 0`);
-  if ('rank' in model) return rankFiltered(model, batch, opts);
   const E = model.itemTable();
   const e = E.engine;
   const [N, D] = E.shape;
@@ -161,17 +155,4 @@ function maskHistory(
     K[r] = c;
   }
   e.k.mask_cols_f32(scores, rows, nb, cols.ptr, counts.ptr, T, -Infinity);
-}
-
-/** A ranker's lists, with the user's history removed on request. */
-function rankFiltered(model: Ranker, batch: RetrievalBatch, opts: RetrieveOptions): ScoredItems[] {
-  if (!opts.filterHistory) return model.rank(batch, opts.topN);
-  const { T } = batch;
-  return model.rank(batch, opts.topN + T).map((l, u) => {
-    const hist = new Set<number>();
-    for (let t = 0; t < T; t++) if (batch.mask[u * T + t]) hist.add(batch.hist[u * T + t]);
-    const keep: number[] = [];
-    for (let i = 0; i < l.ids.length && keep.length < opts.topN; i++) if (!hist.has(l.ids[i])) keep.push(i);
-    return { ids: Int32Array.from(keep, (i) => l.ids[i]), scores: Float64Array.from(keep, (i) => l.scores[i]) };
-  });
 }

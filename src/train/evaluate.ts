@@ -11,7 +11,7 @@ import { noGrad } from '../autograd/tape.js';
 import { RetrievalAccumulator, type RetrievalReport } from '../eval/retrieval-accumulator.js';
 import type { CategoryLookup } from '../eval/categories.js';
 import type { RetrievalModel } from '../models/types.js';
-import { retrieve, type Ranker } from '../serve/retrieve.js';
+import { retrieve } from '../serve/retrieve.js';
 
 export interface EvaluateOptions {
   /** Cutoffs (default [20, 50]). */
@@ -27,7 +27,7 @@ export interface EvaluateOptions {
 }
 
 /** Metrics of `model` on `cases`, averaged over users (a user without a hit counts 0). */
-export function evaluateRetrieval(model: RetrievalModel | Ranker, cases: EvalCases, opts: EvaluateOptions = {}): RetrievalReport {
+export function evaluateRetrieval(model: RetrievalModel, cases: EvalCases, opts: EvaluateOptions = {}): RetrievalReport {
   const ns = opts.ns ?? [20, 50];
   const acc = new RetrievalAccumulator({ ns, categories: opts.categories });
   const topN = Math.max(...ns);

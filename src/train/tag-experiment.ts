@@ -5,19 +5,16 @@ import type { TagDataset } from '../data/tag-datasets.js';
 import { amazonTagDataset, movielensTagDataset, syntheticTagDataset, taobaoTagDataset } from '../data/tag-datasets.js';
 import type { TagModel } from '../models/tag-model.js';
 import { fieldBatch, type TagTask } from '../nn/field-batch.js';
-import { evaluateTagModel, splitUsers, trainTagModel, type TaskReport, type TrainTagOptions } from './tag-trainer.js';
+import { evaluateTagModel, type TaskReport } from './tag-evaluate.js';
+import { splitUsers } from './tag-batches.js';
+import { trainTagModel, type TrainTagOptions } from './train-tag-model.js';
 import { UTPM, type UTPMConfig } from '../models/utpm.js';
-import { MVKE, type MVKEConfig } from '../models/mvke.js';
+import type { MVKEConfig } from '../models/mvke.js';
 import type { TowerConfig } from '../models/tower-model.js';
-import { TwoTower } from '../models/two-tower.js';
-import { HardSharing } from '../models/hard-sharing.js';
-import { MMoE } from '../models/mmoe.js';
-import { PopularTags } from '../models/popular-tags.js';
-import { HistoryTags } from '../models/history-tags.js';
 import { countTagPopularity } from '../models/counting-model.js';
+import { createTagModel, TAG_MODELS, type TagModelName } from '../models/registry.js';
 
-export type TagModelName = 'utpm' | 'mvke' | 'twotower' | 'hardsharing' | 'mmoe' | 'populartags' | 'historytags';
-export const TAG_MODELS: readonly TagModelName[] = ['mvke', 'utpm', 'mmoe', 'hardsharing', 'twotower', 'historytags', 'populartags'];
+export { TAG_MODELS, type TagModelName };
 
 export interface TagExperimentOptions {
   /** 'synthetic' (tiny|small preset via `preset`), 'movielens' (dir), 'amazon' (dir with Beauty files), 'taobao' (file). */
@@ -80,14 +77,13 @@ export function buildTagModels(name: TagModelName, data: TagDataset, opts: Pick<
   };
   switch (name) {
     case 'utpm':
-      return tasks.map((t) => new UTPM({ ...base, tagField: data.tagFields[0], ...opts.utpm, label: t === 'ctr' ? 'click' : 'conversion' }));
+      return tasks.map((t) => createTagModel(name, { ...base, tagField: data.tagFields[0], ...opts.utpm, label: t === 'ctr' ? 'click' : 'conversion' }));
     case 'mvke':
-      return [new MVKE({ ...base, ...groups, ...(data.hasConversions ? {} : { singleTask: 'ctr' }), ...opts.mvke })];
-    case 'twotower': return [new TwoTower({ ...base, ...groups, tasks, ...opts.towers })];
-    case 'hardsharing': return [new HardSharing({ ...base, ...groups, tasks, ...opts.towers })];
-    case 'mmoe': return [new MMoE({ ...base, ...groups, tasks, ...opts.towers })];
-    case 'populartags': return [new PopularTags(data.fields, tasks, pop(), data.tagNames)];
-    case 'historytags': return [new HistoryTags(data.fields, tasks, pop(), data.tagFields, data.tagNames)];
+      return [createTagModel(name, { ...base, ...groups, ...(data.hasConversions ? {} : { singleTask: 'ctr' }), ...opts.mvke })];
+    case 'twotower': case 'hardsharing': case 'mmoe':
+      return [createTagModel(name, { ...base, ...groups, tasks, ...opts.towers })];
+    case 'populartags': case 'historytags':
+      return [createTagModel(name, { fields: data.fields, tasks, popularity: pop(), tagFields: data.tagFields, tagNames: data.tagNames })];
   }
 }
 

@@ -1,51 +1,31 @@
-// Trainer for the retrieval models (docs/protocols.md#training-samples): seeded batches of distinct training
-// users with random cuts, sampled-softmax steps with Adam, validation Recall@50 every `evalEvery`
-// steps, early stopping with `patience`, the best weights kept and restored, a NaN/Inf guard that
-// stops before a bad update with a message naming the step, a progress callback, a hook for
-// writing the best checkpoint, and checkpoints that resume bit-identically.
-import type { SplitDataset, EvalCases } from '../data/protocol.js';
-import { evalCases, sampleTrainBatch } from '../data/protocol.js';
-import { LooBatches, leaveOneOut, stepsPerEpoch, type LeaveOneOut } from '../data/leave-one-out.js';
-import { Rng } from '../engine/random.js';
+// The one trainer of both model families (docs/protocols.md#validation-and-early-stopping, #tag-protocol):
+// seeded steps with Adam, validation every `evalEvery` steps, early stopping with one patience
+// rule (stop when the validations since the best exceed `patience`, as ComiRec), the best weights
+// kept and restored, a NaN/Inf guard that stops before a bad update with a message naming the step,
+// a progress callback, a hook for writing the best checkpoint, and checkpoints that resume
+// bit-identically. What a family trains on and validates with comes from its TrainTask.
+import type { SplitDataset } from '../data/protocol.js';
+import type { LeaveOneOut } from '../data/leave-one-out.js';
+import type { TagDataset } from '../data/tag-datasets.js';
+import type { Rng } from '../engine/random.js';
 import { backward, hasGrad } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';
 import type { Tensor } from '../tensor.js';
 import type { RetrievalModel } from '../models/types.js';
-import { evaluateRetrieval, recallAt } from './evaluate.js';
+import type { TagModel } from '../models/tag-model.js';
 import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
+import type { FamilyOptions, ResolvedOptions, TrainTask } from './train-task.js';
+import { RetrievalTraining } from './retrieval-training.js';
+import { TagTraining } from './tag-training.js';
 
-/** docs/protocols.md#validation-and-early-stopping: `quick` (default) for local data, `paper` as ComiRec on the full data. */
-export type TrainProfile = 'quick' | 'paper';
+export type { TrainProfile } from './train-task.js';
 
-export interface TrainerOptions {
-  /** Rows per batch (default 128). */
-  batchSize?: number;
-  /**
-   * 'comirec' (default): random-cut batches of training users, validation users' 80 % cuts
-   * (docs/protocols.md#training-samples). 'loo': leave-one-out (docs/protocols.md#leave-one-out): every user trains on s[0..n−3] in
-   * shuffled epochs, validation on s[n−2]; defaults then evalEvery = one epoch, patience 5 epochs,
-   * maxSteps 100 epochs (validation Recall@50 is HR@50 with one target).
-   */
-  protocol?: 'comirec' | 'loo';
-  /** Adam learning rate (default: the model's recommended `lr`, else 1e-3). */
-  lr?: number;
-  /** Defaults of evalEvery and patience (default 'quick'). */
-  profile?: TrainProfile;
-  /** Steps between validations (quick: max(100, 5·⌈U_train / B⌉); paper: 1000, or 500 when T ≥ 50). */
-  evalEvery?: number;
-  /** Validations without a strictly better Recall@50 before stopping (quick 10, paper 50). */
-  patience?: number;
-  /** Hard cap on steps (default 1,000,000). */
-  maxSteps?: number;
-  /** Seed of batches and negatives (default 1); one generator forked into the two streams. */
-  seed?: number;
+export interface TrainerOptions extends FamilyOptions {
   /**
    * Called every `progressEvery` steps and after every validation. `fitAsync` awaits a returned
    * promise before the next step: a Web Worker yields there so a "stop" message can arrive.
    */
   onProgress?: (p: TrainProgress) => void | Promise<void>;
-  /** Steps between progress calls (default 20). */
-  progressEvery?: number;
   /**
    * Called after each validation that sets a new best, while the model holds those weights:
    * the place to write `trainer.checkpoint()` to disk. `fitAsync` awaits a returned promise.
@@ -83,8 +63,12 @@ export interface TrainProgress {
   stepsPerSec: number;
   /** Seconds to maxSteps at the wall-clock rate: an upper bound, early stopping may end sooner. */
   etaSec: number;
-  /** Set on validation calls. */
+  /** Set on validation calls: the validation score (Recall@50, or the tag models' mean AUC). */
   valRecall50?: number;
+  /** Set on validation calls: per-part scores (the tag models' AUC per task). */
+  valDetail?: Record<string, number>;
+  /** Set on validation calls: mean training loss, rows and training seconds since the previous validation. */
+  sinceValidation?: { loss: number; rows: number; seconds: number };
   bestRecall50: number;
   bestStep: number;
 }
@@ -92,8 +76,9 @@ export interface TrainProgress {
 export interface TrainResult {
   steps: number;
   bestStep: number;
+  /** Best validation score (Recall@50; the tag models' mean AUC); −1 before any validation. */
   bestRecall50: number;
-  stoppedBy: 'patience' | 'maxSteps' | 'nonFinite' | 'stopped';
+  stoppedBy: 'patience' | 'maxSteps' | 'nonFinite' | 'stopped' | 'nothingToTrain';
   message: string;
   /** Training steps per second of this fit (validation excluded). */
   stepsPerSec: number;
@@ -104,77 +89,57 @@ export interface TrainResult {
 
 interface ResumeState {
   step: number;
-  rng: { batches: number[]; draws: number[] };
+  rng: Record<string, number[]>;
   bestRecall50: number;
   bestStep: number;
   sinceBest: number;
 }
 
 export class Trainer {
-  readonly opts: Required<Omit<TrainerOptions, 'onProgress' | 'onBest'>> & Pick<TrainerOptions, 'onProgress' | 'onBest'>;
+  readonly opts: ResolvedOptions & Pick<TrainerOptions, 'onProgress' | 'onBest'>;
   readonly optimizer: Adam;
-  /** Draws the users and cuts of each batch. */
-  readonly batchRng: Rng;
-  /** Draws negatives (and MIND's routing logits) inside `model.loss`. */
-  readonly drawRng: Rng;
+  readonly task: TrainTask;
   step = 0;
+  /** Best validation score so far (Recall@50, or mean AUC for tag models); −1 before any. */
   bestRecall50 = -1;
   bestStep = 0;
   private best: Float32Array[] | null = null;
   private sinceBest = 0;
-  private readonly valid: EvalCases;
-  /** Leave-one-out samples and batches (protocol 'loo'). */
-  readonly loo: LeaveOneOut | null = null;
-  private readonly looBatches: LooBatches | null = null;
 
-  constructor(readonly model: RetrievalModel, readonly data: SplitDataset, options: TrainerOptions = {}) {
-    const B = options.batchSize ?? 128;
-    if (!(Number.isInteger(B) && B >= 1)) throw new Error(`Trainer: batchSize ${B}; expected an integer ≥ 1`);
-    const protocol = options.protocol ?? 'comirec';
-    if (protocol !== 'comirec' && protocol !== 'loo') throw new Error(`Trainer: protocol "${protocol}"; expected comirec or loo`);
-    if (protocol === 'comirec' && data.trainPool.length < B) {
-      throw new Error(`Trainer: batchSize ${B} exceeds the ${data.trainPool.length} training users with ≥ 5 events; lower --batch`);
-    }
-    const profile = options.profile ?? 'quick';
-    if (profile !== 'quick' && profile !== 'paper') throw new Error(`Trainer: profile "${profile}"; expected quick or paper`);
-    const T = model.config.seqLen;
-    if (protocol === 'loo') this.loo = leaveOneOut(data, T);
-    const epoch = this.loo ? stepsPerEpoch(this.loo, B) : 0;
-    const defaults = this.loo
-      ? { evalEvery: epoch, patience: 5, maxSteps: 100 * epoch }
-      : profile === 'paper'
-        ? { evalEvery: T >= 50 ? 500 : 1000, patience: 50, maxSteps: 1_000_000 }
-        : { evalEvery: Math.max(100, 5 * Math.ceil(data.train.length / B)), patience: 10, maxSteps: 1_000_000 };
-    this.opts = {
-      protocol,
-      batchSize: B,
-      lr: options.lr ?? (model.config as { lr?: number }).lr ?? 1e-3,
-      profile,
-      evalEvery: options.evalEvery ?? defaults.evalEvery,
-      patience: options.patience ?? defaults.patience,
-      maxSteps: options.maxSteps ?? defaults.maxSteps,
-      seed: options.seed ?? 1,
-      progressEvery: options.progressEvery ?? 20,
-      onProgress: options.onProgress,
-      onBest: options.onBest,
-    };
+  constructor(model: RetrievalModel, data: SplitDataset, options?: TrainerOptions);
+  constructor(model: TagModel, data: TagDataset, options?: TrainerOptions);
+  constructor(readonly model: RetrievalModel | TagModel, readonly data: SplitDataset | TagDataset, options: TrainerOptions = {}) {
+    this.task = model.family === 'tag'
+      ? new TagTraining(model, data as TagDataset, options)
+      : new RetrievalTraining(model, data as SplitDataset, options);
+    this.opts = { ...this.task.opts, onProgress: options.onProgress, onBest: options.onBest };
     for (const k of ['evalEvery', 'progressEvery'] as const) {
       if (!(Number.isInteger(this.opts[k]) && this.opts[k] >= 1)) throw new Error(`Trainer: ${k} ${this.opts[k]}; expected an integer ≥ 1`);
     }
     if (!(this.opts.lr >= 0)) throw new Error(`Trainer: lr ${this.opts.lr}; expected a number ≥ 0`);
-    this.optimizer = new Adam(model.params.list(), { lr: this.opts.lr });
-    // Separate streams: the batch sequence of a seed does not depend on how many draws a model's
-    // loss makes, so different models see the same users and cuts.
-    const root = new Rng(this.opts.seed);
-    this.batchRng = root.fork(1);
-    this.drawRng = root.fork(2);
-    this.valid = this.loo ? this.loo.valid : evalCases(data, 'valid', T);
-    if (this.loo) this.looBatches = new LooBatches(data, this.loo, this.opts.seed);
+    this.optimizer = new Adam(this.params(), { lr: this.opts.lr });
   }
 
-  /** Validation Recall@50 of the current weights. */
+  /** Draws the users and cuts of each batch (retrieval) or the row order of each epoch (tag models). */
+  get batchRng(): Rng {
+    return this.task.batchRng;
+  }
+  /** Draws negatives (and MIND's routing logits) inside a retrieval model's loss. */
+  get drawRng(): Rng {
+    return this.task.drawRng;
+  }
+  /** Leave-one-out samples and batches (retrieval protocol 'loo'), else null. */
+  get loo(): LeaveOneOut | null {
+    return this.task.loo ?? null;
+  }
+
+  private params(): Tensor[] {
+    return this.model.params?.list() ?? [];
+  }
+
+  /** Validation score of the current weights (Recall@50, or the tag models' mean AUC). */
   validate(): number {
-    return recallAt(evaluateRetrieval(this.model, this.valid, { ns: [50] }), 50);
+    return this.task.validate().score;
   }
 
   /** Train until early stopping, maxSteps or a non-finite value; restores the best weights. */
@@ -201,24 +166,28 @@ export class Trainer {
 
   /** The training loop; yields at every new best validation and at every promise `onProgress` returns. */
   private *run(signal?: FitOptions['signal'], yieldEvery = 0): Generator<{ step: number; recall50: number } | { pause: Promise<void> }, TrainResult> {
-    const { batchSize: B, evalEvery, patience, maxSteps, progressEvery, onProgress } = this.opts;
-    const T = this.model.config.seqLen;
-    const e = this.model.itemTable().engine;
+    const { evalEvery, patience, maxSteps, progressEvery, onProgress } = this.opts;
     const lossCurve: { step: number; loss: number }[] = [];
     const t0 = performance.now();
     let trainMs = 0;
     const startStep = this.step;
+    if (!this.params().length) {
+      return { steps: this.step, bestStep: 0, bestRecall50: -1, stoppedBy: 'nothingToTrain', message: `${this.model.kind} has no trainable parameters`, stepsPerSec: NaN, seconds: 0, lossCurve };
+    }
+    const e = this.params()[0].engine;
     let stoppedBy: TrainResult['stoppedBy'] = 'maxSteps';
     let message = `reached maxSteps ${maxSteps}`;
-    let lossSum = 0;
-    let lossCount = 0;
+    let lossSum = 0, lossCount = 0, valLoss = 0, valSteps = 0, valRows = 0, valMs = 0;
     const rate = () => (this.step - startStep) / Math.max(1e-9, trainMs / 1000);
     const eta = () => {
       const wall = (this.step - startStep) / Math.max(1e-9, (performance.now() - t0) / 1000);
       return wall > 0 ? (maxSteps - this.step) / wall : Infinity;
     };
-    const progress = (loss: number, valRecall50?: number): TrainProgress =>
-      ({ step: this.step, maxSteps, loss, stepsPerSec: rate(), etaSec: eta(), valRecall50, bestRecall50: this.bestRecall50, bestStep: this.bestStep });
+    const progress = (loss: number, val?: { score: number; detail?: Record<string, number> }): TrainProgress => ({
+      step: this.step, maxSteps, loss, stepsPerSec: rate(), etaSec: eta(), valRecall50: val?.score, valDetail: val?.detail,
+      sinceValidation: val ? { loss: valLoss / Math.max(1, valSteps), rows: valRows, seconds: valMs / 1000 } : undefined,
+      bestRecall50: this.bestRecall50, bestStep: this.bestStep,
+    });
     const stop = (what: string, value: number) => {
       stoppedBy = 'nonFinite';
       const kept = this.best ? `restored the best weights (step ${this.bestStep})` : 'the weights are those before this step (no validation yet)';
@@ -232,8 +201,7 @@ export class Trainer {
         break;
       }
       const s0 = performance.now();
-      const batch = this.looBatches ? this.looBatches.batch(this.step, B, T) : sampleTrainBatch(this.data, this.batchRng, B, T);
-      const loss = this.model.loss(batch, this.drawRng);
+      const { loss, rows } = this.task.loss(this.step);
       const value = loss.item();
       if (!Number.isFinite(value)) {
         e.heap.resetArena();
@@ -250,9 +218,14 @@ export class Trainer {
       this.optimizer.step();
       e.heap.resetArena();
       this.step++;
-      trainMs += performance.now() - s0;
+      const ms = performance.now() - s0;
+      trainMs += ms;
       lossSum += value;
       lossCount++;
+      valLoss += value;
+      valSteps++;
+      valRows += rows;
+      valMs += ms;
       if (this.step % progressEvery === 0) {
         lossCurve.push({ step: this.step, loss: lossSum / lossCount });
         const pause = onProgress?.(progress(lossSum / lossCount));
@@ -261,20 +234,22 @@ export class Trainer {
         if (pause) yield { pause };
       }
       if (this.step % evalEvery === 0) {
-        const r = this.validate();
-        const better = r > this.bestRecall50;
+        const val = this.task.validate();
+        // The first validation is always the best so far (even a NaN AUC); later ones must be strictly better.
+        const better = this.bestStep === 0 || val.score > this.bestRecall50;
         if (better) {
-          this.bestRecall50 = r;
+          this.bestRecall50 = val.score;
           this.bestStep = this.step;
-          this.best = this.model.params.list().map((t) => Float32Array.from(t.data));
+          this.best = this.params().map((t) => Float32Array.from(t.data));
           this.sinceBest = 0;
         } else this.sinceBest++;
-        const pause = onProgress?.(progress(lossCurve.at(-1)?.loss ?? value, r));
+        const pause = onProgress?.(progress(lossCurve.at(-1)?.loss ?? value, val));
+        valLoss = 0; valSteps = 0; valRows = 0; valMs = 0;
         if (pause) yield { pause };
-        if (better) yield { step: this.step, recall50: r };
+        if (better) yield { step: this.step, recall50: val.score };
         if (this.sinceBest > patience) {
           stoppedBy = 'patience';
-          message = `no better validation Recall@50 in ${patience + 1} evaluations; best ${this.bestRecall50.toFixed(4)} at step ${this.bestStep}`;
+          message = `no better validation ${this.task.metric} in ${patience + 1} evaluations; best ${this.bestRecall50.toFixed(4)} at step ${this.bestStep}`;
           break;
         }
       }
@@ -289,7 +264,7 @@ export class Trainer {
   /** Put the best validated weights back (no-op before the first validation). */
   restoreBest(): void {
     if (!this.best) return;
-    this.model.params.list().forEach((t, i) => t.data.set(this.best![i]));
+    this.params().forEach((t, i) => t.data.set(this.best![i]));
   }
 
   /**
@@ -298,13 +273,13 @@ export class Trainer {
    * implicitly: a checkpoint written from `onBest` holds them as its parameters.
    */
   checkpoint(extra: Record<string, unknown> = {}): Uint8Array {
+    if (!this.model.params) throw new Error(`Trainer.checkpoint: ${this.model.kind} has no parameters to save`);
     const state: ResumeState = {
-      step: this.step, rng: { batches: this.batchRng.getState(), draws: this.drawRng.getState() },
-      bestRecall50: this.bestRecall50, bestStep: this.bestStep, sinceBest: this.sinceBest,
+      step: this.step, rng: this.task.state(), bestRecall50: this.bestRecall50, bestStep: this.bestStep, sinceBest: this.sinceBest,
     };
     return encodeCheckpoint({
       kind: this.model.kind,
-      config: this.model.config,
+      config: (this.model as { config?: object }).config ?? {},
       params: this.model.params,
       optimizer: { kind: 'adam', t: this.optimizer.t, state: this.optimizer.state() },
       extra: { ...extra, trainer: state },
@@ -316,21 +291,20 @@ export class Trainer {
     const ck = decodeCheckpoint(bytes, source);
     if (ck.kind !== this.model.kind) throw new Error(`Trainer.resume: ${source} holds a ${ck.kind} model, not ${this.model.kind}`);
     const x = ck.extra.trainer as ResumeState | undefined;
-    if (!x || !ck.optimizer) throw new Error(`Trainer.resume: ${source} has no trainer state (written by Trainer.checkpoint?)`);
-    const differ = configDifferences(ck.config, this.model.config);
+    if (!x || !ck.optimizer || !this.model.params) throw new Error(`Trainer.resume: ${source} has no trainer state (written by Trainer.checkpoint?)`);
+    const differ = configDifferences(ck.config, (this.model as { config?: object }).config ?? {});
     if (differ.length) throw new Error(`Trainer.resume: ${source} was trained with a different model config (${differ.join('; ')}); resume with the same options`);
     checkFinite(ck, source);
     loadParams(ck, this.model.params, source);
     loadOptimizerState(ck, this.optimizer.state(), source);
     this.optimizer.t = ck.optimizer.t;
     this.step = x.step;
-    this.batchRng.setState(x.rng.batches);
-    this.drawRng.setState(x.rng.draws);
+    this.task.setState(x.rng, source);
     this.bestRecall50 = x.bestRecall50;
     this.bestStep = x.bestStep;
     this.sinceBest = x.sinceBest;
     // A checkpoint taken at its best step holds the best weights themselves.
-    this.best = x.bestStep === x.step && x.bestRecall50 >= 0 ? this.model.params.list().map((t) => Float32Array.from(t.data)) : null;
+    this.best = x.bestStep === x.step && x.bestStep > 0 ? this.params().map((t) => Float32Array.from(t.data)) : null;
   }
 }
 

@@ -8,7 +8,7 @@ import { generateSynthetic } from '../../src/data/synthetic.js';
 import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
 import { buildTagModels, TAG_MODELS } from '../../src/train/tag-experiment.js';
 import { fieldBatch } from '../../src/nn/field-batch.js';
-import { trainTagModel } from '../../src/train/tag-trainer.js';
+import { trainTagModel } from '../../src/train/train-tag-model.js';
 import { decodeTagCheckpoint, encodeTagCheckpoint, remapUserFields, tagVocabOf, TAG_CHECKPOINT_KIND } from '../../src/io/tag-checkpoint.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { ParamStore } from '../../src/nn/params.js';

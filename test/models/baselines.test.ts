@@ -8,6 +8,7 @@ import { Rng } from '../../src/engine/random.js';
 import { clearTape, noGrad } from '../../src/autograd/tape.js';
 import { YouTubeDNN } from '../../src/models/youtube-dnn.js';
 import { MostPopular } from '../../src/models/most-popular.js';
+import { retrieve } from '../../src/serve/retrieve.js';
 import { createModel, RETRIEVAL_MODELS, modelNameOfKind } from '../../src/models/registry.js';
 import { f32Backends, oracle } from '../helpers/engines.js';
 import { makeBatch, maxDiff, trainAndEvaluate } from './capsule-helpers.js';
@@ -21,16 +22,22 @@ const reset = (e: { heap: { resetArena(): void } }) => {
   e.heap.resetArena();
 };
 
-test('MostPopular returns items 1..N in index order for every user', () => {
+test('MostPopular is a retrieval model: items 1..N in index order for every user, history filtering, nothing to train', () => {
+  const e = setEngine(oracle());
   const pop = new MostPopular(100);
-  const lists = pop.rank(BATCH, 5);
+  const lists = retrieve(pop, BATCH, { topN: 5 });
   assert.is(lists.length, BATCH.B);
   for (const l of lists) {
     assert.equal(Array.from(l.ids), [1, 2, 3, 4, 5]);
-    assert.ok(l.scores.every((s, i) => i === 0 || s < l.scores[i - 1]), 'scores descend');
+    assert.equal(Array.from(l.scores), [0, -1, -2, -3, -4], 'scores −(i − 1)');
   }
-  assert.equal(Array.from(new MostPopular(4).rank(BATCH, 50)[0].ids), [1, 2, 3], 'capped at the catalogue');
+  assert.equal(Array.from(retrieve(new MostPopular(4), BATCH, { topN: 50 })[0].ids), [1, 2, 3], 'capped at the catalogue');
+  // Row 2's history [4, 4, 8, 1, 6] is removed on request; the next items fill the list.
+  assert.equal(Array.from(retrieve(pop, BATCH, { topN: 5, filterHistory: true })[2].ids), [2, 3, 5, 7, 9]);
+  assert.is(pop.params.list().length, 0);
+  assert.throws(() => pop.loss(), /no loss/);
   assert.throws(() => new MostPopular(1), /items = 1; need ≥ 2/);
+  reset(e);
 });
 
 test('YouTubeDNN: v_u = mean of the valid history rows, times W, plus b (padding ignored)', () => {

@@ -104,7 +104,7 @@ test('an injected NaN stops training before the update, names the step and keeps
   const saved: { step: number; params: Float32Array[]; bytes: Uint8Array }[] = [];
   const t = new Trainer(model, ds, {
     batchSize: 64, lr: 5e-3, evalEvery: 25, progressEvery: 20, maxSteps: 500,
-    onBest: (b, tr) => void saved.push({ step: b.step, params: tr.model.params.list().map((p) => Float32Array.from(p.data)), bytes: tr.checkpoint() }),
+    onBest: (b, tr) => void saved.push({ step: b.step, params: tr.model.params!.list().map((p) => Float32Array.from(p.data)), bytes: tr.checkpoint() }),
     onProgress: (p) => { if (p.step === 60 && p.valRecall50 === undefined) model.params.get('sa.W1').data[3] = NaN; },
   });
   const r = t.fit();
@@ -135,7 +135,7 @@ test('fitAsync awaits onBest: keepBestAt leaves the best checkpoint on disk', as
   await loadCheckpoint(b, path);
   assert.is(b.step, r.bestStep);
   assert.is(b.bestRecall50, r.bestRecall50);
-  b.model.params.list().forEach((p, i) => assert.equal(Array.from(p.data), Array.from(t.model.params.list()[i].data)));
+  b.model.params!.list().forEach((p, i) => assert.equal(Array.from(p.data), Array.from(t.model.params!.list()[i].data)));
 });
 
 test.run();

@@ -32,7 +32,7 @@ export const demo = defineCommand({
     const rows: TableRow[] = [];
     for (const name of ['comirec-sa', 'youtube-dnn', 'most-popular']) {
       const { model, result } = await trainOne(name, ds, base);
-      const recovery = 'rank' in model ? undefined : interestRecovery(model, test, truth);
+      const recovery = result ? interestRecovery(model, test, truth) : undefined;
       rows.push({ name, report: evaluateRetrieval(model, test, { categories: truth.cluster }), stepsPerSec: result?.stepsPerSec, recovery });
     }
     process.stdout.write(`\nTest users: ${test.B} (ComiRec protocol, full-catalogue ranking; Div@50 over the planted clusters)\n` +

@@ -18,7 +18,7 @@ export const trainTags = defineCommand({
     splitSeed: { type: 'number', value: 'N', integer: true, default: '1230', help: 'seed of the user split' },
     negatives: { type: 'string', value: 'KIND', choices: ['drawn', 'exposures'], default: 'drawn', help: 'drawn popularity negatives, or the log\'s real exposures (movielens: rated = exposure, rating ≥ 4 = click; taobao)' },
     epochs: { type: 'number', value: 'N', integer: true, min: 1, default: '50', help: 'maximum epochs' },
-    patience: { type: 'number', value: 'N', integer: true, min: 1, default: '5', help: 'epochs without a better validation AUC before stopping' },
+    patience: { type: 'number', value: 'N', integer: true, min: 1, default: '4', help: 'epochs without a better validation AUC that are tolerated; training stops at the next one (as train --patience)' },
     lr: { type: 'number', value: 'LR', above: 0, help: 'learning rate (default: the model\'s)' },
     batch: { type: 'number', value: 'B', integer: true, min: 1, help: 'rows per batch' },
     seed: { type: 'number', value: 'N', integer: true, help: 'seed of initialisation and batches' },

@@ -60,7 +60,7 @@ export const train = defineCommand({
           backend: e.backend,
           data: { source, sha256, stats: ds.stats, protocol: ds.options },
           seeds: { seed: o.seed ?? 1, splitSeed: ds.options.splitSeed },
-          config: 'rank' in model ? null : model.config,
+          config: result ? model.config : null,
           trainer: trainer ? { ...trainer.opts, onProgress: undefined, onBest: undefined } : null,
           options: o, training: result, stepsPerSec: result?.stepsPerSec ?? null,
           checkpoint: o.out === undefined ? null : { path: o.out, written: control.written, kept: kept !== undefined && !control.written ? { recall50: kept } : null },
@@ -86,7 +86,7 @@ export const train = defineCommand({
         process.stderr.write(`mirec: training diverged: ${result.message}${control.written ? ` The checkpoint at ${o.out} holds the best finite weights (step ${control.written.step}).` : ' No checkpoint was written.'}\n`);
         return 1;
       }
-      const T = 'rank' in model ? (o.seqLen ?? 20) : model.config.seqLen;
+      const T = model.config.seqLen;
       const loo = o.protocol === 'loo';
       const report = loo
         ? evaluateRetrieval(model, (trainer?.loo ?? leaveOneOut(ds, T)).test, { ns: [10, 50, 100] })
