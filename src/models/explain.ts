@@ -3,7 +3,6 @@
 // plain arrays in the caller's left-aligned slot order. Computing them never changes a number of
 // the model: `explain` runs the same serving forward as `interests`/`queries`, off the tape.
 import type { Tensor } from '../tensor.js';
-import type { RetrievalBatch } from './types.js';
 
 export type { Explanation } from './types.js';
 
@@ -12,7 +11,7 @@ export type { Explanation } from './types.js';
  * 'TBK' [T, B, K], slots in the model's alignment) into [B, K, T] in the caller's left-aligned
  * slot order: a right-aligned model holds caller slot t of a row with n items at T − n + t.
  */
-export function callerWeights(src: Tensor | Float32Array | Float64Array, layout: 'BKT' | 'BTK' | 'TBK', batch: RetrievalBatch, K: number, alignment: 'left' | 'right'): Float32Array | Float64Array {
+export function callerWeights(src: Tensor | Float32Array | Float64Array, layout: 'BKT' | 'BTK' | 'TBK', batch: { B: number; T: number; len: Int32Array }, K: number, alignment: 'left' | 'right'): Float32Array | Float64Array {
   const w = src instanceof Float32Array || src instanceof Float64Array ? src : src.data;
   const { B, T, len } = batch;
   if (w.length !== B * K * T) throw new Error(`explain: weights of ${w.length} values do not match B=${B}, K=${K}, T=${T}`);
