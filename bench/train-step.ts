@@ -1,10 +1,12 @@
 // Training-step suite: one full step (forward, sampled-softmax loss, backward, lazy Adam, arena
 // reset) of each retrieval model at the benchmark shape B=128, T=20, D=64, K=4, S=1280 over a
-// 50k-item table, single thread; plus, when Debian's python3-torch is installed, the PyTorch 1.13
-// reference step (bench/torch/comirec_sa_step.py) measured in the same run.
+// 50k-item table, on 1 thread and on BENCH_THREADS (default 2); plus, when Debian's python3-torch
+// is installed, the PyTorch 1.13 reference step (bench/torch/comirec_sa_step.py) on 1 and 2
+// threads, measured in the same run.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { init } from '../src/engine/load.js';
+import { installNodeHost } from '../src/io/node-host.js';
 import { Rng } from '../src/engine/random.js';
 import { backward } from '../src/autograd/tape.js';
 import { Adam } from '../src/optim/adam.js';
@@ -38,7 +40,7 @@ export function benchBatches(count: number, seed = 1): RetrievalBatch[] {
   });
 }
 
-function stepCase(name: string, model: RetrievalModel, lr: number): BenchCase {
+function stepCase(name: string, model: RetrievalModel, lr: number, impl: string): BenchCase {
   const e = model.itemTable().engine;
   const opt = new Adam(model.params.list(), { lr });
   const batches = benchBatches(20);
@@ -50,15 +52,16 @@ function stepCase(name: string, model: RetrievalModel, lr: number): BenchCase {
     opt.step();
     e.heap.resetArena();
   };
-  return { name, impl: 'mirec wasm-simd', fn, work: 1, unit: 'steps/s' };
+  return { name, impl, fn, work: 1, unit: 'steps/s' };
 }
 
-function torchStepsPerSec(): number | null {
+/** PyTorch 1.13's step with `threads` intra-op threads (OpenBLAS held to what torch asks). */
+function torchStepsPerSec(threads: number): number | null {
   const py = '/usr/bin/python3';
   if (!existsSync(py)) return null;
   try {
-    const out = execFileSync(py, ['bench/torch/comirec_sa_step.py', '200'], {
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    const out = execFileSync(py, ['bench/torch/comirec_sa_step.py', '200', String(threads)], {
+      env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -68,18 +71,38 @@ function torchStepsPerSec(): number | null {
   }
 }
 
+const MODELS: [string, (c: { items: number; dim: number; interests: number; seqLen: number }) => RetrievalModel, number][] = [
+  ['ComiRec-SA step', (c) => new ComiRecSA(c), 1e-3],
+  ['MIND step', (c) => new MIND(c), 1e-3],
+  ['ComiRec-DR step', (c) => new ComiRecDR(c), 5e-3],
+  ['SINE step', (c) => new SINE(c), 1e-3],
+  ['YouTubeDNN step', (c) => new YouTubeDNN(c), 1e-3],
+];
+
+/**
+ * Every model at 1 thread and at BENCH_THREADS threads (default 2; the kernels split, results
+ * bit-identical), then PyTorch at 1 and 2 threads, all in one run so the ratios share the load.
+ */
 export async function benchTrainStep(): Promise<string> {
-  await init({ backend: 'wasm-simd' });
+  installNodeHost(); // worker_threads for the threaded engine
+  const many = Number(process.env.BENCH_THREADS ?? 2);
   const common = { items: N, dim: D, interests: K, seqLen: T };
-  const cases = [
-    stepCase('ComiRec-SA step', new ComiRecSA(common), 1e-3),
-    stepCase('MIND step', new MIND(common), 1e-3),
-    stepCase('ComiRec-DR step', new ComiRecDR(common), 5e-3),
-    stepCase('SINE step', new SINE(common), 1e-3),
-    stepCase('YouTubeDNN step', new YouTubeDNN(common), 1e-3),
-  ];
-  const rows = await runSuite('train-step', cases);
-  const torch = torchStepsPerSec();
-  if (torch) rows.push({ suite: 'train-step', name: 'ComiRec-SA step', impl: 'pytorch 1.13 cpu (1 thread, sparse grads)', unit: 'steps/s', value: torch, seconds: 1 / torch, rme: 0 });
-  return table(rows, torch ? [['mirec wasm-simd', 'pytorch 1.13 cpu (1 thread, sparse grads)']] : []);
+  const rows = [];
+  for (const threads of [1, many]) {
+    const e = await init({ backend: 'wasm-simd', threads });
+    const impl = `mirec ${e.threads} thread${e.threads > 1 ? 's' : ''}`;
+    rows.push(...(await runSuite('train-step', MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, impl)))));
+  }
+  (await init({ threads: 1 })).heap.resetArena();
+  const ratios: [string, string][] = [[`mirec ${many} threads`, 'mirec 1 thread']];
+  let bestTorch: string | null = null, bestValue = 0;
+  for (const threads of [1, 2]) {
+    const torch = torchStepsPerSec(threads);
+    if (!torch) continue;
+    const impl = `pytorch 1.13 (${threads} thread${threads > 1 ? 's' : ''})`;
+    rows.push({ suite: 'train-step', name: 'ComiRec-SA step', impl, unit: 'steps/s', value: torch, seconds: 1 / torch, rme: 0 });
+    if (torch > bestValue) (bestValue = torch), (bestTorch = impl);
+  }
+  if (bestTorch) ratios.push([`mirec ${many} threads`, bestTorch]);
+  return table(rows, ratios);
 }

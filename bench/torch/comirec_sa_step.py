@@ -2,9 +2,10 @@
 
 Same model and shapes as mirec's benchmark: B=128, T=20, D=64, K=4, S=1280 log-uniform negatives
 over a 50k-item table, hard read-out, sampled softmax with log-Q correction and accidental-hit
-removal, sparse embedding gradients (SparseAdam on the table, Adam on the rest), one thread.
+removal, sparse embedding gradients (SparseAdam on the table, Adam on the rest); threads = argv[2]
+(default 1).
 Prints one JSON line: {"steps_per_sec": ..., "ms_per_step": ..., "torch": ..., "threads": 1}.
-Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/torch/comirec_sa_step.py
+Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/torch/comirec_sa_step.py [steps] [threads]
 """
 import json
 import math
@@ -13,7 +14,7 @@ import time
 
 import torch
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 torch.manual_seed(1)
 B, T, D, K, S, N = 128, 20, 64, 4, 1280, 50_000
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200

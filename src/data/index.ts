@@ -12,4 +12,5 @@ export {
 export { readItemCategories, type ItemCategories } from './categories-file.js';
 export { leaveOneOut, LooBatches, stepsPerEpoch, type LeaveOneOut } from './leave-one-out.js';
 export { generateSynthetic, serializeSynthetic, syntheticProfileFields, SYNTHETIC_PRESETS, type SyntheticConfig, type SyntheticData } from './synthetic.js';
+export { writeSynthetic, SCALE_PRESETS, type SynthFormat, type SynthStreamStats } from './synthetic-stream.js';
 export { buildTagSamples, type TagSampleOptions, type TagSamples, type LabelledRows } from './tag-samples.js';

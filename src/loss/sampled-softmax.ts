@@ -101,8 +101,7 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
     labelShift = () => 0;
   } else if (negatives.kind === 'inBatch' && 'freq' in negatives) {
     const { freq } = negatives;
-    let total = 0;
-    for (let i = 1; i < N; i++) total += freq[i];
+    const total = freqTotal(freq, N);
     const useQ = (negatives as { logQ?: boolean }).logQ !== false;
     const lq = (y: number) => (useQ ? detLog((B * freq[y]) / total) : 0);
     cand = Int32Array.from(labels);
@@ -153,4 +152,16 @@ function shiftAndMask(
       if (cand[j] === y) M[row + 1 + j] = 0; // accidental hit
     }
   }
+}
+
+/** Σ freq[1..N−1], summed once per frequency table (an O(N) pass per step would make the step's
+ *  cost grow with the catalogue). The table must not be changed in place after first use. */
+const totals = new WeakMap<Float64Array, { n: number; total: number }>();
+function freqTotal(freq: Float64Array, N: number): number {
+  const hit = totals.get(freq);
+  if (hit && hit.n === N) return hit.total;
+  let total = 0;
+  for (let i = 1; i < N; i++) total += freq[i];
+  totals.set(freq, { n: N, total });
+  return total;
 }
