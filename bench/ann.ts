@@ -4,7 +4,7 @@
 // table (its test users' interests as queries, plus the protocol's test Recall@50 exact vs IVF).
 // One user = K = 4 interest queries, top-50 merged by max; one thread; latency p50/p99 over users.
 // Run: `npm run bench -- ann [--ann-checkpoint=beauty.safetensors --ann-data=Beauty.txt.gz]
-//       [--ann-rows=1000001] [--ann-users=200] [--ann-hnsw-1m] [--ann-skip=100k,large]`.
+//       [--ann-rows=1000001] [--ann-users=200] [--ann-hnsw-1m] [--ann-no-hnsw] [--ann-skip=100k,large]`.
 import { init } from '../src/engine/load.js';
 import { IvfIndex } from '../src/ann/ivf-index.js';
 import type { IvfStorage } from '../src/ann/ivf-search.js';
@@ -17,6 +17,12 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--ann-${nam
 const flag = (name: string) => process.argv.includes(`--ann-${name}`);
 
 interface Row { table: string; method: string; setting: string; recall: number; p50: number; p99: number; build: number; mb: number; note?: string }
+
+/** Each row as soon as it is measured (stderr), so a long run reports what it has. */
+function line(r: Row): string {
+  const f = (v: number, d: number) => v.toFixed(d);
+  return `| ${r.table} | ${r.method} | ${r.setting} | ${f(r.recall, 3)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${f(r.build, 1)} | ${f(r.mb, 1)} | ${r.note ?? ''} |`;
+}
 
 const pct = (ms: number[], p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
 
@@ -54,6 +60,7 @@ function ivfRows(t: BenchTable, truth: Int32Array, lists: number, storage: IvfSt
     }
   }
   idx.dispose();
+  for (const r of rows) console.error(line(r));
   return rows;
 }
 
@@ -62,11 +69,13 @@ function tableRows(t: BenchTable, lists: number, nprobes: number[], py: string |
   const N = t.E.shape[0];
   const rows: Row[] = [{ table: t.name, method: 'mirec exact f32', setting: '-', recall: 1, p50: pct(ms, 0.5), p99: pct(ms, 0.99), build: 0, mb: (N * D * 4) / 1048576 }];
   if (t.model && t.cases) rows[0].note = `test Recall@50 ${(100 * recallAt(evaluateRetrieval(t.model, t.cases), 50)).toFixed(3)}`;
+  console.error(line(rows[0]));
   rows.push(...ivfRows(t, truth, lists, 'f32', nprobes));
   rows.push(...ivfRows(t, truth, lists, 'int8', nprobes, nprobes.slice(1, 3)));
   if (py) {
     for (const f of runFaiss(py, t, truth, lists, nprobes, [64, 256], hnsw)) {
       rows.push({ table: t.name, method: `Faiss ${f.index}`, setting: f.setting, recall: f.recall, p50: f.p50, p99: f.p99, build: f.build_s, mb: f.bytes / 1048576 });
+      console.error(line(rows[rows.length - 1]));
     }
   }
   return rows;
@@ -77,22 +86,21 @@ export async function annSuite(): Promise<string> {
   const users = Number(arg('users') ?? 200);
   const py = faissPython();
   const rows: Row[] = [];
+  const ck = arg('checkpoint'), data = arg('data');
+  if (ck && data) {
+    const t = await trainedTable(ck, data, users);
+    rows.push(...tableRows(t, 64, [2, 4, 8, 16], py, !flag('no-hnsw')));
+  }
   const specs: [number, number, number[]][] = [[100_001, 256, [1, 2, 4, 8]], [Number(arg('rows') ?? 1_000_001), 1024, [1, 2, 4, 8]]];
   const skip = (arg('skip') ?? '').split(',');
   for (const [N, lists, nprobes] of specs) {
     if (skip.includes(N <= 200_001 ? '100k' : 'large')) continue;
     const t = syntheticTable(e, N, users);
-    rows.push(...tableRows(t, lists, nprobes, py, N <= 200_001 || flag('hnsw-1m')));
+    rows.push(...tableRows(t, lists, nprobes, py, !flag('no-hnsw') && (N <= 200_001 || flag('hnsw-1m'))));
     e.heap.free(t.E.ptr);
     console.error(`ann: ${t.name} done`);
   }
-  const ck = arg('checkpoint'), data = arg('data');
-  if (ck && data) {
-    const t = await trainedTable(ck, data, users);
-    rows.push(...tableRows(t, 64, [2, 4, 8, 16], py, true));
-  }
   const head = '| table | method | setting | recall@50 vs exact | p50 ms | p99 ms | build s | memory MB | note |\n|---|---|---|---|---|---|---|---|---|';
-  const f = (v: number, d: number) => v.toFixed(d);
-  const lines = rows.map((r) => `| ${r.table} | ${r.method} | ${r.setting} | ${f(r.recall, 3)} | ${f(r.p50, 3)} | ${f(r.p99, 3)} | ${f(r.build, 1)} | ${f(r.mb, 1)} | ${r.note ?? ''} |`);
+  const lines = rows.map(line);
   return [head, ...lines, '', py ? `faiss: ${py}` : 'faiss: not installed (apt-get install -y python3-faiss); Faiss rows skipped'].join('\n');
 }
