@@ -6,6 +6,7 @@
 // Run: `npm run bench -- ann [--ann-checkpoint=beauty.safetensors --ann-data=Beauty.txt.gz]
 //       [--ann-rows=1000001] [--ann-users=200] [--ann-hnsw-1m] [--ann-no-hnsw] [--ann-skip=100k,large]`.
 import { init } from '../src/engine/load.js';
+import { installNodeHost } from '../src/io/node-host.js';
 import { IvfIndex } from '../src/ann/ivf-index.js';
 import type { IvfStorage } from '../src/ann/ivf-search.js';
 import { evaluateRetrieval, recallAt } from '../src/train/evaluate.js';
@@ -82,6 +83,7 @@ function tableRows(t: BenchTable, lists: number, nprobes: number[], py: string |
 }
 
 export async function annSuite(): Promise<string> {
+  installNodeHost(); // paths for the checkpoint and data file
   const e = await init();
   const users = Number(arg('users') ?? 200);
   const py = faissPython();
