@@ -2,8 +2,9 @@
 // preset, train ComiRec-SA in the Web Worker (charts fill, validation Recall@50 beats
 // MostPopular's), inspect a test user (K interest panels with their weights and top items), move
 // the λ slider (the list re-ranks towards more categories, the sweep chart gains points), draw
-// the interest map, save a checkpoint (Node's loader and `mirec recommend` give the page's list) and open it again
-// from the file and from a URL (identical lists). Screenshots are decoded and checked to show
+// the interest map, save a checkpoint (Node's loader and `mirec recommend` give the page's list)
+// and open it again from the file and from a URL (identical lists); then a gzipped MovieLens file
+// with titles, every other model, and stop/resume. Screenshots are decoded and checked to show
 // something; they are kept in .tmp/test-output/studio/. No request leaves the loopback server.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
