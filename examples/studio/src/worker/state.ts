@@ -45,6 +45,7 @@ export const state: {
   lastInspect?: { user?: string; history: string[]; topN: number };
 } = { training: false, version: 0 };
 
+/** A model with learned vectors (MostPopular only ranks by count: no interests, no map). */
 export function isRetrieval(m: RetrievalModel | MostPopular | undefined): m is RetrievalModel {
-  return !!m && !('rank' in m);
+  return !!m && m.kind !== 'MostPopular';
 }

@@ -11,16 +11,9 @@ import type { Event, ModelInfo, TrainDone, TrainSettings } from '../protocol.js'
 import { cases } from './data.js';
 import { isRetrieval, state } from './state.js';
 
-/** The Trainer, keeping the full validation report (HR@50 too, not only Recall@50). */
-class StudioTrainer extends Trainer {
-  lastReport?: RetrievalReport;
-  validCases?: EvalCases;
-  override validate(): number {
-    const r = evaluateRetrieval(this.model, this.validCases!, { ns: [50] });
-    this.lastReport = r;
-    return recallAt(r, 50);
-  }
-}
+/** Per trainer: its validation cases and the last validation report. */
+const validCases = new WeakMap<Trainer, EvalCases>();
+const reports = new WeakMap<Trainer, RetrievalReport>();
 
 /** A macrotask boundary without the 4 ms clamp of nested timers. */
 const channel = new MessageChannel();
@@ -64,25 +57,34 @@ export async function train(settings: TrainSettings, resume: boolean, post: (e: 
   if (state.training) throw new Error('training is already running');
   let trainer = resume ? state.trainer : undefined;
   if (!trainer) {
-    const model = createModel(settings.model, modelConfig(settings, data.ds.vocab.size));
+    const model = createModel(settings.model, modelConfig(settings, data.ds.vocab.size)) as RetrievalModel | MostPopular;
     state.model = model;
     state.modelName = settings.model;
     state.vocab = data.ds.vocab;
     state.version++;
-    if (!isRetrieval(model)) return mostPopular(model, post);
-    const t = new StudioTrainer(model, data.ds, {
+    if (!isRetrieval(model)) return mostPopular(model as MostPopular, post);
+    const t = new Trainer(model, data.ds, {
       batchSize: settings.batch, lr: settings.lr, seed: settings.seed, maxSteps: settings.maxSteps, protocol: data.protocol,
       profile: settings.profile, evalEvery: settings.evalEvery, patience: settings.patience, progressEvery: 10,
     });
-    t.validCases = cases('valid', model.config.seqLen);
+    // Validation as the trainer's own (Recall@50 on the same cases), keeping the whole report
+    // so the chart also gets HR@50.
+    const valid = cases('valid', model.config.seqLen);
+    const task = t.task as unknown as { validate(): { score: number } };
+    task.validate = () => {
+      const r = evaluateRetrieval(model, valid, { ns: [50] });
+      reports.set(t, r);
+      return { score: recallAt(r, 50) };
+    };
+    validCases.set(t, valid);
     if (resume && state.resumeBytes) t.resume(state.resumeBytes, 'the loaded checkpoint');
     state.resumeBytes = undefined;
     trainer = t;
     state.trainer = t;
   }
-  const t = trainer as StudioTrainer;
-  const model = t.model;
-  const valid = t.validCases!;
+  const t = trainer;
+  const model = t.model as RetrievalModel;
+  const valid = validCases.get(t)!;
   const pop = evaluateRetrieval(new MostPopular(model.config.items), valid, { ns: [50] }).rows[0];
   const e = engine();
   post({
@@ -97,7 +99,7 @@ export async function train(settings: TrainSettings, resume: boolean, post: (e: 
   state.training = true;
   t.opts.onProgress = (p) => {
     state.version++;
-    const row = p.valRecall50 !== undefined ? t.lastReport?.rows[0] : undefined;
+    const row = p.valRecall50 !== undefined ? reports.get(t)?.rows[0] : undefined;
     post({ event: 'progress', progress: { ...p, valHitRate50: row?.hitRate } });
     return tick();
   };
