@@ -2,6 +2,7 @@
 // what was wrong, or a crash), the case budget (MIREC_BAD_INPUT=full runs the long matrix), and
 // small checkpoint builders whose metadata and tensors the tests mutate.
 import * as assert from 'uvu/assert';
+import '../helpers/node-host.js'; // paths go through the library's file system
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from '../../src/io/safetensors.js';
 
 /** `MIREC_BAD_INPUT=full` runs every case (several minutes); the default keeps CI to about a minute. */
