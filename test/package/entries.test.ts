@@ -71,7 +71,7 @@ test('paths: the main entry refuses them with a pointer to mirec/node; mirec/nod
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir, env });
   const [refused, missing, kinds] = stdout.trim().split('\n');
   assert.match(refused, /readEvents: nope\.csv is a file path, and this runtime has no file system installed.*mirec\/node/);
-  assert.match(missing, /readEvents: cannot open nope\.csv \(ENOENT\)/);
+  assert.match(missing, /readEvents: cannot open nope\.csv \(ENOENT: no such file\)/);
   assert.is(kinds, 'function function undefined true true');
 });
 
