@@ -4,27 +4,13 @@
 // or inapplicable flags refused with a did-you-mean. Command and table types live in command.ts.
 import { readFileSync } from 'node:fs';
 import { parseArgs as nodeParseArgs } from 'node:util';
+import { closest } from '../engine/check-options.js';
 import type { AnyCommand, OptionSpec, OptionTable } from './command.js';
 
 /** Exit code 2: the user asked for something invalid. */
 export class UsageError extends Error {}
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The candidate nearest to `word` within edit distance 2 (a did-you-mean hint), or undefined. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const near = [...candidates].sort((x, y) => distance(word, x) - distance(word, y))[0];
-  return near !== undefined && distance(word, near) <= Math.max(2, Math.floor(word.length / 4)) ? near : undefined;
-}
+export { closest };
 
 /** `seqLen` → `seq-len`: the flag spelling of an option key. */
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

@@ -1,6 +1,7 @@
 // The ComiRec strong-generalisation protocol (docs/protocols.md#comirec-user-split): group and time-sort
 // events per user, the one-pass 5/5 filter, the seeded 80/10/10 user split, the vocabulary,
 // random-cut training batches (docs/protocols.md#training-samples) and the 80 % cut evaluation cases (docs/protocols.md#test-procedure).
+import { checkOptions } from '../engine/check-options.js';
 import { Rng, hashString } from '../engine/random.js';
 import type { Events } from './events.js';
 import { buildVocabulary, type Vocabulary } from './vocab.js';
@@ -58,6 +59,8 @@ function compareIds(a: string, b: string, numeric: boolean): number {
  * @throws when the filter leaves no user, naming the thresholds to lower.
  */
 export function prepareRetrieval(events: Events, opts: ProtocolOptions = {}): SplitDataset {
+  if (!events || !(events.user instanceof Int32Array) || !(events.item instanceof Int32Array)) throw new TypeError('prepareRetrieval: the first argument must be an Events table (readEvents(file), eventsFromRows(rows) or generateSynthetic(...).events)');
+  checkOptions('prepareRetrieval options', opts, { filter: 'boolean', minItemCount: 'integer', minUserCount: 'integer', splitSeed: 'number', vocabCounts: ['train', 'all'] });
   const o: Required<ProtocolOptions> = {
     filter: opts.filter ?? true, minItemCount: opts.minItemCount ?? 5, minUserCount: opts.minUserCount ?? 5,
     splitSeed: opts.splitSeed ?? 1230, vocabCounts: opts.vocabCounts ?? 'train',

@@ -3,6 +3,7 @@
 // validates every line, and either throws on the first bad line (`strict: true`) or skips it and
 // counts why (default), so a result is never silently wrong. A malformed line costs what a good
 // one does: no Error object, and a message is built only when someone will read it.
+import { checkOptions } from '../engine/check-options.js';
 import { EventsBuilder, type Events, type ReadSummary } from './events.js';
 import {
   EVENT_FORMATS, commonColumns, detectFromSample, fixedLayout, headerLayout, recboleColumns, splitLine,
@@ -64,6 +65,7 @@ function id(s: string | undefined, field: string): string | BadLine {
  *   mode, or when no event at all was read.
  */
 export async function readEvents(src: DataSource, opts: ReadOptions = {}): Promise<Events> {
+  checkOptions('readEvents options', opts, { format: 'string', strict: 'boolean', behaviors: 'any', columns: 'object', delimiter: 'string', header: 'boolean', name: 'string', onWarning: 'function' });
   const name = opts.name ?? sourceName(src);
   const strict = opts.strict ?? false;
   const summary: ReadSummary = { lines: 0, events: 0, skipped: 0, filtered: 0, reasons: {}, examples: [] };

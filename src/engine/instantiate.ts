@@ -4,6 +4,7 @@
 // SIMD with WebAssembly.validate, falls back to the scalar build without SIMD and to the pure-TS
 // backend where wasm is blocked (one warning). Nothing here runs at import time.
 import { Engine, type BackendName } from './engine.js';
+import { checkOptions, describeValue } from './check-options.js';
 import { currentEngine, setEngine } from './current.js';
 import { noticeOneThread, resolveThreads, threadedEngine, threadsUnavailable } from './threads/index.js';
 import type { UrlLike, WasmBytes, WasmModule } from './web-types.js';
@@ -66,11 +67,20 @@ export async function instantiate(source: WasmModule | WasmBytes, backend: 'wasm
   return Engine.fromWasm(backend, instance, memory);
 }
 
+/** Keys of InitOptions; `backend` lists the backends so a typo names the choices. */
+const INIT_OPTIONS = {
+  module: 'object', bytes: 'any', url: 'any', backend: ['auto', 'wasm-simd', 'wasm', 'js'], simd: 'boolean', initialMemoryMiB: 'number', threads: 'any',
+} as const;
+
 /**
  * Load the kernels and make the default engine, taking the build from `options` or else from
  * `embedded`. Safe to call more than once: without options it returns the engine already made.
  */
 export async function initEngine(options: InitOptions, embedded: EmbeddedSource): Promise<Engine> {
+  checkOptions('init options', options, INIT_OPTIONS);
+  if (options.threads !== undefined && options.threads !== 'auto' && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new TypeError(`init options: "threads" must be a whole number ≥ 1 or 'auto', got ${describeValue(options.threads)}`);
+  }
   const explicit = options.module || options.bytes || options.url || (options.backend && options.backend !== 'auto');
   const threads = await resolveThreads(options.threads);
   const made = currentEngine();

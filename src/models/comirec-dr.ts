@@ -14,7 +14,7 @@ import { routePerInterest, routingMask } from '../nn/capsule.js';
 import { bmm, gather, matmul, mulRows, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import type { CapsuleTrace } from './mind.js';
-import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
 import { fmtCount } from './common.js';
 import { callerWeights, type Explanation } from './explain.js';
 import { noGrad } from '../autograd/tape.js';
@@ -50,6 +50,7 @@ export class ComiRecDR implements RetrievalModel {
   readonly params: ParamStore;
 
   constructor(config: Partial<ComiRecDRConfig> & { items: number }) {
+    checkModelConfig('ComiRecDR', config, COMIREC_DR_DEFAULTS, RETRIEVAL_EXTRA);
     const c: ComiRecDRConfig = { ...COMIREC_DR_DEFAULTS, ...config };
     if (config.mapInit === undefined) c.mapInit = c.maps === 'perInterest' ? 'glorot' : 'normal';
     if (!(c.items >= 2)) throw new Error(`ComiRecDR: items = ${c.items}; need ≥ 2 (row 0 is padding)`);

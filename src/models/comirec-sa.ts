@@ -12,7 +12,7 @@ import { add, bmm, gather, linear, softmax, tanh, transpose } from '../ops/index
 import { scatterRows } from '../ops/scatter-rows.js';
 import { validSlots } from '../nn/self-attentive.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
 import { callerWeights, type Explanation } from './explain.js';
 import { noGrad } from '../autograd/tape.js';
 
@@ -40,6 +40,7 @@ export class ComiRecSA implements RetrievalModel {
   readonly params: ParamStore;
 
   constructor(config: Partial<ComiRecSAConfig> & { items: number }) {
+    checkModelConfig('ComiRecSA', config, COMIREC_SA_DEFAULTS, { ...RETRIEVAL_EXTRA, attentionWidth: 'integer', positions: ['learned', 'none'] });
     const merged = { ...COMIREC_SA_DEFAULTS, ...config };
     const c: ComiRecSAConfig = { ...merged, attentionWidth: merged.attentionWidth ?? 4 * merged.dim } as ComiRecSAConfig;
     if (!(c.items >= 2)) throw new Error(`ComiRecSA: items = ${c.items}; need ≥ 2 (row 0 is padding)`);

@@ -1,7 +1,9 @@
 // Pieces every retrieval model shares: batch checks with messages naming the model and the
 // shapes, the batch's negatives from the model's negative config, the sampled-softmax loss of a
-// read-out against the tied item table, and parameter counts for toString().
+// read-out against the tied item table, parameter counts for toString(), and the check of a
+// config object passed to a model constructor from plain JavaScript.
 import type { Rng } from '../engine/random.js';
+import { checkOptions, schemaOf, type OptionSchema } from '../engine/check-options.js';
 import type { Tensor } from '../tensor.js';
 import type { ParamStore } from '../nn/params.js';
 import { capNegatives, sampleNegatives, sampledSoftmaxLoss, type SampledSoftmaxInput } from '../loss/sampled-softmax.js';
@@ -67,3 +69,22 @@ export function itemSoftmaxLoss(cfg: RetrievalConfig, params: ParamStore, user: 
 export function fmtCount(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
+
+/**
+ * Refuse a constructor config with keys the model does not have (did-you-mean) or values of the
+ * wrong kind, before anything is built: `ComiRecSA config: unknown option "seqlen" (did you mean
+ * "seqLen"?)`. `required` keys must be present.
+ */
+export function checkModelConfig(kind: string, config: unknown, defaults: object, extra: OptionSchema = {}, required: readonly string[] = ['items']): void {
+  const where = `${kind} config`;
+  checkOptions(where, config, schemaOf(defaults, extra));
+  if (config === undefined || config === null) throw new TypeError(`${where}: expected an object with ${required.join(', ')}`);
+  for (const key of required) {
+    if ((config as Record<string, unknown>)[key] === undefined) throw new TypeError(`${where}: "${key}" is required`);
+  }
+}
+
+/** Extra keys (and enumerated values) of every retrieval model config. */
+export const RETRIEVAL_EXTRA: OptionSchema = {
+  items: 'integer', dim: 'integer', interests: 'integer', seqLen: 'integer', seed: 'number', alignment: ['left', 'right'], negatives: 'object', itemBias: 'boolean',
+};

@@ -13,7 +13,7 @@ import { labelAwareAttention } from '../nn/readout.js';
 import { activeInterestCount, fillTruncatedNormal, routeShared, routingMask, type Routed } from '../nn/capsule.js';
 import { concat, gather, linear, mulRows, relu, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
 import { callerWeights, type Explanation } from './explain.js';
 import { noGrad } from '../autograd/tape.js';
 
@@ -90,6 +90,7 @@ export class MIND implements RetrievalModel {
   private readonly ownRng: Rng;
 
   constructor(config: Partial<MINDConfig> & { items: number }) {
+    checkModelConfig('MIND', config, MIND_DEFAULTS, { ...RETRIEVAL_EXTRA, labelAwareP: 'any' /* Infinity is null in JSON */ });
     const c: MINDConfig = { ...MIND_DEFAULTS, ...config };
     // JSON (checkpoint metadata) writes the default p = Infinity as null: read it back as Infinity.
     if ((c.labelAwareP as number | null) === null) c.labelAwareP = Infinity;

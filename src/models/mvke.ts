@@ -18,7 +18,7 @@ import {
   allTags, createFieldTables, createMlp, createTagFeatures, mlp, multiTaskBce, pickRows, pooledFields, tagFieldCount, tagInput,
   type Mlp, type TagFeatures,
 } from '../nn/field-pooling.js';
-import { fmtCount } from './common.js';
+import { fmtCount, checkModelConfig } from './common.js';
 
 /** MVKE settings (docs/model-guide.md#mvke defaults). */
 export interface MVKEConfig {
@@ -91,6 +91,7 @@ export class MVKE implements TagModel {
   private readonly tagFeatures: TagFeatures;
 
   constructor(config: Partial<MVKEConfig> & Pick<MVKEConfig, 'fields' | 'tags'>) {
+    checkModelConfig('MVKE', config, MVKE_DEFAULTS, { ...{ fields: 'array', tags: 'integer', tagNames: 'array', tagGroups: 'array', seed: 'number' }, singleTask: ['ctr', 'cvr'] }, ['fields', 'tags']);
     const c = (this.config = { ...MVKE_DEFAULTS, ...config });
     const { dim: D, kernels: E } = c;
     const F = c.fields.length;

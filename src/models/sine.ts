@@ -16,7 +16,7 @@ import {
 import { scatterRows } from '../ops/scatter-rows.js';
 import { covarianceLoss, type CovarianceCentring } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
 import { validSlots } from '../nn/self-attentive.js';
 import { callerWeights, type Explanation } from './explain.js';
 
@@ -75,6 +75,7 @@ export class SINE implements RetrievalModel {
   readonly params: ParamStore;
 
   constructor(config: Partial<SINEConfig> & { items: number }) {
+    checkModelConfig('SINE', config, SINE_DEFAULTS, RETRIEVAL_EXTRA);
     const c: SINEConfig = { ...SINE_DEFAULTS, ...config };
     if (!(c.items >= 2)) throw new Error(`SINE: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
     if (!(c.prototypes >= c.interests)) throw new Error(`SINE: prototypes = ${c.prototypes} < interests = ${c.interests}`);

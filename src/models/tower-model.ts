@@ -10,7 +10,7 @@ import { dotRows, matmul, reshape } from '../ops/index.js';
 import type { FieldBatch, FieldSpec, TagBatch, TagTask, UserFields } from '../nn/field-batch.js';
 import { defaultTagNames, profileOf, sigmoid, type ProfileTag, type TagModel } from './tag-model.js';
 import { allTags, multiTaskBce, pickRows, pooledFields } from '../nn/field-pooling.js';
-import { fmtCount } from './common.js';
+import { fmtCount, checkModelConfig } from './common.js';
 
 /** Settings shared by TwoTower, HardSharing and MMoE (defaults as MVKE's, docs/model-guide.md#mvke). */
 export interface TowerConfig {
@@ -63,6 +63,7 @@ export abstract class TowerModel implements TagModel {
   readonly tagNames: string[];
 
   constructor(config: Partial<TowerConfig> & Pick<TowerConfig, 'fields' | 'tags'>) {
+    checkModelConfig(this.constructor.name, config, TOWER_DEFAULTS, { fields: 'array', tags: 'integer', tagNames: 'array', tagGroups: 'array', seed: 'number' }, ['fields', 'tags']);
     this.config = { ...TOWER_DEFAULTS, ...config };
     if (!this.config.tasks.length) throw new Error('tower model: no tasks');
     this.tagNames = defaultTagNames(this.config.tags, this.config.tagNames);

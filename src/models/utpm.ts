@@ -6,7 +6,7 @@
 // the learning rate Czkonverse/UTPM; the 'scale' value weighting (t_i · w_i, WeightComputeLayer)
 // and the trainable scale and bias of `jointAffine` (Dense(1, sigmoid), JointLossUTPM) are
 // Czkonverse/UTPM:src/model/layer.py's.
-import { fmtCount } from './common.js';
+import { fmtCount, checkModelConfig } from './common.js';
 import type { Tensor } from '../tensor.js';
 import { idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
@@ -109,6 +109,7 @@ export class UTPM implements TagModel {
   private readonly bias: Tensor | null; // [1]
 
   constructor(config: Partial<UTPMConfig> & Pick<UTPMConfig, 'fields' | 'tags'>) {
+    checkModelConfig('UTPM', config, UTPM_DEFAULTS, { fields: 'array', tags: 'integer', tagNames: 'array', tagGroups: 'array', seed: 'number' }, ['fields', 'tags']);
     const c = (this.config = { ...UTPM_DEFAULTS, ...config });
     const { embedDim: E, attnDim: A, fmDim: C, hidden: H1, userDim: U, heads } = c;
     if (!c.fields.length) throw new Error('UTPM: no input fields');

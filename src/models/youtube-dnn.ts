@@ -7,7 +7,7 @@ import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { bmm, gather, linear, reshape } from '../ops/index.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
-import { checkBatch, modelBatch, itemSoftmaxLoss } from './common.js';
+import { checkBatch, modelBatch, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
 import { fmtCount } from './common.js';
 import type { Explanation } from './explain.js';
 import { noGrad } from '../autograd/tape.js';
@@ -28,6 +28,7 @@ export class YouTubeDNN implements RetrievalModel {
   readonly params: ParamStore;
 
   constructor(config: Partial<YouTubeDNNConfig> & { items: number }) {
+    checkModelConfig('YouTubeDNN', config, YOUTUBE_DNN_DEFAULTS, RETRIEVAL_EXTRA);
     const c: YouTubeDNNConfig = { ...YOUTUBE_DNN_DEFAULTS, ...config, interests: 1 };
     if (!(c.items >= 2)) throw new Error(`YouTubeDNN: items = ${c.items}; need ≥ 2 (row 0 is padding)`);
     this.config = c;

@@ -11,6 +11,7 @@ import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourc
 import { checkRetrievalConfig } from '../models/check-config.js';
 import { withParamSource } from '../nn/params.js';
 import { engine } from '../engine/current.js';
+import { checkOptions } from '../engine/check-options.js';
 import { noGrad } from '../autograd/tape.js';
 import { hashString } from '../engine/random.js';
 import { readCheckpointSource, type CheckpointSource } from '../io/read-source.js';
@@ -52,11 +53,18 @@ export interface Recommendation {
   score: number;
 }
 
+/** Keys of RecommendOptions, for callers without TypeScript. */
+const RECOMMEND_OPTIONS = {
+  topN: 'any', filterHistory: 'boolean', diversity: 'any', categories: 'object', user: 'any', profile: 'array', nprobe: 'integer', rerank: 'integer', exact: 'boolean',
+} as const;
+
 export class Recommender {
   private compactTable: CompactItemTable | null = null;
   private ivf: IvfIndex | null = null;
 
   constructor(readonly model: RetrievalModel, readonly vocab: Vocabulary) {
+    if (!model || typeof (model as Partial<RetrievalModel>).itemTable !== 'function') throw new TypeError('Recommender: the first argument must be a retrieval model (ComiRecSA, MIND, …)');
+    if (!(vocab instanceof Vocabulary)) throw new TypeError('Recommender: the second argument must be a Vocabulary (data.vocab of prepareRetrieval)');
     if (vocab.size !== model.itemTable().shape[0]) {
       throw new Error(`Recommender: vocabulary has ${vocab.size} rows but the item table has ${model.itemTable().shape[0]}`);
     }
@@ -165,6 +173,7 @@ export class Recommender {
 
   /** Top-N lists for many histories at once (one GEMM per chunk of users). */
   recommendBatch(histories: readonly (readonly string[])[], opts: RecommendOptions = {}): Recommendation[][] {
+    checkOptions('recommend options', opts, RECOMMEND_OPTIONS);
     const topN = opts.topN ?? 10;
     if (!(Number.isSafeInteger(topN) && topN >= 1)) throw new Error(`recommend: topN must be a whole number ≥ 1, got ${JSON.stringify(topN)}`);
     if (opts.diversity !== undefined && !(typeof opts.diversity === 'number' && opts.diversity >= 0 && Number.isFinite(opts.diversity))) {
@@ -200,6 +209,7 @@ export class Recommender {
 
   /** The serving interest vectors of one history: K arrays of D floats (inactive ones left out). */
   interests(history: readonly string[], opts: { user?: string; profile?: readonly number[] } = {}): Float32Array[] {
+    checkOptions('interests options', opts, { user: 'string', profile: 'array' });
     const { batch } = this.batch([history], opts.user, opts.profile);
     const out = noGrad(() => {
       const q = this.model.queries(batch);
@@ -236,6 +246,7 @@ export class Recommender {
    * weights are refused naming the tensor unless `opts.allowNonFinite`.
    */
   static fromBytes(bytes: Uint8Array, name = 'checkpoint', opts: LoadOptions = {}): Recommender {
+    checkOptions('load options', opts, { allowNonFinite: 'boolean' });
     const ck = decodeCheckpoint(bytes, name);
     const kind = modelNameOfKind(ck.kind);
     if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${JSON.stringify(ck.kind)} model, which is not a retrieval model`);

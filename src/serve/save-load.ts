@@ -6,14 +6,19 @@
 import { decodeCheckpoint, type LoadOptions } from '../io/checkpoint.js';
 import { readCheckpointSource, type CheckpointSource } from '../io/read-source.js';
 import { hostFiles } from '../data/host-files.js';
+import { checkOptions } from '../engine/check-options.js';
 import { Recommender } from './recommender.js';
 import { TagProfiler } from './tag-profiler.js';
 import { TAG_CHECKPOINT_KIND } from '../io/tag-checkpoint.js';
 
 export { readCheckpointSource, type CheckpointSource };
 
+const LOAD_OPTIONS = { allowNonFinite: 'boolean' } as const;
+
 /** Checkpoint bytes of `model`; with a path, also written atomically (temp file + rename). */
 export async function save(model: Recommender | TagProfiler, target?: string): Promise<Uint8Array> {
+  if (!(model instanceof Recommender || model instanceof TagProfiler)) throw new TypeError('save: the first argument must be a Recommender or a TagProfiler (wrap a trained model: new Recommender(model, data.vocab))');
+  if (target !== undefined && typeof target !== 'string') throw new TypeError(`save: the target must be a file path (a string), got ${typeof target}`);
   const bytes = model.toBytes();
   if (target !== undefined) await hostFiles('save', target).writeFileAtomic(target, bytes);
   return bytes;
@@ -21,6 +26,7 @@ export async function save(model: Recommender | TagProfiler, target?: string): P
 
 /** A saved model: a Recommender for retrieval checkpoints, a TagProfiler for tag-profile ones. */
 export async function load(source: CheckpointSource, opts: LoadOptions = {}): Promise<Recommender | TagProfiler> {
+  checkOptions('load options', opts, LOAD_OPTIONS);
   const { bytes, name } = await readCheckpointSource(source);
   const kind = decodeCheckpoint(bytes, name).kind;
   return kind === TAG_CHECKPOINT_KIND ? TagProfiler.fromBytes(bytes, name, opts) : Recommender.fromBytes(bytes, name, opts);
@@ -39,6 +45,7 @@ export async function load(source: CheckpointSource, opts: LoadOptions = {}): Pr
  *   or is not a mirec checkpoint.
  */
 export async function loadRecommender(source: CheckpointSource, opts: LoadOptions = {}): Promise<Recommender> {
+  checkOptions('loadRecommender options', opts, LOAD_OPTIONS);
   const { bytes, name } = await readCheckpointSource(source);
   if (decodeCheckpoint(bytes, name).kind === TAG_CHECKPOINT_KIND) {
     throw new Error(`loadRecommender: ${name} holds user-tag profile models (written by \`mirec train-tags\` or save(tagProfiler)), not a retrieval model; load it with loadTagProfiler()`);
@@ -58,6 +65,7 @@ export async function loadRecommender(source: CheckpointSource, opts: LoadOption
  *   or is not a mirec checkpoint.
  */
 export async function loadTagProfiler(source: CheckpointSource, opts: LoadOptions = {}): Promise<TagProfiler> {
+  checkOptions('loadTagProfiler options', opts, LOAD_OPTIONS);
   const { bytes, name } = await readCheckpointSource(source);
   const kind = decodeCheckpoint(bytes, name).kind;
   if (kind !== TAG_CHECKPOINT_KIND) {

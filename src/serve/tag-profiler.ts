@@ -6,6 +6,7 @@ import { profileOf } from '../models/tag-model.js';
 import type { TagTask, UserFields } from '../nn/field-batch.js';
 import { decodeTagCheckpoint, encodeTagCheckpoint, type TagVocab } from '../io/tag-checkpoint.js';
 import type { LoadOptions } from '../io/checkpoint.js';
+import { checkOptions } from '../engine/check-options.js';
 
 export class TagProfiler {
   constructor(readonly models: readonly TagModel[], readonly vocab: TagVocab, readonly extra: Record<string, unknown> = {}) {
@@ -22,6 +23,7 @@ export class TagProfiler {
    * task (default the first).
    */
   profile(user: UserFields, opts: { topK?: number; task?: TagTask } = {}): ProfileTag[] {
+    checkOptions('profile options', opts, { topK: 'integer', task: 'string' });
     const task = opts.task ?? this.tasks[0];
     const model = this.models.find((m) => m.tasks.includes(task));
     if (!model) throw new Error(`TagProfiler.profile: task "${task}" is not served (have ${this.tasks.join(', ')})`);
@@ -35,6 +37,7 @@ export class TagProfiler {
 
   /** Rebuild from checkpoint bytes; `source` labels errors (see `decodeTagCheckpoint`). */
   static fromBytes(bytes: Uint8Array, source = 'checkpoint', opts: LoadOptions = {}): TagProfiler {
+    checkOptions('load options', opts, { allowNonFinite: 'boolean' });
     const ck = decodeTagCheckpoint(bytes, source, opts);
     return new TagProfiler(ck.models, ck.vocab, ck.extra);
   }

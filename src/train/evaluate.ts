@@ -2,6 +2,7 @@
 // catalogue (merged across interests), scored against the ground-truth list with Recall,
 // HitRate, NDCG (standard and ComiRec-compatible) and Diversity at N ∈ {20, 50}; and the docs/protocols.md#interest-recovery
 // interest-recovery measure on synthetic data (do the interest vectors find the planted clusters?).
+import { checkOptions } from '../engine/check-options.js';
 import type { EvalCases, SplitDataset } from '../data/protocol.js';
 import { casesBatch } from '../data/protocol.js';
 import type { SyntheticData } from '../data/synthetic.js';
@@ -28,6 +29,7 @@ export interface EvaluateOptions {
 
 /** Metrics of `model` on `cases`, averaged over users (a user without a hit counts 0). */
 export function evaluateRetrieval(model: RetrievalModel, cases: EvalCases, opts: EvaluateOptions = {}): RetrievalReport {
+  checkOptions('evaluateRetrieval options', opts, { ns: 'array', categories: 'any', filterHistory: 'boolean', diversity: 'any', batchSize: 'integer' });
   const ns = opts.ns ?? [20, 50];
   const acc = new RetrievalAccumulator({ ns, categories: opts.categories });
   const topN = Math.max(...ns);

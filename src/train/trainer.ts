@@ -8,6 +8,7 @@ import type { SplitDataset } from '../data/protocol.js';
 import type { LeaveOneOut } from '../data/leave-one-out.js';
 import type { TagDataset } from '../data/tag-datasets.js';
 import type { Rng } from '../engine/random.js';
+import { checkOptions, describeValue } from '../engine/check-options.js';
 import { backward, hasGrad } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';
 import type { Tensor } from '../tensor.js';
@@ -95,6 +96,29 @@ interface ResumeState {
   sinceBest: number;
 }
 
+const TRAINER_OPTIONS = {
+  // protocol and profile values are checked by the families (their messages list the choices).
+  batchSize: 'integer', protocol: 'string', lr: 'number', profile: 'string', evalEvery: 'integer', patience: 'integer',
+  maxSteps: 'integer', epochs: 'integer', seed: 'number', onProgress: 'function', progressEvery: 'integer', onBest: 'function',
+} as const;
+const FIT_OPTIONS = { signal: 'object', yieldEvery: 'integer' } as const;
+
+/** Plain-JavaScript misuse of the constructor, named before anything runs. */
+function checkTrainerInputs(model: unknown, data: unknown, options: unknown): void {
+  const m = model as { family?: string; params?: unknown } | null;
+  if (!m || typeof m !== 'object' || (m.family !== 'retrieval' && m.family !== 'tag') || !m.params) {
+    throw new TypeError(`Trainer: the first argument must be a trainable model (ComiRecSA, ComiRecDR, MIND, SINE, YouTubeDNN, UTPM, MVKE, … or createModel(...)), got ${describeValue(model)}`);
+  }
+  const d = data as Partial<SplitDataset> & Partial<TagDataset> & { user?: unknown; item?: unknown } | null;
+  const ok = m.family === 'tag' ? !!d && typeof d === 'object' && !!d.samples && !!d.fields : !!d && typeof d === 'object' && !!d.vocab && !!d.sequences && !!d.trainPool;
+  if (!ok) {
+    const events = !!d && typeof d === 'object' && d.user instanceof Int32Array && d.item instanceof Int32Array;
+    const prepare = m.family === 'tag' ? 'a tag dataset (buildTagDataset, movielensTagDataset, syntheticTagDataset, …)' : 'a dataset prepared by prepareRetrieval(events)';
+    throw new TypeError(`Trainer: the second argument must be ${prepare}${events ? `; this is a raw Events table: ${m.family === 'tag' ? 'build a tag dataset from it' : 'call prepareRetrieval on it'} first` : `, got ${describeValue(data)}`}`);
+  }
+  checkOptions('Trainer options', options, TRAINER_OPTIONS);
+}
+
 export class Trainer {
   readonly opts: ResolvedOptions & Pick<TrainerOptions, 'onProgress' | 'onBest'>;
   readonly optimizer: Adam;
@@ -109,6 +133,7 @@ export class Trainer {
   constructor(model: RetrievalModel, data: SplitDataset, options?: TrainerOptions);
   constructor(model: TagModel, data: TagDataset, options?: TrainerOptions);
   constructor(readonly model: RetrievalModel | TagModel, readonly data: SplitDataset | TagDataset, options: TrainerOptions = {}) {
+    checkTrainerInputs(model, data, options);
     this.task = model.family === 'tag'
       ? new TagTraining(model, data as TagDataset, options)
       : new RetrievalTraining(model, data as SplitDataset, options);
@@ -144,6 +169,7 @@ export class Trainer {
 
   /** Train until early stopping, maxSteps or a non-finite value; restores the best weights. */
   fit(fitOptions: FitOptions = {}): TrainResult {
+    checkOptions('Trainer.fit options', fitOptions, FIT_OPTIONS);
     const run = this.run(fitOptions.signal);
     for (;;) {
       const r = run.next();
@@ -155,6 +181,7 @@ export class Trainer {
 
   /** As `fit`, but awaits `onBest` (e.g. an atomic checkpoint write) before continuing. */
   async fitAsync(fitOptions: FitOptions = {}): Promise<TrainResult> {
+    checkOptions('Trainer.fitAsync options', fitOptions, FIT_OPTIONS);
     const run = this.run(fitOptions.signal, fitOptions.yieldEvery);
     for (;;) {
       const r = run.next();
