@@ -141,7 +141,14 @@ function rebuild(s: StoredModel, i: number, vocab: TagVocab, ck: DecodedCheckpoi
   const name = modelNameOfKind(s.kind, 'tag') ?? bad(`unknown tag model kind (expected one of ${KINDS.join(', ')})`);
   // Checkpoints written before UTPM's `jointAffine` existed trained the affine joint logit.
   const legacy = s.kind === 'UTPM' ? { jointAffine: true } : {};
-  return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => createTagModel(name, { ...legacy, ...config }));
+  return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => {
+    try {
+      return createTagModel(name, { ...legacy, ...config });
+    } catch (e) {
+      // The model's own config checks name the file too.
+      throw new Error(`${where}: ${(e as Error).message}`);
+    }
+  });
 }
 
 type DecodedCheckpointOf = ReturnType<typeof decodeCheckpoint>;

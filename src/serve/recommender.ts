@@ -246,7 +246,8 @@ export class Recommender {
    * weights are refused naming the tensor unless `opts.allowNonFinite`.
    */
   static fromBytes(bytes: Uint8Array, name = 'checkpoint', opts: LoadOptions = {}): Recommender {
-    checkOptions('load options', opts, { allowNonFinite: 'boolean' });
+    // `index` is Recommender.load's, passed through.
+    checkOptions('load options', opts, { allowNonFinite: 'boolean', index: 'any' });
     const ck = decodeCheckpoint(bytes, name);
     const kind = modelNameOfKind(ck.kind);
     if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${JSON.stringify(ck.kind)} model, which is not a retrieval model`);
@@ -256,7 +257,13 @@ export class Recommender {
     const vocab = Vocabulary.fromJSON(vocabJson, `${name}: extra.vocab`);
     if (vocab.size !== config.items) throw new Error(`Recommender.load: ${name}: the vocabulary has ${vocab.size} rows (padding included), config.items says ${config.items}`);
     checkFinite(ck, name, opts);
-    const model = withParamSource(paramSourceOf(ck, name), () => createModel(kind, config)) as RetrievalModel;
+    let model: RetrievalModel;
+    try {
+      model = withParamSource(paramSourceOf(ck, name), () => createModel(kind, config)) as RetrievalModel;
+    } catch (e) {
+      // The model's own config checks (enumerations, ranges) name the file too.
+      throw new Error(`Recommender.load: ${name}: config: ${(e as Error).message}`);
+    }
     loadParams(ck, model.params, name);
     return new Recommender(model, vocab);
   }

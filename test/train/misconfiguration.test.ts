@@ -60,7 +60,8 @@ test('Trainer: options checked, raw events and non-models refused with the fix',
   refuses(() => new Trainer(m, ds, js({ maxStep: 5 })), /^Trainer options: unknown option "maxStep" \(did you mean "maxSteps"\?\)/);
   refuses(() => new Trainer(m, ds, js({ batchsize: 8 })), /did you mean "batchSize"\?/);
   refuses(() => new Trainer(m, ds, js({ lr: '0.01' })), /Trainer options: "lr" must be a number, got the string "0\.01"/);
-  refuses(() => new Trainer(m, ds, js({ profile: 'fast' })), /"profile" must be one of "quick", "paper"/);
+  assert.throws(() => new Trainer(m, ds, js({ profile: 'fast' })), /Trainer: profile "fast"; expected quick or paper/);
+  refuses(() => new Trainer(m, ds, js({ profile: 3 })), /"profile" must be a string/);
   refuses(() => new Trainer(m, js(synth.events)), /Trainer: the second argument must be a dataset prepared by prepareRetrieval\(events\); this is a raw Events table: call prepareRetrieval on it first/);
   refuses(() => new Trainer(m, js([[1, 2]])), /second argument must be a dataset prepared by prepareRetrieval\(events\), got an array/);
   refuses(() => new Trainer(js({ items: 5 }), ds), /Trainer: the first argument must be a trainable retrieval model/);
