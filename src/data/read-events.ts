@@ -65,7 +65,7 @@ function id(s: string | undefined, field: string): string | BadLine {
  *   mode, or when no event at all was read.
  */
 export async function readEvents(src: DataSource, opts: ReadOptions = {}): Promise<Events> {
-  checkOptions('readEvents options', opts, { format: 'string', strict: 'boolean', behaviors: 'any', columns: 'object', delimiter: 'string', header: 'boolean', name: 'string', onWarning: 'function' });
+  checkOptions('readEvents options', opts, { format: 'string', strict: 'boolean', behaviors: 'any', columns: 'object', delimiter: 'string', header: 'boolean', name: 'string', onWarning: 'function', maxLineBytes: 'integer', onBytes: 'function' });
   const name = opts.name ?? sourceName(src);
   const strict = opts.strict ?? false;
   const summary: ReadSummary = { lines: 0, events: 0, skipped: 0, filtered: 0, reasons: {}, examples: [] };
