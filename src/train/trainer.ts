@@ -106,7 +106,7 @@ const FIT_OPTIONS = { signal: 'object', yieldEvery: 'integer' } as const;
 /** Plain-JavaScript misuse of the constructor, named before anything runs. */
 function checkTrainerInputs(model: unknown, data: unknown, options: unknown): void {
   const m = model as { family?: string; params?: unknown } | null;
-  if (!m || typeof m !== 'object' || (m.family !== 'retrieval' && m.family !== 'tag') || !m.params) {
+  if (!m || typeof m !== 'object' || (m.family !== 'retrieval' && m.family !== 'tag')) {
     throw new TypeError(`Trainer: the first argument must be a trainable model (ComiRecSA, ComiRecDR, MIND, SINE, YouTubeDNN, UTPM, MVKE, … or createModel(...)), got ${describeValue(model)}`);
   }
   const d = data as Partial<SplitDataset> & Partial<TagDataset> & { user?: unknown; item?: unknown } | null;

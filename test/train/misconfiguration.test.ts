@@ -64,7 +64,7 @@ test('Trainer: options checked, raw events and non-models refused with the fix',
   refuses(() => new Trainer(m, ds, js({ profile: 3 })), /"profile" must be a string/);
   refuses(() => new Trainer(m, js(synth.events)), /Trainer: the second argument must be a dataset prepared by prepareRetrieval\(events\); this is a raw Events table: call prepareRetrieval on it first/);
   refuses(() => new Trainer(m, js([[1, 2]])), /second argument must be a dataset prepared by prepareRetrieval\(events\), got an array/);
-  refuses(() => new Trainer(js({ items: 5 }), ds), /Trainer: the first argument must be a trainable retrieval model/);
+  refuses(() => new Trainer(js({ items: 5 }), ds), /Trainer: the first argument must be a trainable model/);
   const t = new Trainer(m, ds, { maxSteps: 2, batchSize: 8 });
   refuses(() => t.fit(js({ signl: null })), /Trainer.fit options: unknown option "signl" \(did you mean "signal"\?\)/);
   assert.is(t.fit().steps, 2);
