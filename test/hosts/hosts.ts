@@ -146,7 +146,7 @@ export async function withBrowserPage<T>(path: string, read: (page: import('play
   return withServer(
     async (p) => {
       const extra = opts.files?.[p];
-      if (extra) return { body: await readFile(extra), type: 'application/octet-stream' };
+      if (extra) return { body: await readFile(extra), type: TYPES[extname(extra)] ?? 'application/octet-stream' };
       const file = join(ROOT, p);
       if (!file.startsWith(ROOT) || !existsSync(file)) return null;
       return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
