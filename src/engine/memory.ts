@@ -150,7 +150,7 @@ export class Heap {
 
   /**
    * Large buffers whose starts are congruent modulo 4 KiB alias in the L1/L2 sets and cost up to
-   * 35 % bandwidth (performance.md); give each big block a different 64-byte offset.
+   * 35 % bandwidth; give each big block a different 64-byte offset.
    */
   private stagger(bytes: number): number {
     if (bytes < BIG) return 0;

@@ -1,5 +1,5 @@
 // PyTorch interop (issue 4): state dicts exported from independent torch.nn implementations with
-// `safetensors` (test/fixtures/torch/make_fixtures.py; names and layouts in src/io/TENSORS.md) load
+// `safetensors` (test/fixtures/torch/make_fixtures.py; names and layouts in docs/checkpoint-format.md) load
 // through the public checkpoint path (decodeCheckpoint + createModel + loadParams, and
 // Recommender.load), and our forward matches the stored PyTorch float32 outputs to 1e-5 on every
 // float32 backend: interest vectors, active flags, read-out user vectors and their item logits
