@@ -1,4 +1,4 @@
-// One user of the planted-interest generator (evaluation.md §5.2-5.4): planted clusters and
+// One user of the planted-interest generator (docs/protocols.md#synthetic-data): planted clusters and
 // weights, length, affinities, profile fields, then the sticky Markov sequence with noise and its
 // conversions. Shared by the in-memory generator and the streaming writer, so both draw exactly
 // the same sequence from the same seed.
