@@ -2,7 +2,7 @@
 machine: PyTorch DDP, TorchRec) and exporting the weights to mirec's checkpoint layout
 (export.py). Each module computes the same forward as mirec (docs/model-guide.md); their
 `mirec_state()` maps torch parameter names and layouts to mirec's tensor names
-(src/io/TENSORS.md): the one transpose is nn.Linear's weight ([out, in] -> mirec's [in, out]).
+(docs/checkpoint-format.md): the one transpose is nn.Linear's weight ([out, in] -> mirec's [in, out]).
 
 These are the modules behind test/fixtures/torch/make_fixtures.py, whose outputs mirec matches to
 1e-5 (test/io/pytorch-interop.test.ts). Shapes are module-level, set once per process with
