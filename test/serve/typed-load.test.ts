@@ -18,6 +18,7 @@ import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
 import { buildTagModels } from '../../src/train/tag-experiment.js';
 import { tagVocabOf } from '../../src/io/tag-checkpoint.js';
 import { f32Backends } from '../helpers/engines.js';
+import '../helpers/node-host.js'; // paths go through the library's file system
 
 const dir = mkdtempSync(join(tmpdir(), 'mirec-typed-load-'));
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
