@@ -48,10 +48,6 @@ const INTERNAL = /(?<![\w-])(models|evaluation|performance|architecture|style)\.
 const MD_REF = /(?<![\w.\/-])((?:\.\.?\/)*[\w./-]*[\w-]+\.md)(#[\w-]+)?/g;
 const REPO_PATH = /(?<![\w.\/@:-])((?:src|test|bench|docs|examples|assembly|\.ci)\/[\w./-]*[\w/])/g;
 
-// docs/cli.md is written by the CLI work of issue 9 and lands on its own; until it does, that one
-// missing page is reported as a warning (the lead is told), every other broken reference fails.
-const LANDING_SEPARATELY = new Set(['docs/cli.md']);
-
 function resolve(from: string, ref: string): string | null {
   for (const base of [dirname(from), ROOT]) {
     const p = join(base, ref);
@@ -73,7 +69,6 @@ test('no user-visible text mentions the internal design notes or ../shared', () 
 test('every *.md document, #section and repository path named in user-visible text exists', () => {
   const bad: string[] = [];
   const cache = new Map<string, Set<string>>();
-  const pending = new Set<string>();
   for (const f of FILES) {
     readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
       const where = `${relative(ROOT, f)}:${i + 1}`;
@@ -82,7 +77,6 @@ test('every *.md document, #section and repository path named in user-visible te
         const [, ref, hash] = m;
         if (/^https?:|\/\//.test(ref) || ref === 'RESULTS.md' && f.includes('bench')) continue;
         const target = resolve(f, ref);
-        if (!target && LANDING_SEPARATELY.has(ref)) { pending.add(ref); seen.add(ref); continue; }
         if (!target) { bad.push(`${where}: ${ref} does not exist`); seen.add(ref); continue; }
         if (hash && statSync(target).isFile()) {
           if (!cache.has(target)) cache.set(target, anchors(target));
@@ -97,7 +91,6 @@ test('every *.md document, #section and repository path named in user-visible te
       }
     });
   }
-  if (pending.size) console.warn(`  (not yet in the repository, referenced: ${[...pending].join(', ')})`);
   assert.equal(bad, [], `broken references:\n${bad.join('\n')}`);
 });
 
