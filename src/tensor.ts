@@ -26,6 +26,8 @@ export class Tensor {
   sparseGrad = false;
   /** Optional label shown by toString and in error messages. */
   name = '';
+  /** Arena tensors: the arena epoch and block they were made in (null for pool tensors). */
+  readonly stamp: { readonly epoch: number; readonly seq: number } | null;
 
   constructor(
     readonly engine: Engine,
@@ -33,7 +35,17 @@ export class Tensor {
     readonly shape: readonly number[],
     readonly dtype: DType = 'f32',
     readonly lifetime: Lifetime = 'arena',
-  ) {}
+    stamp?: { epoch: number; seq: number } | null,
+  ) {
+    this.stamp = lifetime === 'arena' ? (stamp ?? engine.heap.arenaStamp()) : null;
+  }
+
+  /** Throws if the arena block under this tensor was reset or released since it was made. */
+  checkLive(): void {
+    if (this.stamp && !this.engine.heap.isLive(this.stamp)) {
+      throw new Error(`tensor ${this.describe()}: stale read: it lived in the step arena (epoch ${this.stamp.epoch}) and its step has ended (now epoch ${this.engine.heap.epoch}); read its values inside engine.step(), or copy them out (Float32Array.from(t.data)) before the step ends`);
+    }
+  }
 
   get size(): number {
     let n = 1;
@@ -55,12 +67,14 @@ export class Tensor {
   /** A fresh float view of the data (Float64Array on the float64 reference engine). */
   get data(): Float32Array | Float64Array {
     if (this.dtype !== 'f32') throw new Error(`tensor ${this.describe()}: .data on an i32 tensor; use .ids`);
+    this.checkLive();
     const i = this.ptr >> 2;
     return this.engine.floats.subarray(i, i + this.size);
   }
   /** A fresh int32 view of the data. */
   get ids(): Int32Array {
     if (this.dtype !== 'i32') throw new Error(`tensor ${this.describe()}: .ids on an f32 tensor; use .data`);
+    this.checkLive();
     const i = this.ptr >> 2;
     return this.engine.i32.subarray(i, i + this.size);
   }
@@ -136,5 +150,5 @@ export function poolTensor(shape: readonly number[], values?: ArrayLike<number>,
 /** A view of the same memory with another shape of equal size (no copy, no gradient link). */
 export function viewAs(t: Tensor, shape: readonly number[]): Tensor {
   if (sizeOf(shape) !== t.size) throw new Error(`view: cannot view ${t.describe()} as [${shape.join(',')}]`);
-  return new Tensor(t.engine, t.ptr, shape, t.dtype, t.lifetime);
+  return new Tensor(t.engine, t.ptr, shape, t.dtype, t.lifetime, t.stamp);
 }

@@ -56,12 +56,13 @@ export function gradcheck(
       return s;
     };
     // Analytic: seed the output gradient with w.
-    const y = fn(xs);
-    weights ??= Float64Array.from({ length: y.size }, (_, i) => Math.sin(i * 1.7 + 0.3) + 1.1);
-    const seed = poolTensor(y.shape, weights, e);
-    backward(y, seed);
-    const analytic = xs.map((x) => (x.requiresGrad && x.grad ? Float64Array.from(x.grad.data) : null));
-    e.heap.resetArena();
+    const analytic = e.step(() => {
+      const y = fn(xs);
+      weights ??= Float64Array.from({ length: y.size }, (_, i) => Math.sin(i * 1.7 + 0.3) + 1.1);
+      const seed = poolTensor(y.shape, weights, e);
+      backward(y, seed);
+      return xs.map((x) => (x.requiresGrad && x.grad ? Float64Array.from(x.grad.data) : null));
+    });
     let maxError = 0;
     let worst: GradcheckResult['worst'];
     noGrad(() => {
@@ -75,11 +76,9 @@ export function gradcheck(
           const at = (x.ptr >> 2) + i;
           const keep = F[at];
           F[at] = keep + eps;
-          const up = objective();
-          e.heap.resetArena();
+          const up = e.step(objective);
           e.floats[at] = keep - eps;
-          const down = objective();
-          e.heap.resetArena();
+          const down = e.step(objective);
           e.floats[at] = keep;
           const numeric = (up - down) / (2 * eps);
           const a = analytic[xi] ? analytic[xi]![i] : 0;

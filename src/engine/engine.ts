@@ -61,6 +61,21 @@ export class Engine {
     return new Engine(precision === 32 ? 'js' : 'js64', heap, kernels as Kernels);
   }
 
+  /**
+   * Run `fn` in an arena scope: every arena tensor made inside is freed when it returns (or
+   * throws), and reading one afterwards throws a stale-read error. Scopes nest; the outermost one
+   * resets the arena. Return plain numbers or copies (`Float32Array.from(t.data)`), not tensors.
+   */
+  step<T>(fn: () => T): T {
+    const mark = this.heap.mark();
+    try {
+      return fn();
+    } finally {
+      if (mark.index === 0 && mark.offset === 0) this.heap.resetArena();
+      else this.heap.release(mark);
+    }
+  }
+
   /** Threads running this engine's kernels (1 unless `init({ threads })` started workers). */
   get threads(): number {
     return this.pool?.threads ?? 1;

@@ -92,6 +92,15 @@ interface Chunk {
 }
 
 /** Pool + arena allocator over one growable store. Pointers are byte offsets. */
+/** A position in the step arena (`Heap.mark`); `release` frees everything allocated after it. */
+export interface ArenaMark {
+  index: number;
+  offset: number;
+  used: number;
+  epoch?: number;
+  seq?: number;
+}
+
 export class Heap {
   private top: number;
   private staggerCount = 0;
@@ -103,6 +112,12 @@ export class Heap {
   private chunkOffset = 0;
   private arenaUsed = 0;
   private highWater = 0;
+  /** Arena epoch: bumped by every reset; a tensor made in an older epoch is stale. */
+  private arenaEpoch = 0;
+  /** Sequence number of the last scratch block (within the epoch). */
+  private arenaSeq = 0;
+  /** Sequence ranges (lo, hi] released by `release(mark)` in this epoch: their tensors are stale. */
+  private released: { lo: number; hi: number }[] = [];
   private cachedBuffer: ArrayBuffer | null = null;
   private f32View!: Float32Array;
   private i32View!: Int32Array;
@@ -200,6 +215,7 @@ export class Heap {
         const ptr = c.start + this.chunkOffset + (size - alignUp(Math.max(bytes, 4)));
         this.chunkOffset += size;
         this.noteArena(size);
+        this.arenaSeq++;
         return ptr;
       }
       this.chunkIndex++;
@@ -223,16 +239,40 @@ export class Heap {
     this.chunkIndex = 0;
     this.chunkOffset = 0;
     this.arenaUsed = 0;
+    this.arenaEpoch++;
+    this.arenaSeq = 0;
+    this.released = [];
   }
 
   /** Current arena position, for nested scopes (`release(mark)` frees what came after it). */
-  mark(): { index: number; offset: number; used: number } {
-    return { index: this.chunkIndex, offset: this.chunkOffset, used: this.arenaUsed };
+  mark(): ArenaMark {
+    return { index: this.chunkIndex, offset: this.chunkOffset, used: this.arenaUsed, epoch: this.arenaEpoch, seq: this.arenaSeq };
   }
-  release(m: { index: number; offset: number; used: number }): void {
+  release(m: ArenaMark): void {
+    if (m.epoch !== undefined && m.epoch !== this.arenaEpoch) return; // the arena was reset since: nothing of the scope is left
     this.chunkIndex = m.index;
     this.chunkOffset = m.offset;
     this.arenaUsed = m.used;
+    if (m.seq !== undefined && m.seq < this.arenaSeq) {
+      const same = this.released.find((r) => r.lo === m.seq);
+      if (same) same.hi = Math.max(same.hi, this.arenaSeq);
+      else this.released.push({ lo: m.seq, hi: this.arenaSeq });
+    }
+  }
+
+  /** Stamp of the newest scratch block: tensors over it record it to detect stale reads. */
+  arenaStamp(): { epoch: number; seq: number } {
+    return { epoch: this.arenaEpoch, seq: this.arenaSeq };
+  }
+  /** Whether the block stamped `s` is still live (no reset, no release of its scope since). */
+  isLive(s: { epoch: number; seq: number }): boolean {
+    if (s.epoch !== this.arenaEpoch) return false;
+    for (const r of this.released) if (s.seq > r.lo && s.seq <= r.hi) return false;
+    return true;
+  }
+  /** The current arena epoch (bumped by every reset). */
+  get epoch(): number {
+    return this.arenaEpoch;
   }
 
   resetHighWater(): void {

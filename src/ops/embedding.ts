@@ -17,7 +17,7 @@ export function gather(table: Tensor, ids: Tensor): Tensor {
   e.k.gather_rows_f32(table.ptr, N, ids.ptr, out.ptr, count, D);
   return record('gather', [table], out, () => {
     if (table.sparseGrad) {
-      addSparseGrad(table, ids, new Tensor(e, out.grad!.ptr, [count, D], 'f32', 'arena'));
+      addSparseGrad(table, ids, new Tensor(e, out.grad!.ptr, [count, D], 'f32', 'arena', out.grad!.stamp));
       return;
     }
     const { grad, acc } = gradSlot(table);

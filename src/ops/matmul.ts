@@ -114,7 +114,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (x.size !== shape.reduce((p, s) => p * s, 1)) fail('reshape', `cannot view as [${shape.join(',')}]`, x);
   if (!needsGrad(x)) return viewAs(x, shape);
   // A view shares memory but not the gradient buffer: copy (or add) the gradient back.
-  const out = new Tensor(x.engine, x.ptr, shape, x.dtype, 'arena');
+  const out = new Tensor(x.engine, x.ptr, shape, x.dtype, 'arena', x.stamp);
   return record('reshape', [x], out, () => {
     const { grad, acc } = gradSlot(x);
     const e = x.engine;

@@ -89,7 +89,7 @@ export abstract class Optimizer {
       e.k.scatter_add_rows_f32(piece.rows.ptr, pos.ptr + at * 4, rows.ptr, u, c, D);
       at += c;
     }
-    return { ids: new Tensor(e, uniq.ptr, [u], 'i32'), rows };
+    return { ids: new Tensor(e, uniq.ptr, [u], 'i32', 'arena', uniq.stamp), rows };
   }
 
   /** Optimizer state to checkpoint (moment buffers by parameter index and name). */

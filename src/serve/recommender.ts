@@ -185,10 +185,9 @@ export class Recommender {
       ? { lambda: opts.diversity, categories: (i: number) => cats.get(this.vocab.raw(i)) }
       : undefined;
     if (opts.diversity && !cats) throw new Error('recommend: diversity needs a categories map (raw item id → category)');
-    const lists = this.ivf && !opts.exact
+    const lists = engine().step(() => this.ivf && !opts.exact
       ? retrieveWithIndex(this.model, this.ivf, batch, { topN, filterHistory: opts.filterHistory, diversity, nprobe: opts.nprobe, rerank: opts.rerank })
-      : retrieve(this.model, batch, { topN, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined });
-    engine().heap.resetArena();
+      : retrieve(this.model, batch, { topN, filterHistory: opts.filterHistory, diversity, table: this.compactTable ?? undefined }));
     return lists.map((l) => Array.from(l.ids, (id, r) => ({ item: this.vocab.raw(id), score: l.scores[r] })));
   }
 
@@ -198,27 +197,23 @@ export class Recommender {
    */
   embed(histories: readonly (readonly string[])[], opts: { user?: readonly string[] } = {}): { vectors: Float32Array; active: Uint8Array; interests: number; dim: number } {
     const { batch } = this.batch(histories, opts.user);
-    const out = noGrad(() => {
+    return engine().step(() => noGrad(() => {
       const q = this.model.queries(batch);
       const [, K, D] = q.vectors.shape;
       return { vectors: Float32Array.from(q.vectors.data), active: Uint8Array.from(q.active), interests: K, dim: D };
-    });
-    engine().heap.resetArena();
-    return out;
+    }));
   }
 
   /** The serving interest vectors of one history: K arrays of D floats (inactive ones left out). */
   interests(history: readonly string[], opts: { user?: string; profile?: readonly number[] } = {}): Float32Array[] {
     checkOptions('interests options', opts, { user: 'string', profile: 'array' });
     const { batch } = this.batch([history], opts.user, opts.profile);
-    const out = noGrad(() => {
+    return engine().step(() => noGrad(() => {
       const q = this.model.queries(batch);
       const [, Q, D] = q.vectors.shape;
       const v = q.vectors.data;
       return Array.from({ length: Q }, (_, k) => k).filter((k) => q.active[k]).map((k) => Float32Array.from(v.subarray(k * D, (k + 1) * D)));
-    });
-    engine().heap.resetArena();
-    return out;
+    }));
   }
 
   /** One safetensors checkpoint: weights, config, vocabulary. */

@@ -42,8 +42,9 @@ export function diversitySweep(model: RetrievalModel, cases: EvalCases, categori
   });
   const top1: number[] = [];
   for (let start = 0; start < cases.B; start += 256) {
-    for (const l of retrieve(model, casesBatch(cases, start, 256), { topN: 1 })) if (l.scores.length) top1.push(l.scores[0]);
-    engine().heap.resetArena();
+    engine().step(() => {
+      for (const l of retrieve(model, casesBatch(cases, start, 256), { topN: 1 })) if (l.scores.length) top1.push(l.scores[0]);
+    });
   }
   top1.sort((a, b) => a - b);
   const medianTop1 = top1.length ? (top1[(top1.length - 1) >> 1] + top1[top1.length >> 1]) / 2 : NaN;

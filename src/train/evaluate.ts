@@ -39,9 +39,7 @@ export function evaluateRetrieval(model: RetrievalModel, cases: EvalCases, opts:
   const e = engine();
   for (let start = 0; start < cases.B; start += step) {
     const batch = casesBatch(cases, start, step);
-    const lists = retrieve(model, batch, { topN, filterHistory: opts.filterHistory, diversity });
-    lists.forEach((l, i) => acc.add(l.ids, cases.truth[start + i]));
-    e.heap.resetArena();
+    e.step(() => retrieve(model, batch, { topN, filterHistory: opts.filterHistory, diversity }).forEach((l, i) => acc.add(l.ids, cases.truth[start + i])));
   }
   return acc.result();
 }
@@ -120,18 +118,19 @@ export function interestRecovery(model: RetrievalModel, cases: EvalCases, truth:
   const bySize = new Map<number, { users: number; sum: number }>();
   for (let start = 0; start < cases.B; start += step) {
     const batch = casesBatch(cases, start, step);
-    const q = noGrad(() => model.interests(batch));
-    const [B, K, D] = q.vectors.shape;
-    if (B !== batch.B) throw new Error(`interestRecovery: ${model.kind} gave ${B} rows of interests for ${batch.B} users`);
-    // Every interest vector becomes its own query row, so retrieve returns one list per vector
-    // (retrieve only calls itemTable and queries).
-    const perVector = {
-      itemTable: () => model.itemTable(),
-      queries: () => ({ vectors: viewAs(q.vectors, [B * K, 1, D]), active: q.active }),
-    } as unknown as RetrievalModel;
-    const rows = B * K;
-    const lists = retrieve(perVector, { B: rows, T: 1, hist: new Int32Array(rows), mask: new Float32Array(rows), len: new Int32Array(rows).fill(1) }, { topN: R });
-    e.heap.resetArena();
+    const { lists, K } = e.step(() => {
+      const q = noGrad(() => model.interests(batch));
+      const [B, K, D] = q.vectors.shape;
+      if (B !== batch.B) throw new Error(`interestRecovery: ${model.kind} gave ${B} rows of interests for ${batch.B} users`);
+      // Every interest vector becomes its own query row, so retrieve returns one list per vector
+      // (retrieve only calls itemTable and queries).
+      const perVector = {
+        itemTable: () => model.itemTable(),
+        queries: () => ({ vectors: viewAs(q.vectors, [B * K, 1, D]), active: q.active }),
+      } as unknown as RetrievalModel;
+      const rows = B * K;
+      return { K, lists: retrieve(perVector, { B: rows, T: 1, hist: new Int32Array(rows), mask: new Float32Array(rows), len: new Int32Array(rows).fill(1) }, { topN: R }) };
+    });
     for (let b = 0; b < batch.B; b++) {
       const P = truth.planted(cases.users[start + b]);
       const matched = new Set<number>();

@@ -49,15 +49,13 @@ export function makeBatch(data: TagDataset, kind: 'item' | 'tag', idx: ArrayLike
   return { users: fieldBatch(data.fields, order.map((u) => data.users[u])), B, rowUser, tags, m, click, conversion };
 }
 
-/** Probabilities per task for the tag rows of a split (batched, arena reset after each batch). */
+/** Probabilities per task for the tag rows of a split (batched, one arena scope per batch). */
 export function scoreSplit(model: TagModel, data: TagDataset, split: Split, batchSize = 2048): { idx: Int32Array; scores: Float64Array[] } {
   const idx = rowsOf(data.samples.tagRows, splitUsers(data, split));
   const scores = model.tasks.map(() => new Float64Array(idx.length));
   for (let s = 0; s < idx.length; s += batchSize) {
     const part = idx.subarray(s, s + batchSize);
-    const out = model.scoreRows(makeBatch(data, 'tag', part));
-    out.forEach((o, t) => scores[t].set(o, s));
-    engine().heap.resetArena();
+    engine().step(() => model.scoreRows(makeBatch(data, 'tag', part)).forEach((o, t) => scores[t].set(o, s)));
   }
   return { idx, scores };
 }

@@ -49,8 +49,7 @@ export function evaluateTagModel(model: TagModel, data: TagDataset, split: Split
   const ub = opts.userBatch ?? 128;
   for (let s = 0; s < users.length; s += ub) {
     const part = users.slice(s, s + ub);
-    const all = model.scoreTags(fieldBatch(data.fields, part.map((u) => data.users[u])));
-    engine().heap.resetArena();
+    const all = engine().step(() => model.scoreTags(fieldBatch(data.fields, part.map((u) => data.users[u]))));
     model.tasks.forEach((task, t) => {
       const rep = reports[t];
       part.forEach((u, b) => {
