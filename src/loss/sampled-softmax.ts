@@ -29,7 +29,10 @@ export interface NegativeSample {
 /** Probability of id k (1..N−1) under the sampler. */
 export function samplerProbability(kind: NegativeKind, k: number, N: number): number {
   if (kind === 'uniform') return 1 / (N - 1);
-  if (kind === 'tfLogUniform') return (detLog(k + 2) - detLog(k + 1)) / detLog(N + 1);
+  // TF's log_uniform_candidate_sampler over 0..N−1 (range_max N) with id 0 (padding) rejected: the
+  // accepted draws are i.i.d. from P renormalised over 1..N−1, so Q uses that P and the accepted
+  // draws only (P(0) = ln 2 / ln(N+1) is far from negligible on small catalogues).
+  if (kind === 'tfLogUniform') return (detLog(k + 2) - detLog(k + 1)) / (detLog(N + 1) - detLog(2));
   return (detLog(k + 1) - detLog(k)) / detLog(N);
 }
 
@@ -56,7 +59,7 @@ export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: numb
     let k: number;
     if (kind === 'uniform') k = 1 + rng.int(N - 1);
     else if (kind === 'tfLogUniform') {
-      k = rng.logUniform(N + 1) - 1; // TF's range 0..N−1; 0 (padding) is rejected below
+      k = rng.logUniform(N + 1) - 1; // TF's range 0..N−1; 0 (padding) is rejected, not a try
       if (k === 0) continue;
     } else k = rng.logUniform(N);
     tries++;
