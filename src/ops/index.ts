@@ -1,6 +1,6 @@
 // The op table: every differentiable op, the kernels it runs and its gradient in one line.
-// Compositions (capsule routing, attention read-outs, sampled softmax, FM cross) live in nn/ and
-// loss/ and are built from these.
+// Compositions (capsule routing, attention read-outs, sampled softmax) live in nn/ and loss/ and
+// are built from these. test/ops/op-table.test.ts fails when an exported op is missing here.
 export { matmul, bmm, linear, reshape, gemmInto } from './matmul.js';
 export { add, sub, mul, scale, addRow, mulRows, relu, tanh, sigmoid, exp, log } from './elementwise.js';
 export { sum, mean, dotRows } from './reduce.js';
@@ -11,8 +11,9 @@ export { gather } from './embedding.js';
 export { softmaxCrossEntropy, bceWithLogits } from './loss.js';
 export { concat, sliceLast, transpose } from './shape.js';
 export { scatterRows } from './scatter-rows.js';
+export { fmCross } from './fm-cross.js';
 
-/** Documentation as data: op → kernels → gradient. Printed by `mirec inspect --ops`. */
+/** Documentation as data: op → kernels → gradient (`gemmInto` is the GEMM helper behind matmul, not an op). */
 export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string }> = [
   { op: 'matmul', kernels: 'gemm_f32_{nn,nt,tn}', grad: 'dA = dC·op(B)ᵀ, dB = op(A)ᵀ·dC (GEMMs with beta = acc)' },
   { op: 'bmm', kernels: 'gemm_batched_f32_{nn,nt,tn}', grad: 'per batch as matmul; a shared 2-D B folds the batch into rows' },
@@ -36,5 +37,6 @@ export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string
   { op: 'transpose', kernels: 'typed-array loop', grad: 'dx = transpose(g)' },
   { op: 'scatterRows', kernels: 'typed-array copies', grad: 'dx = the scattered rows of g' },
   { op: 'softmaxCrossEntropy', kernels: 'softmax_xent_rows_f32', grad: 'dlogits = (p − onehot₀)/B, masked entries 0' },
+  { op: 'fmCross', kernels: 'gemm_f32_nt (K = V Vᵀ) + typed-array pair products', grad: 'c_ij = x_i x_j K_ij: dx_i += Σ_j g_ij x_j K_ij, dK_ij = Σ_b g_ij x_i x_j, dV = (dK + dKᵀ) V' },
   { op: 'bceWithLogits', kernels: 'bce_logits_f32, bce_logits_bwd_f32', grad: 'dx = (σ(x)(1 + (w−1)y) − w y)/n' },
 ];
