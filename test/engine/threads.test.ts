@@ -66,7 +66,11 @@ test('gemm: every variant and shape class gives the single-thread bits', async (
           for (let i = 0; i < M * N; i++) F[(c >> 2) + i] = r.normal();
           const lda = v === 'tn' ? M : K, ldb = v === 'nt' ? K : N;
           e.k[`gemm_f32_${v}`](M, N, K, 0.75, a, lda, b, ldb, 0.5, c, N);
+          // Entries sharing one C (sc = 0) accumulate in order: never split.
           e.k[`gemm_batched_f32_${v}`](3, Math.ceil(M / 3), N, K, 1, a, 0, 0, b, ldb, 0, 0, c, N, 0);
+          // Disjoint entries (rows of C in thirds) split by entry.
+          const m3 = Math.floor(M / 3);
+          if (m3 > 0 && v !== 'tn') e.k[`gemm_batched_f32_${v}`](3, m3, N, K, 0.5, a, lda, m3 * lda, b, ldb, 0, 1, c, N, m3 * N);
           return Float32Array.from(e.floats.subarray(c >> 2, (c >> 2) + M * N));
         });
         assert.equal(out[1], out[0], `${v} ${M}x${N}x${K}`);

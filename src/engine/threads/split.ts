@@ -86,12 +86,21 @@ function gemm(aT: boolean, bT: boolean): Splitter {
   };
 }
 
-/** Batched GEMM (batch, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc): by batch entry. */
-const batched: Splitter = units(0, 1, (a) => a[1] * a[2] * a[3], [
+/**
+ * Batched GEMM (batch, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc): by batch entry,
+ * unless the entries' outputs overlap (sc smaller than one entry's C, e.g. sc = 0): those entries
+ * accumulate into the same C one after another, which only one thread can do in order.
+ */
+const byEntry = units(0, 1, (a) => a[1] * a[2] * a[3], [
   [5, { arg: 7 }],
   [8, { arg: 10 }],
   [12, { arg: 14 }],
 ]);
+const batched: Splitter = (args, parts, minWork) => {
+  const [, M, N, , , , , , , , , , , ldc, sc] = args;
+  if (Math.abs(sc) < (M - 1) * ldc + N) return null;
+  return byEntry(args, parts, minWork);
+};
 
 /** Compact-table scoring (M, n, D, q, ldq, tab, [scales,] out, ldo): by query rows, as the GEMM. */
 function scoreRows(outAt: number): Splitter {
