@@ -8,7 +8,7 @@ const out = process.argv[2] ?? 'model.safetensors';
 await init();
 const ds = prepareRetrieval(generateSynthetic('tiny', { seed: 7 }).events, { filter: false });
 const model = new ComiRecSA({ items: ds.vocab.size, dim: 16, interests: 2, seqLen: 10, seed: 1 });
-new Trainer(model, ds, { maxSteps: 200, batch: 32 }).fit();
+new Trainer(model, ds, { maxSteps: 200, batchSize: 32 }).fit();
 const rec = new Recommender(model, ds.vocab);
 await save(rec, out);
 const history = [1, 2, 3].map((i) => ds.vocab.raw(i));

@@ -76,7 +76,7 @@ export async function startWorkerdConfig(workerd: string, config: string, port: 
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}: ${log}`);
     try {
-      await fetch(`${url}/`);
+      await fetch(`${url}/`, { signal: AbortSignal.timeout(2000) });
       return { url, stop };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
