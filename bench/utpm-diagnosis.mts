@@ -109,8 +109,9 @@ report('item-row lift P(t|clicked)/P(t|not)', test, Array.from(test, (r) => lift
 }
 
 const models: [string, TagModel][] = [
-  ['UTPM (joint item loss)', new UTPM({ fields: data.fields, tags: data.tagNames.length, tagNames: data.tagNames, tagField: data.tagFields[0], label: task === 'ctr' ? 'click' : 'conversion' })],
-  ['UTPM, b₀ = logit(item base rate)', withPriorBias(new UTPM({ fields: data.fields, tags: data.tagNames.length, tagNames: data.tagNames, tagField: data.tagFields[0], label: task === 'ctr' ? 'click' : 'conversion' }))],
+  // The diagnosis was made on the affine joint logit (trainable w, b), UTPM's default at the time.
+  ['UTPM (joint item loss)', new UTPM({ fields: data.fields, tags: data.tagNames.length, tagNames: data.tagNames, tagField: data.tagFields[0], label: task === 'ctr' ? 'click' : 'conversion', jointAffine: true })],
+  ['UTPM, b₀ = logit(item base rate)', withPriorBias(new UTPM({ fields: data.fields, tags: data.tagNames.length, tagNames: data.tagNames, tagField: data.tagFields[0], label: task === 'ctr' ? 'click' : 'conversion', jointAffine: true }))],
   ['TwoTower (tag rows)', new TwoTower({ fields: data.fields, tags: data.tagNames.length, tagNames: data.tagNames, tagGroups: data.tagGroups, groups: data.groupNames.length, tasks: [task] })],
 ];
 for (const [name, m] of models) {
