@@ -61,6 +61,22 @@ export interface RunControl {
   written?: { step: number; recall50: number } | null;
 }
 
+/**
+ * ComiRec-DR's per-slot maps (T·K·D² weights) meet under one training event per weight on small
+ * logs and overfit early (docs/model-guide.md#comirec-dr); say so, and name the remedy.
+ */
+export function smallDataNote(model: RetrievalModel, ds: SplitDataset): string | undefined {
+  const c = model.config as { maps?: string };
+  if (model.kind !== 'ComiRec-DR' || c.maps !== 'perSlot') return undefined;
+  const { seqLen: T, interests: K, dim: D } = model.config;
+  const weights = T * K * D * D;
+  let events = 0;
+  for (const u of ds.train) events += ds.sequences[u].length;
+  if (events >= weights) return undefined;
+  return `ComiRec-DR's per-slot maps have ${weights.toLocaleString('en-US')} weights for ${events.toLocaleString('en-US')} training events; ` +
+    `on data this small --model-config '{"maps":"perInterest"}' (one map per interest) generalises better (docs/model-guide.md#comirec-dr)`;
+}
+
 export interface Trained {
   model: RetrievalModel;
   result: TrainResult | null;
@@ -74,8 +90,10 @@ export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOption
   process.stderr.write(`mirec: ${model.toString()}\n`);
   const B = o.batch ?? 128, wantS = model.config.negatives.count ?? 10 * B;
   if (model.config.negatives.kind !== 'full' && capNegatives(wantS, model.config.items) < wantS) {
-    process.stderr.write(`mirec: warning: ${wantS} sampled negatives per batch exceed ⌊(N−1)/2⌋ for N = ${model.config.items} rows; using S = ${capNegatives(wantS, model.config.items)} (docs/model-guide.md)\n`);
+    process.stderr.write(`mirec: warning: ${wantS} sampled negatives per batch exceed ⌊(N−1)/2⌋ for N = ${model.config.items} rows; using S = ${capNegatives(wantS, model.config.items)} (docs/model-guide.md#sampled-softmax)\n`);
   }
+  const note = smallDataNote(model, ds);
+  if (note) process.stderr.write(`mirec: note: ${note}\n`);
   const trainer = new Trainer(model, ds, {
     batchSize: o.batch, lr: o.lr, seed: o.seed, maxSteps: o.maxSteps, protocol: o.protocol,
     profile: o.profile, evalEvery: o.evalEvery, patience: o.patience,

@@ -206,6 +206,13 @@ test('train → checkpoint → recommend with raw ids', async () => {
   const glorot = await capture(() => main(['train', '--model', 'comirec-dr', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '20', '--modelConfig', '{"mapInit":"glorot"}', '--report', join(dir, 'g.json')]));
   assert.is(glorot.code, 0, glorot.err);
   assert.is(JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')).config.mapInit, 'glorot');
+  // Per-slot maps on a small log: a note names the weights, the training events and the remedy.
+  assert.match(glorot.err, /mirec: note: ComiRec-DR's per-slot maps have [\d,]+ weights for [\d,]+ training events; on data this small --model-config '\{"maps":"perInterest"\}'/);
+  const shared = await capture(() => main(['train', '--model', 'comirec-dr', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '16', '--batch', '64', '--maxSteps', '20', '--modelConfig', '{"maps":"perInterest"}', '--report', join(dir, 'p.json')]));
+  assert.is(shared.code, 0, shared.err);
+  assert.not.match(shared.err, /mirec: note: ComiRec-DR/);
+  const pc = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')).config;
+  assert.equal([pc.maps, pc.mapInit], ['perInterest', 'glorot']);
   const badProto = await capture(() => main(['train', '--protocol', 'lo', '--data', file]));
   assert.is(badProto.code, 2);
   assert.match(badProto.err, /--protocol expects comirec or loo/);
