@@ -139,8 +139,9 @@ function rebuild(s: StoredModel, i: number, vocab: TagVocab, ck: DecodedCheckpoi
   }
   const config = { ...c, tagNames: names, ...(Array.isArray(c.tagGroups) ? { tagGroups: Int32Array.from(c.tagGroups as number[]) } : {}) };
   const name = modelNameOfKind(s.kind, 'tag') ?? bad(`unknown tag model kind (expected one of ${KINDS.join(', ')})`);
-  // Checkpoints written before UTPM's `jointAffine` existed trained the affine joint logit.
-  const legacy = s.kind === 'UTPM' ? { jointAffine: true } : {};
+  // Checkpoints written before UTPM's `jointAffine` existed trained the affine joint logit, and
+  // those written before MVKE's `maskEmptyFields` existed trained without the mask.
+  const legacy = s.kind === 'UTPM' ? { jointAffine: true } : s.kind === 'MVKE' ? { maskEmptyFields: false } : {};
   return withParamSource(paramSourceOf(ck, source, `m${i}.`), (): TagModel => {
     try {
       return createTagModel(name, { ...legacy, ...config });

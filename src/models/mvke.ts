@@ -50,13 +50,18 @@ export interface MVKEConfig {
   taskWeights: [number, number];
   /** One expert body for every kernel (official `shared_model`). Default false. */
   sharedExperts: boolean;
+  /**
+   * Mask empty multi-valued fields out of the field attention (default true); false lets their
+   * zero vector take a share of the attention, as before the mask existed.
+   */
+  maskEmptyFields: boolean;
   /** Seed of parameter initialisation (default 1). */
   seed: number;
 }
 
 export const MVKE_DEFAULTS: Omit<MVKEConfig, 'fields' | 'tags'> = {
   groups: 0, dim: 32, kernels: 5, ctrKernels: [0, 1, 2], cvrKernels: [1, 2, 3, 4], expertHidden: 128,
-  towerHidden: 64, taskWeights: [1, 1], sharedExperts: false, seed: 1,
+  towerHidden: 64, taskWeights: [1, 1], sharedExperts: false, maskEmptyFields: true, seed: 1,
 };
 
 /** Internals of the user side (tests, gate-entropy logging). */
@@ -166,7 +171,7 @@ export class MVKE implements TagModel {
     const U = this.userFields(fb);
     const [B, F, D] = U.shape;
     const E = this.config.kernels;
-    const { h, alpha } = this.bottom(U, presentFields(fb));
+    const { h, alpha } = this.bottom(U, this.config.maskEmptyFields ? presentFields(fb) : undefined);
     const flat = reshape(h, [B, E * F * D]);
     const xs = this.usedKernels.map((k, i) => mlp(this.experts[this.config.sharedExperts ? 0 : i], sliceLast(flat, k * F * D, F * D))); // [B, D] each
     const x = reshape(xs.length === 1 ? xs[0] : concat(xs), [B, xs.length, D]);

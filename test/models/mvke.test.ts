@@ -59,6 +59,12 @@ test('an empty multi-valued field gets field-attention weight exactly 0; the oth
   // Same user with the field filled: the mask is the only thing that moved weight.
   const filled = m.kernelsOf(fieldBatch(FIELDS, [[USERS[2][0], { ids: Int32Array.from([4]), weights: Float32Array.from([1]) }, USERS[2][2]]]), {});
   assert.ok(filled.data.every(Number.isFinite));
+  // maskEmptyFields: false restores the unmasked attention: the empty field takes weight again.
+  const open = tiny({ maskEmptyFields: false });
+  open.params.list().forEach((p, i) => p.data.set(m.params.list()[i].data));
+  const tr2: MVKETrace = {};
+  open.kernelsOf(fieldBatch(FIELDS, USERS), tr2);
+  for (let k = 0; k < E; k++) assert.ok(tr2.alpha!.data[(2 * E + k) * F + 1] > 0);
 });
 
 test('W_v = 0 and b_v = 0: every kernel’s H equals LN(U)', () => {
