@@ -19,6 +19,11 @@ import { YouTubeDNN } from '../../src/models/youtube-dnn.js';
 import { retrieve } from '../../src/serve/retrieve.js';
 import type { RetrievalBatch, RetrievalModel } from '../../src/models/types.js';
 import * as gen from '../../src/engine/wasm-bytes.generated.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const FORCE = { gemm: 1, other: 1 };
 
@@ -147,6 +152,25 @@ test('every retrieval model: training steps and retrieval are bit-identical on 3
     one.close();
     three.close();
   }
+});
+
+test('a program that trained on 2 threads exits by itself when its work is done', () => {
+  // The kernel workers must not hold the event loop: a listener on a worker's port refs it again.
+  const node = fileURLToPath(new URL('../../src/node.ts', import.meta.url));
+  const program = `import { init, generateSynthetic, prepareRetrieval, ComiRecSA, Trainer } from ${JSON.stringify(node)};
+    const e = await init({ threads: 2 });
+    const ds = prepareRetrieval(generateSynthetic('tiny', { seed: 7 }).events, { filter: false });
+    const model = new ComiRecSA({ items: ds.vocab.size, dim: 16, interests: 2, seqLen: 10, seed: 1 });
+    new Trainer(model, ds, { maxSteps: 5, batchSize: 32 }).fit();
+    console.log('threads ' + e.threads);`;
+  const dir = mkdtempSync(join(tmpdir(), 'mirec-exit-'));
+  const file = join(dir, 'program.mjs');
+  writeFileSync(file, program);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
+  rmSync(dir, { recursive: true, force: true });
+  assert.is(run.signal, null, `the program did not exit within 60 s (killed): ${run.stderr}`);
+  assert.is(run.status, 0, run.stderr);
+  assert.match(run.stdout, /threads 2/);
 });
 
 test.run();

@@ -7,10 +7,12 @@ import type { NodeWorkers } from './spawn.js';
 export const nodeWorkers: NodeWorkers = {
   spawn(source: string) {
     const w = new Worker(source, { eval: true });
-    w.unref(); // a blocked kernel worker must not keep the process alive
     return {
       post: (m) => w.postMessage(m),
       onMessage: (fn) => w.on('message', fn),
+      // After start-up an idle kernel worker must not keep the process alive. unref() after the
+      // 'message' listener: adding one refs the worker's port again.
+      release: () => w.unref(),
       terminate: () => void w.terminate(),
     };
   },

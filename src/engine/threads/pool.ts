@@ -70,6 +70,7 @@ export class ThreadPool {
       for (const h of handles) h?.terminate();
       throw e;
     }
+    for (const h of handles) h.release();
     return new ThreadPool(handles, control, args);
   }
 

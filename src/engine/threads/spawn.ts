@@ -22,6 +22,8 @@ export function setNodeWorkers(workers: NodeWorkers | null): void {
 export interface WorkerHandle {
   post(msg: unknown): void;
   onMessage(fn: (msg: { ready?: boolean; error?: string; stopped?: boolean }) => void): void;
+  /** Once started, stop holding the host open: kernels are then awaited with Atomics, not messages. */
+  release(): void;
   terminate(): void;
 }
 
@@ -65,10 +67,10 @@ export async function spawnWorker(): Promise<WorkerHandle> {
   }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   const w = new Worker(url, { type: 'module' });
-  (w as unknown as { unref?: () => void }).unref?.(); // Bun: do not keep the process alive
   return {
     post: (m) => w.postMessage(m),
     onMessage: (fn) => w.addEventListener('message', (e) => fn((e as MessageEvent).data)),
+    release: () => (w as unknown as { unref?: () => void }).unref?.(), // Bun (and Deno) have unref
     terminate: () => {
       w.terminate();
       URL.revokeObjectURL(url);
