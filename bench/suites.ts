@@ -5,12 +5,14 @@ import { optimSuite } from './optim.js';
 import { topkSuite } from './topk.js';
 import { benchGemm } from './gemm.js';
 import { benchTrainStep } from './train-step.js';
+import { benchTrainCatalogue } from './train-catalogue.js';
 import { servingSuite } from './serving.js';
 import { annSuite } from './ann.js';
 import { httpSuite } from './http.js';
 export const suites: Record<string, () => Promise<string>> = {
   gemm: benchGemm,
   'train-step': benchTrainStep,
+  'train-catalogue': benchTrainCatalogue,
   softmax: softmaxSuite,
   squash: squashSuite,
   layernorm: layernormSuite,
@@ -23,5 +25,5 @@ export const suites: Record<string, () => Promise<string>> = {
   http: httpSuite,
 };
 
-/** Suites that run only when named (minutes long, 1M-row tables; a loopback server): `npm run bench -- ann`, `-- http`. */
-export const OPT_IN = new Set(['ann', 'http']);
+/** Suites that run only when named (minutes long, 1M-row tables, 1.3 GB of memory; a loopback server): `npm run bench -- ann`, `-- http`, `-- train-catalogue`. */
+export const OPT_IN = new Set(['ann', 'http', 'train-catalogue']);
