@@ -66,8 +66,8 @@ export async function benchGemm(): Promise<string> {
       if (work > (MAX_FLOPS[impl] ?? Infinity)) continue;
       const a = buf(e, B * ar * ac), b = buf(e, B * br * bc), c = buf(e, B * M * N);
       const fn = B > 1
-        ? () => e.k[`gemm_batched_f32_${kind}`](B, M, N, K, 1, a, ac, ar * ac, b, bc, br * bc, 0, c, N, M * N)
-        : () => e.k[`gemm_f32_${kind}`](M, N, K, 1, a, ac, b, bc, 0, c, N);
+        ? () => e.call(`gemm_batched_f32_${kind}`, B, M, N, K, 1, a, ac, ar * ac, b, bc, br * bc, 0, c, N, M * N)
+        : () => e.call(`gemm_f32_${kind}`, M, N, K, 1, a, ac, b, bc, 0, c, N);
       cases.push({ name: name(s), impl, fn, work, unit: 'GFLOP/s' });
     }
     const ta = tf.randomUniform(B > 1 ? [B, ar, ac] : [ar, ac]);

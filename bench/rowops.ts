@@ -44,8 +44,7 @@ async function cases(specs: Spec[]): Promise<BenchCase[]> {
   for (const s of specs) {
     for (const e of await engines()) {
       const args = s.args(e);
-      const k = e.k[s.kernel];
-      out.push({ name: s.name, impl: implName(e), fn: () => k(...args), work: s.work, unit: 'Melem/s' });
+      out.push({ name: s.name, impl: implName(e), fn: () => e.call(s.kernel, ...args), work: s.work, unit: 'Melem/s' });
     }
   }
   return out;

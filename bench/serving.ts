@@ -11,6 +11,7 @@ import { ParamStore } from '../src/nn/params.js';
 import { retrieve } from '../src/serve/retrieve.js';
 import { CompactItemTable, type CompactFormat } from '../src/serve/compact.js';
 import type { RetrievalBatch, RetrievalModel } from '../src/models/types.js';
+import { ptrAt } from '../src/engine/abi/index.js';
 
 const D = 64;
 const K = 4;
@@ -34,7 +35,7 @@ function fakeModel(e: Engine, N: number, seed: number): { model: RetrievalModel;
     itemTable: () => table,
     queries: (b: RetrievalBatch) => {
       const u0 = b.B === 1 ? user++ % BATCH : 0;
-      return { vectors: new Tensor(e, queries.ptr + u0 * K * D * 4, [b.B, K, D]), active }; // [B, K, D]
+      return { vectors: new Tensor(e, ptrAt(queries.ptr, u0 * K * D * 4), [b.B, K, D]), active }; // [B, K, D]
     },
   } as unknown as RetrievalModel;
   const batchOf = (B: number): RetrievalBatch => ({ B, T: 1, hist: new Int32Array(B).fill(1), mask: new Float32Array(B).fill(1), len: new Int32Array(B).fill(1) });
@@ -80,11 +81,11 @@ function scoringTable(e: Engine): string {
       for (let i0 = 0; i0 < N; i0 += NB) f(i0, Math.min(NB, N - i0));
     };
     const cases = [
-      blocks((i0, nb) => e.k.gemm_f32_nt(M, nb, D, 1, q, D, table.ptr + i0 * D * 4, D, 0, out, nb)),
+      blocks((i0, nb) => e.k.gemm_f32_nt(M, nb, D, 1, q, D, ptrAt(table.ptr, i0 * D * 4), D, 0, out, nb)),
       blocks((i0, nb) => f16.scoreInto(M, q, D, i0, nb, out, nb)),
       blocks((i0, nb) => i8.scoreInto(M, q, D, i0, nb, out, nb)),
       blocks((i0, nb) => {
-        e.k.dequantize_i8_panels(i8.ptr + i0 * D, i8.scales + i0 * 4, nb, D, scratch);
+        e.k.dequantize_i8_panels(ptrAt(i8.ptr, i0 * D), ptrAt(i8.scales, i0 * 4), nb, D, scratch);
         e.k.gemm_f32_nt(M, nb, D, 1, q, D, scratch, D, 0, out, nb);
       }),
     ];

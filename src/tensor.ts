@@ -2,6 +2,7 @@
 // pool (freed explicitly with the model); everything else lives in the step arena and is gone at
 // the next reset. `data` is a fresh view each time: never keep it across an allocation.
 import type { Engine } from './engine/engine.js';
+import type { Ptr } from './engine/abi/types.js';
 import { engine as currentEngine } from './engine/current.js';
 
 export type DType = 'f32' | 'i32';
@@ -31,7 +32,7 @@ export class Tensor {
 
   constructor(
     readonly engine: Engine,
-    readonly ptr: number,
+    readonly ptr: Ptr,
     readonly shape: readonly number[],
     readonly dtype: DType = 'f32',
     readonly lifetime: Lifetime = 'arena',

@@ -6,6 +6,7 @@
 import type { Engine } from '../engine/engine.js';
 import { IvfIndex, type IvfParts } from './ivf-index.js';
 import { IVF_STORAGES, padRows, type IvfStorage } from './ivf-search.js';
+import type { Ptr } from '../engine/abi/index.js';
 
 export const IVF_MAGIC = 'MIRECIVF';
 export const IVF_VERSION = 1;
@@ -191,7 +192,7 @@ export function decodeListBlock(head: IvfHead, l: number, block: Uint8Array, nam
 }
 
 /** Copy a list body into engine memory at the given value / scale pointers (scales: int8 only). */
-export function writeListBody(e: Engine, storage: IvfStorage, n: number, D: number, body: Uint8Array, values: number, scales: number): void {
+export function writeListBody(e: Engine, storage: IvfStorage, n: number, D: number, body: Uint8Array, values: Ptr, scales: Ptr): void {
   const h = e.heap;
   const p = padRows(n);
   const f32 = (at: number, count: number) => new Float32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + count * 4));

@@ -10,6 +10,7 @@ import { assignNearest, centroidBias, type HeapRows } from './assign.js';
 import { kmeans, type KMeansOptions } from './kmeans.js';
 import { finishUser, IVF_STORAGES, padRows, type IvfSearchOptions, type IvfStorage, type ResidentList } from './ivf-search.js';
 import { neededLists, planQuery, runQuery, type QueryVectors } from './ivf-query.js';
+import { NULL_PTR, ptrAt, type Ptr } from '../engine/abi/index.js';
 
 export interface IvfBuildOptions {
   /** Number of inverted lists (k-means centroids). */
@@ -73,13 +74,13 @@ export class IvfIndex {
     readonly storage: IvfStorage,
     /** Default lists probed per interest. */
     public nprobe: number,
-    readonly centroids: number,
+    readonly centroids: Ptr,
     readonly counts: Int32Array,
     readonly ids: Int32Array,
     /** Byte pointer of the values of all lists (P = starts[L] padded positions). */
-    readonly values: number,
+    readonly values: Ptr,
     /** Byte pointer of the f32 scales [P] (int8), else 0. */
-    readonly scales: number,
+    readonly scales: Ptr,
   ) {
     const L = counts.length;
     this.starts = new Int32Array(L + 1);
@@ -135,7 +136,7 @@ export class IvfIndex {
       h.floats.set(km.centroids, C >> 2);
       if ((opts.metric ?? 'ip') === 'ip') h.zero(bias, L);
       else centroidBias(e, C, L, D, bias);
-      assignNearest(e, x.ptr + D * 4, N, D, C, L, bias, assign);
+      assignNearest(e, ptrAt(x.ptr, D * 4), N, D, C, L, bias, assign);
     } finally {
       h.free(C);
       h.free(bias);
@@ -194,7 +195,7 @@ export class IvfIndex {
     h.floats.set(centroids, C >> 2);
     const bytes = parts.storage === 'f32' ? P * D * 4 : parts.storage === 'f16' ? P * D * 2 : P * D;
     const values = h.alloc(Math.max(4, bytes));
-    const scales = parts.storage === 'int8' ? h.alloc(Math.max(1, P) * 4) : 0;
+    const scales = parts.storage === 'int8' ? h.alloc(Math.max(1, P) * 4) : NULL_PTR;
     return new IvfIndex(e, D, parts.rows, parts.storage, parts.nprobe, C, counts, ids, values, scales);
   }
 
@@ -212,7 +213,7 @@ export class IvfIndex {
   list(l: number): ResidentList {
     const start = this.starts[l];
     const off = this.storage === 'f32' ? start * this.dim * 4 : this.storage === 'f16' ? start * this.dim * 2 : start * this.dim;
-    return { ids: this.listIds[l], values: this.values + off, scales: this.scales ? this.scales + start * 4 : 0 };
+    return { ids: this.listIds[l], values: ptrAt(this.values, off), scales: this.scales ? ptrAt(this.scales, start * 4) : NULL_PTR };
   }
 
   /** Per user, the candidate list of each active interest (before the merge; what shards return). */

@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.js';
 import type { ScoredItems } from '../eval/merge.js';
 import type { HeapRows } from './assign.js';
 import { probeLists, rerankExact, scoreProbed, withoutIds, type IvfSearchOptions, type IvfStorage, type ResidentList } from './ivf-search.js';
+import { ptrAt, type Ptr } from '../engine/abi/index.js';
 
 /** Interest vectors of B users: [B, Q, D] row-major, with the active flags of each interest. */
 export interface QueryVectors {
@@ -36,7 +37,7 @@ export interface QueryPlan {
 
 /** Shape-check the query and probe the centroids. */
 export function planQuery(
-  e: Engine, D: number, centroids: number, L: number, query: QueryVectors, opts: IvfSearchOptions, defaultNprobe: number, hasRows: boolean,
+  e: Engine, D: number, centroids: Ptr, L: number, query: QueryVectors, opts: IvfSearchOptions, defaultNprobe: number, hasRows: boolean,
 ): QueryPlan {
   const v = query.vectors;
   const Q = query.interests ?? v.length / D;
@@ -103,8 +104,8 @@ export function runQuery(
     // One scoring pass per distinct k keeps the scratch small; k differs only with exclusions.
     for (let r = 0; r < R; r++) {
       const u = Math.floor(owner[r] / Q);
-      let cand = scoreProbed(e, q + r * D * 4, 1, D, plan.probes.subarray(r * p, r * p + p), p, list, storage, plan.k[r])[0];
-      if (rerank > 0 && rows) cand = rerankExact(e, q + r * D * 4, D, cand, rows);
+      let cand = scoreProbed(e, ptrAt(q, r * D * 4), 1, D, plan.probes.subarray(r * p, r * p + p), p, list, storage, plan.k[r])[0];
+      if (rerank > 0 && rows) cand = rerankExact(e, ptrAt(q, r * D * 4), D, cand, rows);
       perUser[u].push(withoutIds(cand, plan.exclude[u], n));
     }
     return perUser;

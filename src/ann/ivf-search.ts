@@ -8,6 +8,7 @@ import type { CategoryLookup } from '../eval/categories.js';
 import { mergeInterests, type ScoredItems } from '../eval/merge.js';
 import { controllableAggregate } from '../eval/aggregate.js';
 import type { HeapRows } from './assign.js';
+import { ptrAt, type Ptr } from '../engine/abi/index.js';
 
 /** How list rows are stored: float32, IEEE float16, or int8 with one float32 scale per row. */
 export type IvfStorage = 'f32' | 'f16' | 'int8';
@@ -22,9 +23,9 @@ export interface ResidentList {
   /** Item ids of the list, in stored order. */
   ids: Int32Array;
   /** Byte pointer of the rows: f32 [n, D] row-major, or compact panels (padRows(n) items). */
-  values: number;
+  values: Ptr;
   /** Byte pointer of the per-row f32 scales (int8), else 0. */
-  scales: number;
+  scales: Ptr;
 }
 
 /** Per-search options of every IVF index. */
@@ -45,7 +46,7 @@ export interface IvfSearchOptions {
 }
 
 /** Top-p lists per query row: Int32Array [R, p] (best first, ties to the lower list). */
-export function probeLists(e: Engine, q: number, R: number, D: number, centroids: number, L: number, p: number): Int32Array {
+export function probeLists(e: Engine, q: Ptr, R: number, D: number, centroids: Ptr, L: number, p: number): Int32Array {
   const h = e.heap;
   const mark = h.mark();
   try {
@@ -66,7 +67,7 @@ export function probeLists(e: Engine, q: number, R: number, D: number, centroids
  * stored position. `exclude` ids are dropped after scoring (k should include room for them).
  */
 export function scoreProbed(
-  e: Engine, q: number, R: number, D: number, probes: Int32Array, p: number,
+  e: Engine, q: Ptr, R: number, D: number, probes: Int32Array, p: number,
   list: (l: number) => ResidentList, storage: IvfStorage, k: number,
 ): ScoredItems[] {
   const h = e.heap;
@@ -85,16 +86,16 @@ export function scoreProbed(
     const val = h.scratch(kk * 4);
     const segStart = new Int32Array(p + 1);
     for (let r = 0; r < R; r++) {
-      const qr = q + r * D * 4;
+      const qr = ptrAt(q, r * D * 4);
       let len = 0;
       for (let j = 0; j < p; j++) {
         const L = list(probes[r * p + j]);
         const n = L.ids.length;
         segStart[j] = len;
         if (n > 0) {
-          if (storage === 'f32') e.k.gemm_f32_nt(1, n, D, 1, qr, D, L.values, D, 0, S + len * 4, n); // [1, n]
-          else if (storage === 'int8') e.k.score_i8_nt(1, n, D, qr, D, L.values, L.scales, S + len * 4, n);
-          else e.k.score_f16_nt(1, n, D, qr, D, L.values, S + len * 4, n);
+          if (storage === 'f32') e.k.gemm_f32_nt(1, n, D, 1, qr, D, L.values, D, 0, ptrAt(S, len * 4), n); // [1, n]
+          else if (storage === 'int8') e.k.score_i8_nt(1, n, D, qr, D, L.values, L.scales, ptrAt(S, len * 4), n);
+          else e.k.score_f16_nt(1, n, D, qr, D, L.values, ptrAt(S, len * 4), n);
         }
         len += n;
       }
@@ -126,7 +127,7 @@ export function scoreProbed(
 }
 
 /** Re-score one interest's candidates from exact f32 rows (by item id) and sort best first. */
-export function rerankExact(e: Engine, q: number, D: number, cand: ScoredItems, rows: HeapRows): ScoredItems {
+export function rerankExact(e: Engine, q: Ptr, D: number, cand: ScoredItems, rows: HeapRows): ScoredItems {
   const n = cand.ids.length;
   if (n === 0) return cand;
   const h = e.heap;

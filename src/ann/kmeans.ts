@@ -7,6 +7,7 @@
 import type { Engine } from '../engine/engine.js';
 import { Rng } from '../engine/random.js';
 import { assignNearest, centroidBias, type HeapRows } from './assign.js';
+import type { Ptr } from '../engine/abi/index.js';
 
 export interface KMeansOptions {
   /** Number of centroids k (≥ 1). */
@@ -106,7 +107,7 @@ function sampleRows(rng: Rng, first: number, avail: number, m: number): Int32Arr
   return out.sort();
 }
 
-function randomInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: number): Float32Array {
+function randomInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: Ptr): Float32Array {
   const rows = sampleRows(rng, 0, m, k);
   const F = e.floats;
   const cent = new Float32Array(k * D);
@@ -115,7 +116,7 @@ function randomInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: num
 }
 
 /** k-means++: each next centroid is a sample row drawn with probability ∝ its D² to the chosen ones. */
-function plusPlusInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: number): Float32Array {
+function plusPlusInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: Ptr): Float32Array {
   const h = e.heap;
   const cent = new Float32Array(k * D);
   const d2 = new Float64Array(m).fill(Infinity);

@@ -10,6 +10,7 @@ import { ByteLru } from './lru.js';
 import { decodeIvfHead, decodeListBlock, headLength, writeListBody, type IvfHead } from './ivf-format.js';
 import { finishUser, padRows, type IvfSearchOptions, type ResidentList } from './ivf-search.js';
 import { neededLists, planQuery, runQuery, type QueryVectors } from './ivf-query.js';
+import { NULL_PTR, type Ptr } from '../engine/abi/index.js';
 
 /** Where the index file's bytes come from. */
 export interface IndexSource {
@@ -109,7 +110,7 @@ export class RemoteIvfIndex {
   /** Lists fetched, cache hits, bytes fetched since open. */
   readonly stats = { fetches: 0, hits: 0, bytesFetched: 0 };
 
-  private constructor(readonly engine: Engine, readonly source: IndexSource, readonly head: IvfHead, private readonly centroids: number, cacheBytes: number) {
+  private constructor(readonly engine: Engine, readonly source: IndexSource, readonly head: IvfHead, private readonly centroids: Ptr, cacheBytes: number) {
     this.cache = new ByteLru(cacheBytes);
   }
 
@@ -163,7 +164,7 @@ export class RemoteIvfIndex {
       need.forEach((l, i) => {
         const n = got[i].ids.length, p = padRows(n);
         const values = h.scratch(Math.max(4, storage === 'f32' ? n * D * 4 : storage === 'f16' ? p * D * 2 : p * D));
-        const scales = storage === 'int8' ? h.scratch(Math.max(1, p) * 4) : 0;
+        const scales = storage === 'int8' ? h.scratch(Math.max(1, p) * 4) : NULL_PTR;
         writeListBody(e, storage, n, D, got[i].body, values, scales);
         resident.set(l, { ids: got[i].ids, values, scales });
       });

@@ -1,7 +1,7 @@
 // The Engine: one linear memory, its heap (pool + arena) and the kernel table of one backend
 // (wasm-simd, wasm scalar, pure-TS float32, or pure-TS float64 for tests). Every kernel is
 // called with byte pointers whatever the backend; the JS backends map them to element indices.
-import { ABI, type KernelName } from './abi/index.js';
+import { ABI, type KernelName, type KernelOf } from './abi/index.js';
 import * as reference from './reference/index.js';
 import { Heap, JsStore, WasmStore, type MemoryReport } from './memory.js';
 import type { WasmInstance, WasmMemory } from './web-types.js';
@@ -9,9 +9,10 @@ import type { WasmInstance, WasmMemory } from './web-types.js';
 /** Which implementation runs the kernels. */
 export type BackendName = 'wasm-simd' | 'wasm' | 'js' | 'js64';
 
-/** A kernel callable with the C ABI: byte pointers and numbers. */
+/** A kernel as the runtime sees it: byte pointers and numbers (tables built by name use this). */
 export type KernelFn = (...args: number[]) => number | void;
-export type Kernels = { readonly [K in KernelName]: KernelFn };
+/** The kernel table, each call typed by its signature string (wrong count or kind fails tsc). */
+export type Kernels = { readonly [K in KernelName]: KernelOf<K> };
 
 /** First byte the heap may use: page 0 is left to the module's static data. */
 export const HEAP_BASE = 65536;
@@ -40,7 +41,7 @@ export class Engine {
       }
       kernels[name] = fn as KernelFn;
     }
-    return new Engine(backend, heap, kernels as Kernels, instance.exports);
+    return new Engine(backend, heap, kernels as unknown as Kernels, instance.exports);
   }
 
   /** An engine running the pure-TS reference kernels in float32 ('js') or float64 ('js64'). */
@@ -58,7 +59,7 @@ export class Engine {
         return ref(store.floats, store.ints, ...args);
       };
     }
-    return new Engine(precision === 32 ? 'js' : 'js64', heap, kernels as Kernels);
+    return new Engine(precision === 32 ? 'js' : 'js64', heap, kernels as unknown as Kernels);
   }
 
   /**
@@ -74,6 +75,14 @@ export class Engine {
       if (mark.index === 0 && mark.offset === 0) this.heap.resetArena();
       else this.heap.release(mark);
     }
+  }
+
+  /**
+   * Call kernel `name` with plain numbers, unchecked: for callers that hold kernel names as data
+   * (kernel tests, benchmarks). Everything else calls `k.<name>(...)`, typed by its signature.
+   */
+  call(name: KernelName, ...args: number[]): number | void {
+    return (this.k[name] as unknown as KernelFn)(...args);
   }
 
   /** Threads running this engine's kernels (1 unless `init({ threads })` started workers). */

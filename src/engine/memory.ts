@@ -5,6 +5,7 @@
 // that can allocate.
 
 import type { WasmMemory } from './web-types.js';
+import type { Ptr } from './abi/types.js';
 
 /** Something that can hand out a bigger byte buffer while keeping the old contents. */
 export interface GrowableStore {
@@ -184,13 +185,13 @@ export class Heap {
   // ---- parameter pool ----------------------------------------------------------------------
 
   /** A long-lived block of `bytes` bytes (contents undefined). Free with `free`. */
-  alloc(bytes: number): number {
+  alloc(bytes: number): Ptr {
     const size = alignUp(Math.max(bytes, 4));
     const list = this.freeBySize.get(size);
     const ptr = list && list.length > 0 ? list.pop()! : this.takeTop(size);
     this.blockSize.set(ptr, size);
     this.poolBytes += size;
-    return ptr;
+    return ptr as Ptr;
   }
 
   /** Return a pool block. Freed blocks are reused by later allocations of the same size. */
@@ -207,7 +208,7 @@ export class Heap {
   // ---- step arena --------------------------------------------------------------------------
 
   /** A block valid until the next `resetArena` (contents undefined). */
-  scratch(bytes: number): number {
+  scratch(bytes: number): Ptr {
     const size = alignUp(Math.max(bytes, 4)) + this.stagger(bytes);
     while (this.chunkIndex < this.chunks.length) {
       const c = this.chunks[this.chunkIndex];
@@ -216,7 +217,7 @@ export class Heap {
         this.chunkOffset += size;
         this.noteArena(size);
         this.arenaSeq++;
-        return ptr;
+        return ptr as Ptr;
       }
       this.chunkIndex++;
       this.chunkOffset = 0;

@@ -4,7 +4,7 @@
 // start, so every runtime draws the same map), and the rows are projected with GEMM again.
 import { Rng } from '../engine/random.js';
 import { empty, type Tensor } from '../tensor.js';
-import { gemmInto } from '../ops/matmul.js';
+import { gemm } from '../engine/gemm.js';
 
 export interface ProjectionOptions {
   /** Leading rows left out of the fit and given (0, 0) (default 1: the padding row). */
@@ -71,7 +71,7 @@ export function pcaProjection(table: Tensor, opts: ProjectionOptions = {}): Proj
     for (let r0 = skip; r0 < N; r0 += blockRows) {
       const rows = Math.min(blockRows, N - r0);
       centre(r0, rows);
-      gemmInto(e, true, false, 1, D, D, rows, 1 / n, Xc.ptr, 0, Xc.ptr, 0, 1, C.ptr); // C += Xcᵀ Xc / n  [D, D]
+      gemm(e, { M: D, N: D, K: rows, alpha: 1 / n, a: Xc.ptr, transA: true, b: Xc.ptr, beta: 1, c: C.ptr }); // C += Xcᵀ Xc / n  [D, D]
     }
     const cov = Float64Array.from(C.data);
     for (let i = 0; i < D; i++) for (let j = 0; j < i; j++) cov[i * D + j] = cov[j * D + i] = (cov[i * D + j] + cov[j * D + i]) / 2;
@@ -86,7 +86,7 @@ export function pcaProjection(table: Tensor, opts: ProjectionOptions = {}): Proj
     for (let r0 = skip; r0 < N; r0 += blockRows) {
       const rows = Math.min(blockRows, N - r0);
       centre(r0, rows);
-      gemmInto(e, false, true, 1, rows, P, D, 1, Xc.ptr, 0, W.ptr, 0, 0, Y.ptr); // [rows, P]
+      gemm(e, { M: rows, N: P, K: D, a: Xc.ptr, b: W.ptr, transB: true, c: Y.ptr }); // [rows, P]
       coords.set(Y.data.subarray(0, rows * P), r0 * P);
     }
     const project = (v: ArrayLike<number>): number[] => {

@@ -6,7 +6,7 @@
 import { Tensor, empty } from '../tensor.js';
 import { gradSlot, noGrad, record, stopGradient } from '../autograd/tape.js';
 import { bmm, reshape, softmax, squash } from '../ops/index.js';
-import { gemmInto } from '../ops/matmul.js';
+import { gemm } from '../engine/gemm.js';
 import { detExp } from '../engine/det-math.js';
 import type { Rng } from '../engine/random.js';
 
@@ -85,7 +85,7 @@ export function routeShared(hHat: Tensor, logits: Tensor, mask: Tensor, iteratio
       for (let r = 1; r < iterations; r++) {
         const c = softmax(logits, mask); // [B, T, K]; padded t and inactive k are 0
         const u = squash(bmm(c, sgH, true)); // [B, K, D]
-        gemmInto(e, false, true, B, T, K, D, 1, sgH.ptr, T * D, u.ptr, K * D, 1, logits.ptr); // logits += Ĥ uᵀ  [B, T, K]
+        gemm(e, { batch: B, M: T, N: K, K: D, a: sgH.ptr, b: u.ptr, transB: true, beta: 1, c: logits.ptr }); // logits += Ĥ uᵀ  [B, T, K]
       }
       w = softmax(logits, mask); // [B, T, K]
     });
@@ -110,7 +110,7 @@ export function routePerInterest(uHat: Tensor, logits: Tensor, mask: Tensor, ite
         const w = softmax(logits, mask); // [T, B, K]
         const u = squash(slotSum(w, sgU)); // [B·K, D]
         // logits[t, j] += ⟨û[t, j], u[j]⟩: per j an [T, D]·[D, 1] product written with stride J.
-        e.k.gemm_batched_f32_nt(J, T, 1, D, 1, sgU.ptr, J * D, D, u.ptr, D, D, 1, logits.ptr, J, 1);
+        gemm(e, { batch: J, M: T, N: 1, K: D, a: sgU.ptr, lda: J * D, strideA: D, b: u.ptr, transB: true, strideB: D, beta: 1, c: logits.ptr, ldc: J, strideC: 1 });
       }
       c = softmax(logits, mask); // [T, B, K]
     });
@@ -130,9 +130,9 @@ export function slotSum(c: Tensor, uHat: Tensor): Tensor {
   if (c.size !== T * J) throw new Error(`slotSum: weights ${c.describe()} do not match Û ${uHat.describe()} (need ${T}·${J})`);
   if (c.requiresGrad) throw new Error(`slotSum: the coupling weights ${c.describe()} must be constants (sg)`);
   const out = empty([J, D], 'f32', e);
-  e.k.gemm_batched_f32_tn(J, 1, D, T, 1, c.ptr, J, 1, uHat.ptr, J * D, D, 0, out.ptr, D, D);
+  gemm(e, { batch: J, M: 1, N: D, K: T, a: c.ptr, transA: true, lda: J, strideA: 1, b: uHat.ptr, ldb: J * D, strideB: D, c: out.ptr }); // [J, D]
   return record('slotSum', [uHat], out, () => {
     const { grad, acc } = gradSlot(uHat);
-    e.k.gemm_batched_f32_nn(J, T, D, 1, 1, c.ptr, J, 1, out.grad!.ptr, D, D, acc, grad.ptr, J * D, D);
+    gemm(e, { batch: J, M: T, N: D, K: 1, a: c.ptr, lda: J, strideA: 1, b: out.grad!.ptr, strideB: D, beta: acc, c: grad.ptr, ldc: J * D, strideC: D });
   });
 }

@@ -5,7 +5,7 @@
 import { Tensor, empty } from '../tensor.js';
 import { gradSlot, record } from '../autograd/tape.js';
 import { checkInputs, fail } from './check.js';
-import { gemmInto } from './matmul.js';
+import { gemm } from '../engine/gemm.js';
 
 /** Number of pairs i < j of n features: n(n−1)/2 (E(2E−1) for UTPM's n = 2E). */
 export const crossPairs = (n: number): number => (n * (n - 1)) / 2;
@@ -19,7 +19,7 @@ export function fmCross(x: Tensor, v: Tensor): Tensor {
   const C = v.shape[1];
   const P = crossPairs(n);
   const K = empty([n, n], 'f32', e); // V Vᵀ
-  if (C > 0 && n > 0) gemmInto(e, false, true, 1, n, n, C, 1, v.ptr, 0, v.ptr, 0, 0, K.ptr);
+  if (C > 0 && n > 0) gemm(e, { M: n, N: n, K: C, a: v.ptr, b: v.ptr, transB: true, c: K.ptr });
   else e.heap.zero(K.ptr, K.size);
   const out = empty([B, P], 'f32', e);
   {
@@ -70,7 +70,7 @@ export function fmCross(x: Tensor, v: Tensor): Tensor {
       for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) F[dko + j * n + i] = F[dko + i * n + j];
       const { grad, acc } = gradSlot(v);
       // dV = dK_sym V (dK_sym has the pair gradient in both triangles, zero diagonal).
-      gemmInto(e, false, false, 1, n, C, n, 1, dK.ptr, 0, v.ptr, 0, acc, grad.ptr);
+      gemm(e, { M: n, N: C, K: n, a: dK.ptr, b: v.ptr, beta: acc, c: grad.ptr });
     }
   });
 }

@@ -3,9 +3,10 @@
 import type { Tensor } from '../tensor.js';
 import { empty } from '../tensor.js';
 import { gradSlot } from '../autograd/tape.js';
+import type { Ptr } from '../engine/abi/index.js';
 
 /** grad(t) (+)= the `t.size` floats at `src`. */
-export function accumulate(t: Tensor, src: number): void {
+export function accumulate(t: Tensor, src: Ptr): void {
   const { grad, acc } = gradSlot(t);
   const k = t.engine.k;
   if (acc) k.add_f32(grad.ptr, src, grad.ptr, t.size);
@@ -16,7 +17,7 @@ export function accumulate(t: Tensor, src: number): void {
  * For kernels without an accumulate flag: `write(dst)` writes a gradient for `t` at dst; on the
  * first write it targets the slot directly, later it goes through a scratch buffer and an add.
  */
-export function writeOrAdd(t: Tensor, write: (dst: number) => void): void {
+export function writeOrAdd(t: Tensor, write: (dst: Ptr) => void): void {
   const { grad, acc } = gradSlot(t);
   if (!acc) return write(grad.ptr);
   const tmp = empty(t.shape, 'f32', t.engine);

@@ -1,7 +1,7 @@
 // The op table: every differentiable op, the kernels it runs and its gradient in one line.
 // Compositions (capsule routing, attention read-outs, sampled softmax) live in nn/ and loss/ and
 // are built from these. test/ops/op-table.test.ts fails when an exported op is missing here.
-export { matmul, bmm, linear, reshape, gemmInto } from './matmul.js';
+export { matmul, bmm, linear, reshape } from './matmul.js';
 export { add, sub, mul, scale, addRow, mulRows, relu, tanh, sigmoid, exp, log } from './elementwise.js';
 export { sum, mean, dotRows } from './reduce.js';
 export { softmax, logSoftmax } from './softmax.js';
@@ -13,7 +13,7 @@ export { concat, sliceLast, transpose } from './shape.js';
 export { scatterRows } from './scatter-rows.js';
 export { fmCross } from './fm-cross.js';
 
-/** Documentation as data: op → kernels → gradient (`gemmInto` is the GEMM helper behind matmul, not an op). */
+/** Documentation as data: op → kernels → gradient. */
 export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string }> = [
   { op: 'matmul', kernels: 'gemm_f32_{nn,nt,tn}', grad: 'dA = dC·op(B)ᵀ, dB = op(A)ᵀ·dC (GEMMs with beta = acc)' },
   { op: 'bmm', kernels: 'gemm_batched_f32_{nn,nt,tn}', grad: 'per batch as matmul; a shared 2-D B folds the batch into rows' },

@@ -1,33 +1,11 @@
 // Matrix products and their gradients: matmul (2-D, optional transposes), bmm (batched 3-D) and
 // linear (x W + b over the last axis). Every backward is itself a GEMM with beta = acc, so
 // gradients accumulate without extra passes.
-import type { Engine } from '../engine/engine.js';
+import { gemm } from '../engine/gemm.js';
 import { Tensor, empty, viewAs } from '../tensor.js';
 import { gradSlot, needsGrad, record } from '../autograd/tape.js';
 import { checkInputs, fail } from './check.js';
 import { addRow } from './elementwise.js';
-
-/**
- * One strided-batched GEMM on contiguous operands: C_i = alpha op(A_i) op(B_i) + beta C_i,
- * C_i [M, N]; A_i is [M, K] (or [K, M] when ta); B_i is [K, N] (or [N, K] when tb).
- * `sa`/`sb` are the batch strides in elements (0 broadcasts one operand across the batch).
- */
-export function gemmInto(
-  e: Engine, ta: boolean, tb: boolean, batch: number, M: number, N: number, K: number,
-  alpha: number, a: number, sa: number, b: number, sb: number, beta: number, c: number,
-): void {
-  const lda = ta ? M : K;
-  const ldb = tb ? K : N;
-  if (batch === 1) {
-    const f = ta ? (tb ? null : e.k.gemm_f32_tn) : tb ? e.k.gemm_f32_nt : e.k.gemm_f32_nn;
-    if (!f) throw new Error('gemm: transposing both operands is not supported');
-    f(M, N, K, alpha, a, lda, b, ldb, beta, c, N);
-    return;
-  }
-  const f = ta ? (tb ? null : e.k.gemm_batched_f32_tn) : tb ? e.k.gemm_batched_f32_nt : e.k.gemm_batched_f32_nn;
-  if (!f) throw new Error('gemm: transposing both operands is not supported');
-  f(batch, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, N, M * N);
-}
 
 /** C = op(A) op(B) for 2-D tensors. a [M,K] (or [K,M] with transA), b [K,N] (or [N,K] with transB). */
 export function matmul(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
@@ -64,7 +42,7 @@ function product(
   const sb = b.rank === 3 ? K * N : 0;
   if (M * N * B > 0) {
     if (K === 0) e.heap.zero(out.ptr, out.size);
-    else gemmInto(e, ta, tb, B, M, N, K, 1, a.ptr, sa, b.ptr, sb, 0, out.ptr);
+    else gemm(e, { batch: B, M, N, K, a: a.ptr, strideA: sa, transA: ta, b: b.ptr, strideB: sb, transB: tb, c: out.ptr });
   }
   if (!needsGrad(a, b)) return out;
   return record(op, [a, b], out, () => {
@@ -77,8 +55,8 @@ function product(
         if (!acc) e.heap.zero(grad.ptr, grad.size);
       }
       // dA = dC op(B)^T            (stored [M,K]);  with ta: dA^T = op(B) dC^T (stored [K,M])
-      else if (!ta) gemmInto(e, false, !tb, B, M, K, N, 1, g, M * N, b.ptr, sb, acc, grad.ptr);
-      else gemmInto(e, tb, true, B, K, M, N, 1, b.ptr, sb, g, M * N, acc, grad.ptr);
+      else if (!ta) gemm(e, { batch: B, M, N: K, K: N, a: g, strideA: M * N, b: b.ptr, strideB: sb, transB: !tb, beta: acc, c: grad.ptr });
+      else gemm(e, { batch: B, M: K, N: M, K: N, a: b.ptr, strideA: sb, transA: tb, b: g, strideB: M * N, transB: true, beta: acc, c: grad.ptr });
     }
     if (b.requiresGrad) {
       const { grad, acc } = gradSlot(b);
@@ -88,13 +66,13 @@ function product(
         if (!acc) e.heap.zero(grad.ptr, grad.size);
       } else if (sb === 0 && B > 1) {
         // Shared 2-D operand: fold the batch into rows, then one GEMM sums over it.
-        if (!ta && !tb) gemmInto(e, true, false, 1, K, N, M * B, 1, a.ptr, 0, g, 0, acc, grad.ptr);
-        else if (!ta && tb) gemmInto(e, true, false, 1, N, K, M * B, 1, g, 0, a.ptr, 0, acc, grad.ptr);
+        if (!ta && !tb) gemm(e, { M: K, N, K: M * B, a: a.ptr, transA: true, b: g, beta: acc, c: grad.ptr });
+        else if (!ta && tb) gemm(e, { M: N, N: K, K: M * B, a: g, transA: true, b: a.ptr, beta: acc, c: grad.ptr });
         else fail(op, 'gradient of a shared operand with transA is not supported', a, b);
       }
       // dB = op(A)^T dC (stored [K,N]);  with tb: dB^T = dC^T op(A) (stored [N,K])
-      else if (!tb) gemmInto(e, !ta, false, B, K, N, M, 1, a.ptr, sa, g, M * N, acc, grad.ptr);
-      else gemmInto(e, true, ta, B, N, K, M, 1, g, M * N, a.ptr, sa, acc, grad.ptr);
+      else if (!tb) gemm(e, { batch: B, M: K, N, K: M, a: a.ptr, strideA: sa, transA: !ta, b: g, strideB: M * N, beta: acc, c: grad.ptr });
+      else gemm(e, { batch: B, M: N, N: K, K: M, a: g, strideA: M * N, transA: true, b: a.ptr, strideB: sa, transB: ta, beta: acc, c: grad.ptr });
     }
   });
 }

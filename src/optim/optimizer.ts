@@ -3,6 +3,7 @@
 // applies optional global-norm clipping, and hands dense or row updates to the subclass.
 import { Tensor, empty } from '../tensor.js';
 import { hasGrad } from '../autograd/tape.js';
+import { ptrAt } from '../engine/abi/index.js';
 
 export interface OptimizerConfig {
   /** Learning rate. */
@@ -86,7 +87,7 @@ export abstract class Optimizer {
     at = 0;
     for (const piece of pieces) {
       const c = piece.ids.size;
-      e.k.scatter_add_rows_f32(piece.rows.ptr, pos.ptr + at * 4, rows.ptr, u, c, D);
+      e.k.scatter_add_rows_f32(piece.rows.ptr, ptrAt(pos.ptr, at * 4), rows.ptr, u, c, D);
       at += c;
     }
     return { ids: new Tensor(e, uniq.ptr, [u], 'i32', 'arena', uniq.stamp), rows };

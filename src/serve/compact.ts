@@ -5,6 +5,7 @@
 // `RetrieveOptions.table`. The float32 table stays the model's (histories are encoded from it).
 import type { Engine } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
+import { NULL_PTR, ptrAt, type Ptr } from '../engine/abi/index.js';
 
 /** Compact encodings: int8 with a per-item scale, or IEEE float16 (round to nearest even). */
 export type CompactFormat = 'int8' | 'f16';
@@ -21,9 +22,9 @@ export class CompactItemTable {
     /** Embedding dimension D. */
     readonly dim: number,
     /** Pool block of the compact values: ceil(rows/8)·8·D bytes (int8) or halves (f16). */
-    readonly ptr: number,
+    readonly ptr: Ptr,
     /** Pool block of the per-item f32 scales (int8 only; 0 for f16). */
-    readonly scales: number,
+    readonly scales: Ptr,
   ) {}
 
   /** A compact copy of an item table E [N, D] (float32, finite). */
@@ -43,7 +44,7 @@ export class CompactItemTable {
     }
     const tab = e.heap.alloc(pad * D * 2); // [pad/8, D, 8] f16
     e.k.f16_panels(E.ptr, N, D, tab);
-    return new CompactItemTable(e, format, N, D, tab, 0);
+    return new CompactItemTable(e, format, N, D, tab, NULL_PTR);
   }
 
   /** Bytes per item: D (int8) + 4 (its scale), or 2·D (f16); float32 would be 4·D. */
@@ -60,13 +61,13 @@ export class CompactItemTable {
    * out[r, j] = <q_r, item i0 + j> for `rows` query rows at byte pointer q (leading dim ldq,
    * elements) and items i0 .. i0 + n − 1 (i0 a multiple of 8); out has leading dimension ldo.
    */
-  scoreInto(rows: number, q: number, ldq: number, i0: number, n: number, out: number, ldo: number): void {
+  scoreInto(rows: number, q: Ptr, ldq: number, i0: number, n: number, out: Ptr, ldo: number): void {
     if (i0 % PANEL_ITEMS !== 0 || i0 < 0 || i0 + n > this.rows) {
       throw new Error(`CompactItemTable.scoreInto: items [${i0}, ${i0 + n}) must start at a multiple of ${PANEL_ITEMS} inside [0, ${this.rows})`);
     }
     const k = this.engine.k;
-    if (this.format === 'int8') k.score_i8_nt(rows, n, this.dim, q, ldq, this.ptr + i0 * this.dim, this.scales + i0 * 4, out, ldo);
-    else k.score_f16_nt(rows, n, this.dim, q, ldq, this.ptr + i0 * this.dim * 2, out, ldo);
+    if (this.format === 'int8') k.score_i8_nt(rows, n, this.dim, q, ldq, ptrAt(this.ptr, i0 * this.dim), ptrAt(this.scales, i0 * 4), out, ldo);
+    else k.score_f16_nt(rows, n, this.dim, q, ldq, ptrAt(this.ptr, i0 * this.dim * 2), out, ldo);
   }
 
   /** Scores of queries [M, D] (row-major floats) against every item: [M, rows] (tests, small tables). */

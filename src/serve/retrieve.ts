@@ -10,11 +10,12 @@ import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import type { Engine } from '../engine/engine.js';
 import { empty, type Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
-import { gemmInto } from '../ops/matmul.js';
+import { gemm } from '../engine/gemm.js';
 import { mergeInterests, type ScoredItems, type ScoredList } from '../eval/merge.js';
 import { controllableAggregate } from '../eval/aggregate.js';
 import type { CategoryLookup } from '../eval/categories.js';
 import { PANEL_ITEMS, type CompactItemTable } from './compact.js';
+import { ptrAt, type Ptr } from '../engine/abi/index.js';
 
 export interface RetrieveOptions {
   /** List length N. */
@@ -72,7 +73,7 @@ export function retrieve(model: RetrievalModel, batch: RetrievalBatch, opts: Ret
         for (let i0 = compact ? 0 : 1; i0 < N; i0 += NB) {
           const nb = Math.min(NB, N - i0);
           if (compact) compact.scoreInto(rows, qc.ptr, D, i0, nb, S.ptr, nb); // [rows, nb]
-          else gemmInto(e, false, true, 1, rows, nb, D, 1, qc.ptr, 0, E.ptr + i0 * D * 4, 0, 0, S.ptr); // [rows, nb]
+          else gemm(e, { M: rows, N: nb, K: D, a: qc.ptr, b: ptrAt(E.ptr, i0 * D * 4), transB: true, c: S.ptr }); // [rows, nb]
           if (cols && counts) maskHistory(e, S.ptr, rows, nb, i0, batch, Q, owner, r0, cols, counts);
           const k = Math.min(n, nb);
           e.k.topk_rows_f32(S.ptr, rows, nb, k, bIdx.ptr, bVal.ptr, i0 === 0 ? 0 : -1);
@@ -142,7 +143,7 @@ class TopRows {
 
 /** Set the scores of each row's history items inside block [i0, i0 + nb) to −Infinity. */
 function maskHistory(
-  e: Engine, scores: number, rows: number, nb: number, i0: number, batch: RetrievalBatch, Q: number,
+  e: Engine, scores: Ptr, rows: number, nb: number, i0: number, batch: RetrievalBatch, Q: number,
   owner: number[], r0: number, cols: Tensor, counts: Tensor,
 ): void {
   const { T } = batch;

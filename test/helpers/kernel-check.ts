@@ -35,7 +35,7 @@ export function runKernel(e: Engine, name: KernelName, c: KernelCase): KernelRun
     p[k] = e.heap.alloc(Math.max(1, v.length) * 4);
     e.i32.set(Array.from(v), p[k] >> 2);
   }
-  const ret = e.k[name](...c.args(p));
+  const ret = e.call(name, ...c.args(p));
   const floats: Record<string, Float64Array> = {};
   const ints: Record<string, Int32Array> = {};
   for (const [k, v] of Object.entries(c.floats)) {

@@ -27,7 +27,7 @@ function stepMany(e: Engine, name: KernelName, n: number, state: string[], ints:
   }
   for (let t = 1; t <= steps; t++) {
     F().set(randomFloats(gradLen, 100 + t, t === 3 ? 1e-4 : 1), heap.grad >> 2); // one tiny-gradient step
-    e.k[name](...args(heap, t));
+    e.call(name, ...args(heap, t));
   }
   const out: Record<string, Float64Array> = {};
   for (const k of ['param', ...state]) out[k] = Float64Array.from(F().subarray(heap[k] >> 2, (heap[k] >> 2) + n));

@@ -15,6 +15,7 @@ import { prepareRetrieval, evalCases, casesBatch } from '../../src/data/protocol
 import { ComiRecSA } from '../../src/models/comirec-sa.js';
 import { Trainer } from '../../src/train/trainer.js';
 import type { RetrievalBatch, RetrievalModel } from '../../src/models/types.js';
+import { NULL_PTR } from '../../src/engine/abi/index.js';
 
 const [N, D, Q, B, T] = [301, 12, 3, 6, 5];
 
@@ -96,7 +97,7 @@ test('int8 table: per-item scales, scores within Σ|q|·scale/2 of float32, size
   assert.throws(() => CompactItemTable.fromTable(bad, 'int8'), /NaN\/Inf at row 5/);
   const other = CompactItemTable.fromTable(poolTensor([N + 1, D]), 'f16');
   assert.throws(() => retrieve(f.model, f.batch, { topN: 5, table: other }), /was not built from this item table/);
-  assert.throws(() => c.scoreInto(1, 0, D, 3, 8, 0, 8), /multiple of 8/);
+  assert.throws(() => c.scoreInto(1, NULL_PTR, D, 3, 8, NULL_PTR, 8), /multiple of 8/);
   c.dispose();
   other.dispose();
   e.heap.resetArena();

@@ -12,6 +12,7 @@ import { OPTIM_ABI } from './optim.js';
 import { TOPK_ABI } from './topk.js';
 import { LOSS_ABI } from './loss.js';
 import { QUANT_ABI } from './quant.js';
+import type { KernelArgs } from './types.js';
 
 export const ABI = {
   ...GEMM_ABI,
@@ -28,4 +29,9 @@ export const ABI = {
 } as const;
 
 export type KernelName = keyof typeof ABI;
-export type { ArgKind, Signature, AbiTable } from './types.js';
+/** Kernels that return a number (the rest return nothing). */
+type Returning = 'check_finite_f32' | 'sum_sq_f32';
+/** The typed call of one kernel, derived from its signature string. */
+export type KernelOf<K extends KernelName> = (...args: KernelArgs<(typeof ABI)[K]>) => K extends Returning ? number : void;
+export { ptrAt, asPtr, NULL_PTR } from './types.js';
+export type { ArgKind, Signature, AbiTable, Ptr, Num, KernelArgs } from './types.js';

@@ -61,7 +61,7 @@ export async function threadedEngine(module: WebAssembly.Module, threads: number
     workers: threads - 1,
     scratch: () => engine.heap.alloc(scratchBytes),
   });
-  const kernels = engine.k as Record<string, KernelFn>;
+  const kernels = engine.k as unknown as Record<string, KernelFn>;
   names.forEach((name, index) => {
     const split = SPLITTERS[name];
     if (!split) return;
