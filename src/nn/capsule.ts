@@ -4,8 +4,8 @@
 // last so the per-behaviour softmax over *active* interests is one masked row softmax; a padded
 // behaviour has every entry masked, so its row comes out all zero (no renormalisation).
 import { Tensor, empty } from '../tensor.js';
-import { gradSlot, noGrad, record, stopGradient } from '../autograd/tape.js';
-import { bmm, reshape, softmax, squash } from '../ops/index.js';
+import { noGrad, stopGradient } from '../autograd/tape.js';
+import { bmm, reshape, slotSum, softmax, squash } from '../ops/index.js';
 import { gemm } from '../engine/gemm.js';
 import { detExp } from '../engine/det-math.js';
 import type { Rng } from '../engine/random.js';
@@ -117,22 +117,4 @@ export function routePerInterest(uHat: Tensor, logits: Tensor, mask: Tensor, ite
   }
   const V = squash(slotSum(c, uHat)); // [B·K, D]
   return { V: reshape(V, [B, K, D]), weights: c, logits };
-}
-
-/**
- * z[j] = Σ_t c[t, j] û[t, j] for constant weights c [T, J] and Û [T, J, D] → [J, D]: one
- * strided-batched GEMM over j (each a [1, T]·[T, D] product reading Û with row stride J·D).
- * Gradient to Û only: dû[t, j] = c[t, j] dz[j] (a rank-1 product per j).
- */
-export function slotSum(c: Tensor, uHat: Tensor): Tensor {
-  const e = uHat.engine;
-  const [T, J, D] = uHat.shape;
-  if (c.size !== T * J) throw new Error(`slotSum: weights ${c.describe()} do not match Û ${uHat.describe()} (need ${T}·${J})`);
-  if (c.requiresGrad) throw new Error(`slotSum: the coupling weights ${c.describe()} must be constants (sg)`);
-  const out = empty([J, D], 'f32', e);
-  gemm(e, { batch: J, M: 1, N: D, K: T, a: c.ptr, transA: true, lda: J, strideA: 1, b: uHat.ptr, ldb: J * D, strideB: D, c: out.ptr }); // [J, D]
-  return record('slotSum', [uHat], out, () => {
-    const { grad, acc } = gradSlot(uHat);
-    gemm(e, { batch: J, M: T, N: D, K: 1, a: c.ptr, lda: J, strideA: 1, b: out.grad!.ptr, strideB: D, beta: acc, c: grad.ptr, ldc: J * D, strideC: D });
-  });
 }

@@ -12,6 +12,7 @@ export { softmaxCrossEntropy, bceWithLogits } from './loss.js';
 export { concat, sliceLast, transpose } from './shape.js';
 export { scatterRows } from './scatter-rows.js';
 export { fmCross } from './fm-cross.js';
+export { slotSum } from './slot-sum.js';
 
 /** Documentation as data: op → kernels → gradient. */
 export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string }> = [
@@ -38,5 +39,6 @@ export const OP_TABLE: ReadonlyArray<{ op: string; kernels: string; grad: string
   { op: 'scatterRows', kernels: 'typed-array copies', grad: 'dx = the scattered rows of g' },
   { op: 'softmaxCrossEntropy', kernels: 'softmax_xent_rows_f32', grad: 'dlogits = (p − onehot₀)/B, masked entries 0' },
   { op: 'fmCross', kernels: 'gemm_f32_nt (K = V Vᵀ) + typed-array pair products', grad: 'c_ij = x_i x_j K_ij: dx_i += Σ_j g_ij x_j K_ij, dK_ij = Σ_b g_ij x_i x_j, dV = (dK + dKᵀ) V' },
+  { op: 'slotSum', kernels: 'gemm_batched_f32_tn, gemm_batched_f32_nn (strided)', grad: 'z_j = Σ_t c_tj û_tj with constant c: dû_tj = c_tj dz_j' },
   { op: 'bceWithLogits', kernels: 'bce_logits_f32, bce_logits_bwd_f32', grad: 'dx = (σ(x)(1 + (w−1)y) − w y)/n' },
 ];

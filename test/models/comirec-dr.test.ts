@@ -9,7 +9,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { Rng } from '../../src/engine/random.js';
 import { backward, clearTape } from '../../src/autograd/tape.js';
 import { tensor } from '../../src/tensor.js';
-import { slotSum } from '../../src/nn/capsule.js';
+import { slotSum } from '../../src/ops/slot-sum.js';
 import { ComiRecDR, type ComiRecDRConfig } from '../../src/models/comirec-dr.js';
 import type { CapsuleTrace } from '../../src/models/mind.js';
 import { f32Backends, oracle } from '../helpers/engines.js';
