@@ -4,13 +4,12 @@
 // masked over padding, V = A·H with the raw item embeddings as values, hard read-out, sampled
 // softmax against the tied item table.
 import type { Tensor } from '../tensor.js';
-import { empty, idTensor } from '../tensor.js';
+import { idTensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { ParamStore } from '../nn/params.js';
 import { hardReadout } from '../nn/readout.js';
-import { add, bmm, gather, linear, softmax, tanh, transpose } from '../ops/index.js';
-import { scatterRows } from '../ops/scatter-rows.js';
-import { validSlots } from '../nn/self-attentive.js';
+import { add, bmm, gather } from '../ops/index.js';
+import { SlotView, selfAttention } from '../nn/self-attentive.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
 import { callerWeights, type Explanation } from './explain.js';
@@ -68,28 +67,17 @@ export class ComiRecSA implements RetrievalModel {
   interests(batch: RetrievalBatch, opts: { training?: boolean; trace?: { attention?: Tensor } } = {}): Interests {
     const c = this.config;
     batch = modelBatch('ComiRecSA', c, batch);
-    const { B, T } = batch;
-    const { dim: D, interests: K } = c;
+    const B = batch.B;
+    const K = c.interests;
     const E = this.itemTable();
-    const e = E.engine;
     const p = this.params;
-    // The attention MLP runs on the valid slots only (about half of a batch is padding): their
-    // logits are scattered back to [B, T, K] and the masked softmax gives padding exactly 0, so
-    // the result equals the dense form of docs/model-guide.md#comirec-sa at half the GEMM and tanh work.
-    const { rows, ids, slots } = validSlots(batch);
-    const n = rows.length;
-    const at = idTensor(rows, [n], e); // flat positions b·T + t of the valid slots
-    const Hv = gather(E, idTensor(ids, [n], e)); // [n, D] valid history embeddings
-    const H = scatterRows(Hv, at, [B, T, D]); // [B, T, D] = E[hist] ⊙ m
-    const Xv = c.positions === 'learned' ? add(Hv, gather(p.get('sa.pos'), idTensor(slots, [n], e))) : Hv; // [n, D] = (H + P) at valid slots
-    const logitsV = linear(tanh(linear(Xv, p.get('sa.W1'), p.get('sa.b1'))), p.get('sa.W2'), p.get('sa.b2')); // [n, K]
-    const logits = scatterRows(logitsV, at, [B, T, K]); // [B, T, K], 0 at padding (masked below)
-    const mask = empty([B, K, T], 'f32', e); // padded slots excluded from the softmax over T
-    const M = mask.data;
-    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) M.set(batch.mask.subarray(b * T, b * T + T), (b * K + k) * T);
-    const A = softmax(transpose(logits), mask); // [B, K, T]
+    const slots = new SlotView(batch, E); // the attention MLP runs on the valid slots only
+    const Hv = slots.items(E); // [n, D] valid history embeddings
+    const H = slots.dense(Hv); // [B, T, D] = E[hist] ⊙ m
+    const Xv = c.positions === 'learned' ? add(Hv, slots.positions(p.get('sa.pos'))) : Hv; // [n, D] = (H + P) at valid slots
+    const A = selfAttention(slots, Xv, { W1: p.get('sa.W1'), b1: p.get('sa.b1'), W2: p.get('sa.W2'), b2: p.get('sa.b2') }); // [B, K, T]
     if (opts.trace) opts.trace.attention = A;
-    const V = bmm(A, c.valuesWithPositions ? scatterRows(Xv, at, [B, T, D]) : H); // [B, K, D]
+    const V = bmm(A, c.valuesWithPositions ? slots.dense(Xv) : H); // [B, K, D]
     return { vectors: V, active: new Uint8Array(B * K).fill(1) };
   }
 

@@ -6,7 +6,7 @@
 // each prototype centred over its D coordinates (switches covCentring, captPooling: see
 // docs/model-guide.md#sine).
 import type { Tensor } from '../tensor.js';
-import { empty, idTensor, tensor } from '../tensor.js';
+import { idTensor, tensor } from '../tensor.js';
 import { Rng } from '../engine/random.js';
 import { noGrad } from '../autograd/tape.js';
 import { ParamStore } from '../nn/params.js';
@@ -17,7 +17,7 @@ import { scatterRows } from '../ops/scatter-rows.js';
 import { covarianceLoss, type CovarianceCentring } from '../loss/covariance.js';
 import type { Interests, RetrievalBatch, RetrievalConfig, RetrievalModel } from './types.js';
 import { checkBatch, modelBatch, fmtCount, itemSoftmaxLoss, checkModelConfig, RETRIEVAL_EXTRA } from './common.js';
-import { validSlots } from '../nn/self-attentive.js';
+import { SlotView, selfAttention } from '../nn/self-attentive.js';
 import { callerWeights, type Explanation } from './explain.js';
 
 export { covarianceLoss };
@@ -114,27 +114,24 @@ export class SINE implements RetrievalModel {
 
   /**
    * Steps 1–7 of docs/model-guide.md#sine. The per-slot MLPs (concept pooling, assignment query, heads,
-   * intention pooling) run on the valid slots only and are scattered back to [B, T, ·]: padded
+   * intention pooling) run on the valid slots only (nn/self-attentive) and are scattered back to [B, T, ·]: padded
    * slots get weight exactly 0 in every masked softmax, so the outputs equal the dense form.
    */
   forward(batch: RetrievalBatch): SINEForward {
     const c = this.config;
     batch = modelBatch('SINE', c, batch);
-    const { B, T } = batch;
+    const B = batch.B;
     const { dim: D, interests: K, prototypes: L } = c;
     const p = this.params;
     const E = this.itemTable();
     const e = E.engine;
-    const maskBT = tensor(batch.mask, [B, T], 'f32', e);
-    const { rows, ids, slots } = validSlots(batch);
-    const n = rows.length;
-    const at = idTensor(rows, [n], e); // flat positions b·T + t of the valid slots
-    const Xv = gather(E, idTensor(ids, [n], e)); // [n, D] valid x_t
-    const X = scatterRows(Xv, at, [B, T, D]); // [B, T, D] = E[hist] ⊙ m
-    const XPv = add(Xv, gather(p.get('sine.pos'), idTensor(slots, [n], e))); // [n, D] x_t + p_t
+    const slots = new SlotView(batch, E);
+    const Xv = slots.items(E); // [n, D] valid x_t
+    const X = slots.dense(Xv); // [B, T, D] = E[hist] ⊙ m
+    const XPv = add(Xv, slots.positions(p.get('sine.pos'))); // [n, D] x_t + p_t
     // 2. Concept activation: z, scores against the pool, top-K prototypes with a sigmoid gate.
-    const a = this.slotSoftmax(linear(tanh(linear(c.conceptPositions ? XPv : Xv, p.get('sine.W1'))), p.get('sine.w2')), at, batch, maskBT); // [B, T]
-    const z = reshape(bmm(reshape(a, [B, 1, T]), X), [B, D]); // [B, D]
+    const a = selfAttention(slots, c.conceptPositions ? XPv : Xv, { W1: p.get('sine.W1'), W2: p.get('sine.w2') }); // [B, 1, T]
+    const z = reshape(bmm(a, X), [B, D]); // [B, D]
     const C = p.get('sine.C');
     const s = matmul(z, C, false, true); // [B, L]
     const selected = new Int32Array(B * K);
@@ -144,7 +141,7 @@ export class SINE implements RetrievalModel {
     const Cu = reshape(mulRows(gather(C, idTensor(selected, [B * K], e)), reshape(gate, [B * K])), [B, K, D]); // [B, K, D]
     // 3. Intention assignment P_{k|t} over the K selected prototypes (padded t: uniform, unused).
     const qv = linear(Xv, p.get('sine.W3')); // [n, D]
-    const q = scatterRows(c.assignNorm === 'l2' ? l2Normalize(qv) : this.ln(qv, 'ln1'), at, [B, T, D]); // [B, T, D]
+    const q = slots.dense(c.assignNorm === 'l2' ? l2Normalize(qv) : this.ln(qv, 'ln1')); // [B, T, D]
     const pkt = softmax(bmm(q, this.ln(Cu, 'ln2'), false, true)); // [B, T, K]
     // 4. Attention weighting: head k (bound to rank k) over the valid slots. The K heads run as
     // one [D, K·D] product and a block-diagonal [K·D, K] read-out of the wk2[k].
@@ -154,27 +151,19 @@ export class SINE implements RetrievalModel {
       wk2.push(reshape(p.get(`sine.wk2.${k}`), [1, D]));
     }
     const headScores = matmul(tanh(matmul(XPv, concat(Wk1))), blockDiagonal(reshape(concat(wk2), [K * D, 1]), K, D)); // [n, K]
-    const maskBKT = empty([B, K, T], 'f32', e);
-    const M = maskBKT.data;
-    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) M.set(batch.mask.subarray(b * T, (b + 1) * T), (b * K + k) * T);
-    const ptk = softmax(transpose(scatterRows(headScores, at, [B, T, K])), maskBKT); // [B, K, T]
+    const ptk = slots.attend(headScores); // [B, K, T]
     // 5. Interests φ_k = LN3(Σ_t P_{k|t} P_{t|k} x_t).
     const phi = this.ln(bmm(mul(transpose(pkt), ptk), X), 'ln3'); // [B, K, D]
     // 6. Intention sequence and its attentive pooling C_apt.
     const Xhat = bmm(pkt, Cu); // [B, T, D]
-    const XhatV = gather(reshape(Xhat, [B * T, D]), at); // [n, D]
+    const XhatV = slots.pick(Xhat); // [n, D]
     const W5 = p.get(c.captPooling === 'own' ? 'sine.W5' : 'sine.W3');
-    const beta = this.slotSoftmax(linear(tanh(linear(XhatV, W5)), p.get('sine.w6')), at, batch, maskBT); // [B, T]
-    const capt = this.ln(reshape(bmm(reshape(beta, [B, 1, T]), Xhat), [B, D]), 'ln4'); // [B, D]
+    const beta = selfAttention(slots, XhatV, { W1: W5, W2: p.get('sine.w6') }); // [B, 1, T]
+    const capt = this.ln(reshape(bmm(beta, Xhat), [B, D]), 'ln4'); // [B, D]
     // 7. Aggregation e = softmax_K(⟨φ_k, C_apt⟩ / τ); v_u = Σ_k e_k φ_k.
     const eK = softmax(scale(reshape(bmm(phi, reshape(capt, [B, D, 1])), [B, K]), 1 / c.tau)); // [B, K]
     const user = reshape(bmm(reshape(eK, [B, 1, K]), phi), [B, D]); // [B, D]
     return { phi, user, selected, pkt, ptk, gate, e: eK };
-  }
-
-  /** Masked softmax over the window of per-valid-slot scores [n, 1] → [B, T]. */
-  private slotSoftmax(scores: Tensor, at: Tensor, batch: RetrievalBatch, maskBT: Tensor): Tensor {
-    return softmax(reshape(scatterRows(scores, at, [batch.B, batch.T, 1]), [batch.B, batch.T]), maskBT);
   }
 
   /**
