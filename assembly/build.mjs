@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', '.bin', 'asc');
-const targets = ['simd', 'scalar', 'relaxed', 'debug', 'threads'];
+const targets = ['simd', 'scalar', 'debug', 'threads'];
 
 mkdirSync(join(root, 'build'), { recursive: true });
 for (const target of targets) {

@@ -95,13 +95,11 @@ export const KC = 256;
 }
 
 /**
- * c + a·b per lane. The opt-in `relaxed` build fuses it (FMA: one instruction, one register
- * fewer, different rounding, so results differ in the last bits across hosts); the default
- * build keeps separate mul and add.
+ * c + a·b per lane, as a separate mul and add: a fused (relaxed-simd) madd rounds differently
+ * on different hosts, and every build must give the same bits everywhere.
  */
 // @ts-ignore: decorator
 @inline function madd(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }
 

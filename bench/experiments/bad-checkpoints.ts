@@ -2,16 +2,16 @@
 // fresh child process so its peak RSS is its own: a config claiming huge sizes (dim 60000,
 // attentionWidth 1e6, seqLen 99999), a 39 MB header listing 600k empty tensors, a config of 300k
 // empty objects, and a good checkpoint for reference. Prints a markdown table of outcome, peak
-// RSS and time. Run: `node --import tsx bench/bad-checkpoints.ts`.
+// RSS and time. Run: `node --import tsx bench/experiments/bad-checkpoints.ts`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { init } from '../src/engine/load.js';
-import { ComiRecSA } from '../src/models/comirec-sa.js';
-import { Vocabulary } from '../src/data/vocab.js';
-import { Recommender } from '../src/serve/recommender.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/io/safetensors.js';
+import { init } from '../../src/engine/load.js';
+import { ComiRecSA } from '../../src/models/comirec-sa.js';
+import { Vocabulary } from '../../src/data/vocab.js';
+import { Recommender } from '../../src/serve/recommender.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.js';
 
 const child = process.argv[2] === '--load';
 if (child) {

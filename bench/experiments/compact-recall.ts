@@ -2,25 +2,27 @@
 // built-in synthetic data and, when present, on Amazon Beauty, then ranks every test user over
 // the full catalogue from the exact float32 table, the f16 copy and the int8 copy, and prints
 // Recall@20/@50, the top-50 overlap with the exact lists and the table bytes as a markdown table.
-// Run: `npm run build:wasm --silent && node --import tsx bench/compact-recall.ts [--synthSteps 1500] [--beautySteps 3000]`.
+// Run: `npm run build:wasm --silent && node --import tsx bench/experiments/compact-recall.ts [--synthSteps 1500] [--beauty PATH/Beauty.txt.gz --beautySteps 3000]`
+// (Amazon Beauty runs only when its file is given with --beauty).
 import { existsSync } from 'node:fs';
-import { init } from '../src/engine/load.js';
-import { generateSynthetic } from '../src/data/synthetic.js';
-import { readEvents } from '../src/data/read-events.js';
-import { prepareRetrieval, evalCases, casesBatch, type SplitDataset } from '../src/data/protocol.js';
-import { ComiRecSA } from '../src/models/comirec-sa.js';
-import { Trainer } from '../src/train/trainer.js';
-import { RetrievalAccumulator } from '../src/eval/retrieval-accumulator.js';
-import { recallAt } from '../src/train/evaluate.js';
-import { retrieve } from '../src/serve/retrieve.js';
-import { CompactItemTable, type CompactFormat } from '../src/serve/compact.js';
-import type { RetrievalModel } from '../src/models/types.js';
+import { init } from '../../src/engine/load.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
+import { readEvents } from '../../src/data/read-events.js';
+import { prepareRetrieval, evalCases, casesBatch, type SplitDataset } from '../../src/data/protocol.js';
+import { ComiRecSA } from '../../src/models/comirec-sa.js';
+import { Trainer } from '../../src/train/trainer.js';
+import { RetrievalAccumulator } from '../../src/eval/retrieval-accumulator.js';
+import { recallAt } from '../../src/train/evaluate.js';
+import { retrieve } from '../../src/serve/retrieve.js';
+import { CompactItemTable, type CompactFormat } from '../../src/serve/compact.js';
+import type { RetrievalModel } from '../../src/models/types.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const BEAUTY = '../shared/data/amazon-beauty/Beauty.txt.gz';
+const beautyAt = process.argv.indexOf('--beauty');
+const BEAUTY = beautyAt > 0 ? process.argv[beautyAt + 1] : null;
 const T = 20;
 
 /** Test metrics of `model` served from `table` (undefined: exact float32) plus overlap with `exact`. */
@@ -76,10 +78,10 @@ const rows: string[] = [];
 const synth = await run('synthetic small', prepareRetrieval(generateSynthetic('small').events, { filter: false }), arg('synthSteps', 1500));
 notes.push(synth[0]);
 rows.push(...synth.slice(1));
-if (existsSync(BEAUTY)) {
+if (BEAUTY && existsSync(BEAUTY)) {
   const events = await readEvents(BEAUTY);
   const beauty = await run('Amazon Beauty', prepareRetrieval(events, { filter: true, splitSeed: 1230 }), arg('beautySteps', 3000));
   notes.push(beauty[0]);
   rows.push(...beauty.slice(1));
-} else notes.push(`${BEAUTY} not found: Beauty skipped`);
+} else notes.push(BEAUTY ? `${BEAUTY} not found: Beauty skipped` : 'no --beauty file: Beauty skipped');
 console.log([...notes.map((n) => `- ${n}`), '', ...head, ...rows].join('\n'));

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs the retrieval quality grid of docs/protocols.md#retrieval-datasets one job at a time and writes one
 # `mirec train --report` JSON per (dataset, model, seed) into OUT (skips reports that exist, so an
-# interrupted grid resumes). Summarise with: node --import tsx bench/summarize-runs.ts OUT/beauty-*.json
-# Usage: bench/retrieval-grid.sh beauty|movielens|beauty-loo|movielens-loo OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]
+# interrupted grid resumes). Summarise with: node --import tsx bench/experiments/summarize-runs.ts OUT/beauty-*.json
+# Usage: bench/experiments/retrieval-grid.sh DATA_DIR beauty|movielens|beauty-loo|movielens-loo OUT_DIR "1 2 3" ["most-popular youtube-dnn ..."]
+# DATA_DIR holds amazon-beauty/Beauty.txt.gz and ml-latest-small/ratings.csv.gz.
 # (variants: comirec-dr-glorot = --modelConfig '{"mapInit":"glorot"}', comirec-dr-lr1e-3 = --lr 0.001,
 #  comirec-dr-perinterest = --modelConfig '{"maps":"perInterest"}')
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=${MIREC_DATA:-../shared/data}   # the shared data folder (override when run from a worktree)
-dataset=$1 out=$2 seeds=${3:-"1 2 3"} protocol=()
-models=${4:-"most-popular youtube-dnn mind comirec-sa comirec-dr sine"}
+if [[ $# -lt 3 ]]; then
+  echo "usage: $0 DATA_DIR beauty|movielens|beauty-loo|movielens-loo OUT_DIR [\"1 2 3\"] [\"model ...\"]" >&2; exit 2
+fi
+root=$(cd "$1" && pwd) out=$(mkdir -p "$3" && cd "$3" && pwd)   # absolute: the script runs from the repository root
+dataset=$2 seeds=${4:-"1 2 3"} protocol=()
+models=${5:-"most-popular youtube-dnn mind comirec-sa comirec-dr sine"}
+cd "$(dirname "$0")/../.."
 case $dataset in
   beauty) data=$root/amazon-beauty/Beauty.txt.gz; seqLen=20 ;;
   movielens) data=$root/ml-latest-small/ratings.csv.gz; seqLen=50 ;;

@@ -1,15 +1,15 @@
 // Steps/s of the studio page (ComiRec-SA trained in its Web Worker, headless Chromium) against
 // Node's Trainer on the same settings: the synthetic 'small' preset, D 64, K 4, T 20, B 128,
 // seed 1, no validation inside the timed steps; 1 and 2 threads (the page's ?threads=N).
-// Usage: node --import tsx bench/studio-steps.ts [--steps 400] [--reps 3] [--threads 1,2]
+// Usage: node --import tsx bench/experiments/studio-steps.ts [--steps 400] [--reps 3] [--threads 1,2]
 // Needs the built studio (npm run build) and /usr/bin/chromium.
 import { parseArgs } from 'node:util';
-import { init } from '../src/engine/load.js';
-import { generateSynthetic } from '../src/data/synthetic.js';
-import { prepareRetrieval } from '../src/data/protocol.js';
-import { ComiRecSA } from '../src/models/comirec-sa.js';
-import { Trainer } from '../src/train/trainer.js';
-import { closeStudio, loadPreset, openStudio, trainInPage } from '../test/hosts/studio-page.js';
+import { init } from '../../src/engine/load.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
+import { prepareRetrieval } from '../../src/data/protocol.js';
+import { ComiRecSA } from '../../src/models/comirec-sa.js';
+import { Trainer } from '../../src/train/trainer.js';
+import { closeStudio, loadPreset, openStudio, trainInPage } from '../../test/hosts/studio-page.js';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '400' }, reps: { type: 'string', default: '3' }, threads: { type: 'string', default: '1,2' } } });
 const steps = Number(values.steps), reps = Number(values.reps);

@@ -2,7 +2,7 @@
 // the seeds of test Recall/NDCG/HitRate @20 and @50 (leave-one-out reports: HR/NDCG @10/50/100),
 // percent, training steps/s, and the best validation Recall@50 (HR@50 under leave-one-out) with
 // the step it was reached at (what early stopping selected on). Pass reports of one protocol at a time.
-// Usage: node --import tsx bench/summarize-runs.ts runs/ml-*.json
+// Usage: node --import tsx bench/experiments/summarize-runs.ts runs/ml-*.json
 import { readFileSync } from 'node:fs';
 
 interface Report {

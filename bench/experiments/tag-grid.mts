@@ -3,15 +3,15 @@
 // interrupted grid resumes), and the RESULTS.md table (mean ± sample std over the seeds each
 // model finished) from those lines.
 // Usage:
-//   node --import tsx bench/tag-grid.mts run movielens ../shared/data/ml-latest-small ROWS.jsonl 1230,1231 mvke,utpm [drawn|exposures]
-//   node --import tsx bench/tag-grid.mts table ROWS.jsonl
-//   node --import tsx bench/tag-grid.mts claims ROWS.jsonl   (per seed: is UTPM / MVKE above every baseline on AUC?)
+//   node --import tsx bench/experiments/tag-grid.mts run movielens ../shared/data/ml-latest-small ROWS.jsonl 1230,1231 mvke,utpm [drawn|exposures]
+//   node --import tsx bench/experiments/tag-grid.mts table ROWS.jsonl
+//   node --import tsx bench/experiments/tag-grid.mts claims ROWS.jsonl   (per seed: is UTPM / MVKE above every baseline on AUC?)
 // The last argument picks the negatives (docs/protocols.md#tag-protocol, #real-exposures). Variant
 // `utpm-affine` runs UTPM with `jointAffine: true` (trainable scale and bias on the joint logit).
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { init } from '../src/engine/load.js';
-import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../src/train/tag-experiment.js';
-import type { TaskReport } from '../src/train/tag-evaluate.js';
+import { init } from '../../src/engine/load.js';
+import { runTagExperiment, TAG_MODELS, type TagExperimentRow, type TagModelName } from '../../src/train/tag-experiment.js';
+import type { TaskReport } from '../../src/train/tag-evaluate.js';
 
 const [cmd, ...args] = process.argv.slice(2);
 const readRows = (file: string): TagExperimentRow[] =>

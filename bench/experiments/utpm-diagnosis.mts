@@ -5,24 +5,26 @@
 //     averaged over tags weighted by rows,
 //   - the item-row AUC of UTPM's own training objective (does it learn its task?),
 //   - a tag prior alone (log-odds of the tag's training positive rate) and prior + UTPM logit.
-// Usage: node --import tsx bench/utpm-diagnosis.mts [splitSeed=1230] [epochs=8] [ctr|cvr]
-import { init } from '../src/engine/load.js';
-import { movielensTagDataset } from '../src/data/tag-datasets.js';
-import { makeBatch, rowsOf, splitUsers, scoreSplit } from '../src/train/tag-batches.js';
-import { trainTagModel } from '../src/train/train-tag-model.js';
-import { UTPM } from '../src/models/utpm.js';
-import { TwoTower } from '../src/models/two-tower.js';
-import { auc, gauc } from '../src/eval/tag-metrics.js';
-import { engine } from '../src/engine/load.js';
-import { noGrad } from '../src/autograd/tape.js';
-import type { TagDataset } from '../src/data/tag-datasets.js';
-import type { TagModel } from '../src/models/tag-model.js';
+// Usage: node --import tsx bench/experiments/utpm-diagnosis.mts ML_LATEST_SMALL_DIR [splitSeed=1230] [epochs=8] [ctr|cvr]
+import { init } from '../../src/engine/load.js';
+import { movielensTagDataset } from '../../src/data/tag-datasets.js';
+import { makeBatch, rowsOf, splitUsers, scoreSplit } from '../../src/train/tag-batches.js';
+import { trainTagModel } from '../../src/train/train-tag-model.js';
+import { UTPM } from '../../src/models/utpm.js';
+import { TwoTower } from '../../src/models/two-tower.js';
+import { auc, gauc } from '../../src/eval/tag-metrics.js';
+import { engine } from '../../src/engine/load.js';
+import { noGrad } from '../../src/autograd/tape.js';
+import type { TagDataset } from '../../src/data/tag-datasets.js';
+import type { TagModel } from '../../src/models/tag-model.js';
 
+const [dir, seedArg = '1230', epochArg = '8', taskArg = 'ctr'] = process.argv.slice(2);
+if (!dir) throw new Error('usage: utpm-diagnosis.mts ML_LATEST_SMALL_DIR [splitSeed] [epochs] [ctr|cvr]');
 await init();
-const seed = Number(process.argv[2] ?? 1230);
-const epochs = Number(process.argv[3] ?? 8);
-const task = (process.argv[4] ?? 'ctr') as 'ctr' | 'cvr';
-const data = await movielensTagDataset('../shared/data/ml-latest-small', { splitSeed: seed });
+const seed = Number(seedArg);
+const epochs = Number(epochArg);
+const task = taskArg as 'ctr' | 'cvr';
+const data = await movielensTagDataset(dir, { splitSeed: seed });
 const rows = data.samples.tagRows;
 const label = task === 'ctr' ? rows.click : rows.conversion;
 const logit = (p: number) => Math.log(Math.max(p, 1e-9) / Math.max(1 - p, 1e-9));

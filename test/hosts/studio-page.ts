@@ -1,6 +1,6 @@
 // Driving the studio page in headless Chromium (playwright-core): a loopback `mirec studio`
 // server, the page's controls by id, and what the page reports. Shared by studio.test.ts and
-// bench/studio-steps.ts (the page's steps/s against Node's).
+// bench/experiments/studio-steps.ts (the page's steps/s against Node's).
 import type { Browser, Page } from 'playwright-core';
 import { startStudioServer, type StudioServer } from '../../src/cli/studio-server.js';
 import { CHROMIUM } from './hosts.js';
