@@ -3,6 +3,9 @@
 // Top-k keeps a size-k min-heap of the best so far in the output slots themselves (no scratch);
 // once it is full, a candidate must beat the heap's root, so a SIMD compare of 16 scores against
 // that threshold skips whole blocks: for random scores only ~k ln(n/k) of n scores are inserted.
+// score_topk_nt_f32 fuses the scoring GEMM with that scan over cache-sized item tiles, so a
+// full-catalogue evaluation never writes or re-reads a [rows, items] score matrix.
+import { gemm_f32_nt } from './gemm';
 
 // asconfig's `use: abort=` reaches the debug target too, so the builtin abort is unavailable
 // there; this import is referenced only under !ASC_NO_ASSERT, so release builds do not import it.
@@ -167,5 +170,103 @@ export function mask_cols_f32(scores: usize, rows: i32, n: i32, cols: usize, cou
       }
       stf(row, col, value);
     }
+  }
+}
+
+/** Index of an empty heap slot (ranks below every real column at equal score -Infinity). */
+const NONE: i32 = 0x7fffffff;
+/** Floats of a group's score tile (256 KiB: in L2; measured against 64-1024-row groups). */
+const TILE_FLOATS: i32 = 65536;
+/** Query rows per group (64 KiB of queries at D 64, re-read from L2 for each 8-item panel). */
+const ROW_GROUP: i32 = 256;
+
+/** Column `col` is one of the row's `cnt` excluded columns at `hc`. */
+// @ts-ignore: decorator
+@inline function excluded(hc: usize, cnt: i32, col: i32): bool {
+  for (let c = 0; c < cnt; c++) if (ldi(hc, c) == col) return true;
+  return false;
+}
+
+/** Offer columns t0 .. t0 + nb of row r (scores at x) to the row's heap in outIdx/outVal. */
+function scanRow(x: usize, nb: i32, t0: i32, r: i32, k: i32, outIdx: usize, outVal: usize, cols: usize, counts: usize, maxCount: i32): void {
+  const hv = outVal + (((<usize>r) * (<usize>k)) << 2);
+  const hi = outIdx + (((<usize>r) * (<usize>k)) << 2);
+  const cnt = maxCount > 0 ? min(ldi(counts, r), maxCount) : 0;
+  const hc = cols + (((<usize>r) * (<usize>maxCount)) << 2);
+  let thr = ldf(hv, 0);
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 16 <= nb; j += 16) {
+      const t = f32x4.splat(thr);
+      const o = x + ((<usize>j) << 2);
+      const any = v128.or(
+        v128.or(f32x4.gt(v128.load(o), t), f32x4.gt(v128.load(o, 16), t)),
+        v128.or(f32x4.gt(v128.load(o, 32), t), f32x4.gt(v128.load(o, 48), t)),
+      );
+      if (!v128.any_true(any)) continue;
+      for (let c = j; c < j + 16; c++) {
+        const v = ldf(x, c);
+        if (!(v > thr) || excluded(hc, cnt, t0 + c)) continue;
+        stf(hv, 0, v);
+        sti(hi, 0, t0 + c);
+        siftDown(hv, hi, 0, k);
+        thr = ldf(hv, 0);
+      }
+    }
+  }
+  for (; j < nb; j++) {
+    const v = ldf(x, j);
+    // Strictly above the root: columns grow, so an equal score ranks below it.
+    if (!(v > thr) || excluded(hc, cnt, t0 + j)) continue;
+    stf(hv, 0, v);
+    sti(hi, 0, t0 + j);
+    siftDown(hv, hi, 0, k);
+    thr = ldf(hv, 0);
+  }
+}
+
+/**
+ * Fused exact scoring and top-k: per query row r < M of q [M, D] (row stride ldq), the k best
+ * columns j < n of q·tableᵀ (table [n, D], rows D apart) into outIdx/outVal [M, k], with
+ * topk_rows_f32's order, padding and NaN/-Infinity rules. Columns cols[r·maxCount + c],
+ * c < counts[r], are excluded (history filtering; maxCount 0 reads neither array). Items go
+ * through in tiles of at most tn columns: gemm_f32_nt scores a tile into buf (≤ M·tn floats; the
+ * same instructions per score as one whole GEMM, so the same bits) and each row's heap, kept in
+ * its output slots from tile to tile, takes the tile's candidates. Empty slots hold
+ * (-Infinity, NONE), so the strict threshold test admits every real score while filling.
+ */
+export function score_topk_nt_f32(M: i32, D: i32, q: usize, ldq: i32, table: usize, n: i32, k: i32, outIdx: usize, outVal: usize, buf: usize, tn: i32, cols: usize, counts: usize, maxCount: i32): void {
+  if (M <= 0 || k <= 0) return;
+  for (let i = 0; i < M * k; i++) {
+    stf(outVal, i, -Infinity);
+    sti(outIdx, i, NONE);
+  }
+  // Rows go in groups whose queries stay in cache while every item tile streams past once; the
+  // group's [G, tile] scores stay in L2 for the scan. The GEMM here runs at the speed of a
+  // cache-resident one, so the score matrix's memory traffic is gone.
+  const G = min(M, ROW_GROUP);
+  const tile = max(8, min(tn, TILE_FLOATS / G));
+  for (let g0 = 0; g0 < M; g0 += G) {
+    const g = min(G, M - g0);
+    const qg = q + (((<usize>g0) * (<usize>ldq)) << 2);
+    for (let t0 = 0; t0 < n; t0 += tile) {
+      const nb = min(tile, n - t0);
+      gemm_f32_nt(g, nb, D, 1, qg, ldq, table + ((<usize>t0 * <usize>D) << 2), D, 0, buf, tile); // [g, nb]
+      for (let r = g0; r < g0 + g; r++) scanRow(buf + (((<usize>(r - g0)) * (<usize>tile)) << 2), nb, t0, r, k, outIdx, outVal, cols, counts, maxCount);
+    }
+  }
+  for (let r = 0; r < M; r++) {
+    const hv = outVal + (((<usize>r) * (<usize>k)) << 2);
+    const hi = outIdx + (((<usize>r) * (<usize>k)) << 2);
+    for (let s = k - 1; s > 0; s--) {
+      const v0 = ldf(hv, 0);
+      const i0 = ldi(hi, 0);
+      stf(hv, 0, ldf(hv, s));
+      sti(hi, 0, ldi(hi, s));
+      stf(hv, s, v0);
+      sti(hi, s, i0);
+      siftDown(hv, hi, 0, s);
+    }
+    for (let s = 0; s < k; s++) if (ldi(hi, s) == NONE) sti(hi, s, -1);
   }
 }

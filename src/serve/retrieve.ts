@@ -1,16 +1,15 @@
-// Exact multi-interest retrieval for a batch of users (docs/model-guide.md#multi-interest-retrieval-merge, docs/protocols.md#test-procedure): the
-// active serving query vectors are scored against the item table one block of items at a time
-// (GEMM), each block's per-row top-N comes from the top-k kernel and is merged into a running
-// top-N, so a 1M-item catalogue never needs U·Q·N floats at once. Padding row 0 is never scored;
-// history items are optionally masked; the per-interest lists are merged by max score with
-// de-duplication, or aggregated for diversity (docs/model-guide.md#controllable-aggregation). With `table` the blocks are
-// scored from a compact (int8 / f16) copy of the item table instead (compact.ts); the float32
-// path is the default.
+// Exact multi-interest retrieval for a batch of users (docs/model-guide.md#multi-interest-retrieval-merge, docs/protocols.md#test-procedure).
+// Float32 tables: the active serving query vectors go through the fused score + top-k kernel
+// (item tiles scored into a cache-sized buffer and scanned at once, history excluded inside,
+// threads take whole query rows), so no [rows, items] score matrix is ever written. Compact
+// (int8 / f16) tables (compact.ts): blocks of items are scored, each block's per-row top-N comes
+// from the top-k kernel and is merged into a running top-N. Padding row 0 is never returned; the
+// per-interest lists are merged by max score with de-duplication, or aggregated for diversity
+// (docs/model-guide.md#controllable-aggregation).
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import type { Engine } from '../engine/engine.js';
 import { empty, type Tensor } from '../tensor.js';
 import { noGrad } from '../autograd/tape.js';
-import { gemm } from '../engine/gemm.js';
 import { mergeInterests, type ScoredItems, type ScoredList } from '../eval/merge.js';
 import { controllableAggregate } from '../eval/aggregate.js';
 import type { CategoryLookup } from '../eval/categories.js';
@@ -24,9 +23,9 @@ export interface RetrieveOptions {
   filterHistory?: boolean;
   /** Controllable aggregation (docs/model-guide.md#controllable-aggregation): λ on the scale of raw scores, item index → category. */
   diversity?: { lambda: number; categories: CategoryLookup };
-  /** Cap on score-matrix floats per GEMM (default 16 M ≈ 64 MB): query rows are processed in chunks. */
+  /** Cap on score-buffer floats per call (default 16 M ≈ 64 MB): query rows are processed in chunks. */
   maxScores?: number;
-  /** Items per GEMM block (default 65,536), so memory does not grow with the catalogue. */
+  /** Items per scoring block (compact tables: default 65,536; float32: caps the fused kernel's tile, default 256). */
   itemBlock?: number;
   /** Score from this compact copy of the model's item table instead of the float32 table. */
   table?: CompactItemTable;
@@ -52,10 +51,11 @@ export function retrieve(model: RetrievalModel, batch: RetrievalBatch, opts: Ret
     for (let r = 0; r < B * Q; r++) if (q.active[r]) owner.push(r);
     const R = owner.length;
     const best = new TopRows(R, n);
-    if (R > 0 && n > 0) {
+    if (R > 0 && n > 0 && !compact) fusedTopN(e, E, q.vectors, owner, n, batch, Q, best, opts);
+    else if (R > 0 && n > 0 && compact) {
       let NB = Math.min(N - 1, Math.max(1, Math.floor(opts.itemBlock ?? 65_536)));
       // Compact blocks start at item 0 (a panel boundary; padding is skipped by the top-k instead).
-      if (compact) NB = NB >= N - 1 ? N : Math.max(PANEL_ITEMS, NB - (NB % PANEL_ITEMS));
+      NB = NB >= N - 1 ? N : Math.max(PANEL_ITEMS, NB - (NB % PANEL_ITEMS));
       const RC = Math.max(1, Math.min(R, Math.floor((opts.maxScores ?? 1 << 24) / NB)));
       const kb = Math.min(n, NB);
       const qc = empty([RC, D], 'f32', e);
@@ -66,14 +66,10 @@ export function retrieve(model: RetrievalModel, batch: RetrievalBatch, opts: Ret
       const counts = opts.filterHistory ? empty([RC], 'i32', e) : null;
       for (let r0 = 0; r0 < R; r0 += RC) {
         const rows = Math.min(RC, R - r0);
-        const V = q.vectors.data; // views re-derived after the allocations above
-        const dst = qc.data;
-        for (let r = 0; r < rows; r++) dst.set(V.subarray(owner[r0 + r] * D, owner[r0 + r] * D + D), r * D);
-        // Float32 item blocks start at 1: the padding row is never scored.
-        for (let i0 = compact ? 0 : 1; i0 < N; i0 += NB) {
+        copyRows(q.vectors, owner, r0, rows, qc);
+        for (let i0 = 0; i0 < N; i0 += NB) {
           const nb = Math.min(NB, N - i0);
-          if (compact) compact.scoreInto(rows, qc.ptr, D, i0, nb, S.ptr, nb); // [rows, nb]
-          else gemm(e, { M: rows, N: nb, K: D, a: qc.ptr, b: ptrAt(E.ptr, i0 * D * 4), transB: true, c: S.ptr }); // [rows, nb]
+          compact.scoreInto(rows, qc.ptr, D, i0, nb, S.ptr, nb); // [rows, nb]
           if (cols && counts) maskHistory(e, S.ptr, rows, nb, i0, batch, Q, owner, r0, cols, counts);
           const k = Math.min(n, nb);
           e.k.topk_rows_f32(S.ptr, rows, nb, k, bIdx.ptr, bVal.ptr, i0 === 0 ? 0 : -1);
@@ -90,6 +86,55 @@ export function retrieve(model: RetrievalModel, batch: RetrievalBatch, opts: Ret
     }
     return out;
   });
+}
+
+/** Query rows per fused call: 256 users of K = 4 (the split gives each thread whole rows). */
+const FUSED_ROWS = 1024;
+/** Item tile cap of the fused kernel (it narrows the tile further so [rows, tile] stays in cache). */
+const FUSED_TILE = 256;
+
+/** Copy query rows owner[r0 .. r0 + rows) of V [B, Q, D] into qc [rows, D]. */
+function copyRows(vectors: Tensor, owner: number[], r0: number, rows: number, qc: Tensor): void {
+  const D = qc.shape[1];
+  const V = vectors.data; // views re-derived after any allocation
+  const dst = qc.data;
+  for (let r = 0; r < rows; r++) dst.set(V.subarray(owner[r0 + r] * D, owner[r0 + r] * D + D), r * D);
+}
+
+/**
+ * Float32 path: each chunk of query rows goes through the fused scoring + top-k kernel over
+ * items 1..N−1 (tiles of the item table scored into a cache-sized buffer and scanned at once;
+ * threads take whole rows), with history items excluded inside the kernel.
+ */
+function fusedTopN(e: Engine, E: Tensor, vectors: Tensor, owner: number[], n: number, batch: RetrievalBatch, Q: number, best: TopRows, opts: RetrieveOptions): void {
+  const [N, D] = E.shape;
+  const R = owner.length;
+  const tn = Math.max(8, Math.min(FUSED_TILE, Math.floor(opts.itemBlock ?? FUSED_TILE)));
+  const RC = Math.max(1, Math.min(R, FUSED_ROWS, Math.floor((opts.maxScores ?? 1 << 24) / tn)));
+  const { T } = batch;
+  const filter = opts.filterHistory === true && T > 0;
+  const qc = empty([RC, D], 'f32', e);
+  const idx = empty([RC, n], 'i32', e);
+  const val = empty([RC, n], 'f32', e);
+  const buf = empty([RC, tn], 'f32', e);
+  const cols = empty([RC, filter ? T : 1], 'i32', e);
+  const counts = empty([RC], 'i32', e);
+  for (let r0 = 0; r0 < R; r0 += RC) {
+    const rows = Math.min(RC, R - r0);
+    copyRows(vectors, owner, r0, rows, qc);
+    if (filter) {
+      const C = cols.ids, K = counts.ids;
+      for (let r = 0; r < rows; r++) {
+        const u = Math.floor(owner[r0 + r] / Q);
+        let c = 0;
+        for (let t = 0; t < T; t++) if (batch.mask[u * T + t]) C[r * T + c++] = batch.hist[u * T + t] - 1; // columns start at item 1
+        K[r] = c;
+      }
+    }
+    // Item columns start at 1: the padding row is never scored.
+    e.k.score_topk_nt_f32(rows, D, qc.ptr, D, ptrAt(E.ptr, D * 4), N - 1, n, idx.ptr, val.ptr, buf.ptr, tn, cols.ptr, counts.ptr, filter ? T : 0); // [rows, n]
+    best.merge(r0, rows, n, idx.ids, val.data, 1);
+  }
 }
 
 /** Per query row, the best n (item, score) so far, sorted by score descending, ties lower item. */

@@ -179,6 +179,8 @@ export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
   topk_rows_f32: units(1, 4, arg(2), [[0, { arg: 2 }], [4, { arg: 3 }], [5, { arg: 3 }]]),
   // (scores, rows, n, cols, counts, maxCount, value)
   mask_cols_f32: units(1, 4, arg(2), [[0, { arg: 2 }], [3, { arg: 5 }], [4, 1]]),
+  // (M, D, q, ldq, table, n, k, outIdx, outVal, buf, tn, cols, counts, maxCount): by query row
+  score_topk_nt_f32: units(0, 4, (a) => a[1] * a[5], [[2, { arg: 3 }], [7, { arg: 6 }], [8, { arg: 6 }], [9, { arg: 10 }], [11, { arg: 13 }], [12, 1]]),
   score_i8_nt: scoreRows(7),
   score_f16_nt: scoreRows(6),
 };
