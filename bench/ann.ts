@@ -13,6 +13,7 @@ import { evaluateRetrieval, recallAt } from '../src/train/evaluate.js';
 import { retrieveWithIndex } from '../src/serve/index-serving.js';
 import { exactTruth, syntheticTable, trainedTable, D, K, TOP, type BenchTable } from './ann/tables.js';
 import { faissPython, runFaiss } from './ann/faiss.js';
+import { loadavg } from 'node:os';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--ann-${name}=`))?.split('=')[1];
 const flag = (name: string) => process.argv.includes(`--ann-${name}`);
@@ -82,8 +83,31 @@ function tableRows(t: BenchTable, lists: number, nprobes: number[], py: string |
   return rows;
 }
 
+/**
+ * The side-by-side ratios of one run (same load for both): fastest p50 at recall@50 ≥ 0.95 of
+ * mirec IVF f32 vs Faiss IVF-Flat and mirec int8 vs Faiss IVF-SQ8 (target ≤ 1.6x), and build time
+ * (target ≤ 1.0x, "no slower than Faiss's IVF build").
+ */
+function ratios(rows: Row[]): string[] {
+  const out: string[] = [];
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+  for (const table of new Set(rows.map((r) => r.table))) {
+    const best = (re: RegExp) => rows.filter((r) => r.table === table && re.test(r.method) && r.recall >= 0.95).sort((a, b) => a.p50 - b.p50)[0];
+    const built = (re: RegExp) => rows.find((r) => r.table === table && re.test(r.method));
+    for (const [m, f] of [[/^mirec IVF\d+ f32$/, /^Faiss IVF\d+,Flat$/], [/^mirec IVF\d+ int8$/, /^Faiss IVF\d+,SQ8$/]] as const) {
+      const a = best(m), b = best(f);
+      const ba = built(m), bb = built(f);
+      if (!ba || !bb) continue;
+      const p50 = a && b ? `p50 at recall ≥ 0.95: ${a.method} ${a.setting} ${a.p50.toFixed(3)} ms (recall ${a.recall.toFixed(3)}) vs ${b.method} ${b.setting} ${b.p50.toFixed(3)} ms (recall ${b.recall.toFixed(3)}) = ${x(a.p50, b.p50)} (target ≤ 1.6x)` : 'p50: no setting reaches recall 0.95 on one side';
+      out.push(`- ${table}: ${p50}; build ${ba.build.toFixed(1)} s vs ${bb.build.toFixed(1)} s = ${x(ba.build, bb.build)} (target ≤ 1.00x)`);
+    }
+  }
+  return out;
+}
+
 export async function annSuite(): Promise<string> {
   installNodeHost(); // paths for the checkpoint and data file
+  const load0 = loadavg()[0];
   const e = await init();
   const users = Number(arg('users') ?? 200);
   const py = faissPython();
@@ -104,5 +128,6 @@ export async function annSuite(): Promise<string> {
   }
   const head = '| table | method | setting | recall@50 vs exact | p50 ms | p99 ms | build s | memory MB | note |\n|---|---|---|---|---|---|---|---|---|';
   const lines = rows.map(line);
-  return [head, ...lines, '', py ? `faiss: ${py}` : 'faiss: not installed (apt-get install -y python3-faiss); Faiss rows skipped'].join('\n');
+  const load = `load average (1 min) ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
+  return [head, ...lines, '', 'Ratios, mirec / Faiss, same run:', ...ratios(rows), '', load, py ? `faiss: ${py}` : 'faiss: not installed (apt-get install -y python3-faiss); Faiss rows skipped'].join('\n');
 }

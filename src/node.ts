@@ -9,3 +9,4 @@ export * from './index.js';
 export { installNodeHost } from './io/node-host.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export { saveCheckpoint, loadCheckpoint, keepBestAt } from './train/checkpoint-file.js';
+export { safetensorsRowSource, buildIvfFile } from './ann/node-files.js';

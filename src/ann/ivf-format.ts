@@ -12,7 +12,7 @@ export const IVF_MAGIC = 'MIRECIVF';
 export const IVF_VERSION = 1;
 const ALIGN = 64;
 const DIR_ENTRY = 16;
-const align = (n: number, a = ALIGN) => Math.ceil(n / a) * a;
+export const align = (n: number, a = ALIGN) => Math.ceil(n / a) * a;
 
 /** The JSON header of an index file. */
 export interface IvfHeader {
@@ -55,21 +55,46 @@ export function blockBytes(storage: IvfStorage, n: number, D: number): number {
 
 /** FNV-1a over the float32 bits of a table, with its shape: binds an index to its checkpoint. */
 export function tableFingerprint(values: ArrayLike<number>, rows: number, dim: number): string {
+  return fingerprintText(fingerprintUpdate(fingerprintStart(rows, dim), values), rows, dim);
+}
+
+/** The fingerprint computed incrementally (rows in order, any chunking): start, update, text. */
+export function fingerprintStart(rows: number, dim: number): number {
+  return 0x811c9dc5 ^ rows ^ Math.imul(dim, 0x01000193);
+}
+
+export function fingerprintUpdate(h: number, values: ArrayLike<number>): number {
   const f = values instanceof Float32Array ? values : Float32Array.from(values);
   const w = new Int32Array(f.buffer, f.byteOffset, f.length);
-  let h = 0x811c9dc5 ^ rows ^ Math.imul(dim, 0x01000193);
   for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i], 0x01000193);
+  return h;
+}
+
+export function fingerprintText(h: number, rows: number, dim: number): string {
   return `fnv1a:${rows}x${dim}:${(h >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** Encode an index (values read from engine memory) into one file. */
-export function encodeIvf(index: IvfIndex, fingerprint?: string): Uint8Array {
-  const { dim: D, lists: L, storage } = index;
-  const blocks = Array.from(index.counts, (n) => blockBytes(storage, n, D));
+/** Where everything of an index file goes: the header and each list block's absolute offset. */
+export interface IvfLayout {
+  header: IvfHeader;
+  /** Bytes of each list block. */
+  blocks: number[];
+  /** Absolute byte offset of each list block. */
+  at: number[];
+  /** File length. */
+  total: number;
+}
+
+/** Lay out a file for these list counts (what encodeIvf and the streaming builder write). */
+export function ivfLayout(meta: { dim: number; rows: number; storage: IvfStorage; nprobe: number; fingerprint?: string }, counts: ArrayLike<number>): IvfLayout {
+  const { dim: D, storage, fingerprint } = meta;
+  const L = counts.length;
+  const blocks = Array.from(counts, (n) => blockBytes(storage, n, D));
+  const items = Array.from(counts).reduce((a, b) => a + b, 0);
   const centroidsBytes = L * D * 4;
   const dataLen = blocks.reduce((a, b) => a + align(b), 0);
   let header: IvfHeader = {
-    format: 'mirec-ivf', version: IVF_VERSION, dim: D, rows: index.rows, lists: L, items: index.size, storage, nprobe: index.nprobe,
+    format: 'mirec-ivf', version: IVF_VERSION, dim: D, rows: meta.rows, lists: L, items, storage, nprobe: meta.nprobe,
     metric: 'inner-product', ...(fingerprint ? { fingerprint } : {}), centroids: [0, centroidsBytes], directory: [0, L * DIR_ENTRY], data: [0, dataLen],
   };
   // Offsets depend on the header's own length: lay out twice (the second pass is stable).
@@ -80,23 +105,41 @@ export function encodeIvf(index: IvfIndex, fingerprint?: string): Uint8Array {
     const x0 = align(d0 + L * DIR_ENTRY);
     header = { ...header, centroids: [c0, centroidsBytes], directory: [d0, L * DIR_ENTRY], data: [x0, dataLen] };
   }
+  const at: number[] = [];
+  let off = header.data[0];
+  for (const b of blocks) { at.push(off); off += align(b); }
+  return { header, blocks, at, total: header.data[0] + dataLen };
+}
+
+/** The head bytes (magic, header, centroids, directory; zero padding up to the data section). */
+export function encodeIvfHead(layout: IvfLayout, centroids: Float32Array, counts: ArrayLike<number>): Uint8Array {
+  const { header } = layout;
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(header.data[0] + dataLen);
+  const out = new Uint8Array(header.data[0]);
   const dv = new DataView(out.buffer);
   out.set(new TextEncoder().encode(IVF_MAGIC), 0);
   dv.setUint32(8, json.length, true);
   out.set(json, 12);
-  const parts = index.parts();
-  new Float32Array(out.buffer, header.centroids[0], L * D).set(parts.centroids);
+  new Float32Array(out.buffer, header.centroids[0], centroids.length).set(centroids);
+  for (let l = 0; l < header.lists; l++) {
+    dv.setFloat64(header.directory[0] + l * DIR_ENTRY, layout.at[l], true);
+    dv.setUint32(header.directory[0] + l * DIR_ENTRY + 8, counts[l], true);
+    dv.setUint32(header.directory[0] + l * DIR_ENTRY + 12, layout.blocks[l], true);
+  }
+  return out;
+}
+
+/** Encode an index (values read from engine memory) into one file. */
+export function encodeIvf(index: IvfIndex, fingerprint?: string): Uint8Array {
+  const { dim: D, lists: L, storage } = index;
+  const layout = ivfLayout({ dim: D, rows: index.rows, storage, nprobe: index.nprobe, fingerprint }, index.counts);
+  const out = new Uint8Array(layout.total);
+  out.set(encodeIvfHead(layout, index.parts().centroids, index.counts), 0);
   const h = index.engine.heap;
-  let off = 0;
   let idAt = 0;
   for (let l = 0; l < L; l++) {
     const n = index.counts[l];
-    const at = header.data[0] + off;
-    dv.setFloat64(header.directory[0] + l * DIR_ENTRY, at, true);
-    dv.setUint32(header.directory[0] + l * DIR_ENTRY + 8, n, true);
-    dv.setUint32(header.directory[0] + l * DIR_ENTRY + 12, blocks[l], true);
+    const at = layout.at[l];
     new Int32Array(out.buffer, at, n).set(index.ids.subarray(idAt, idAt + n));
     idAt += n;
     const body = at + align(4 * n, 16);
@@ -108,7 +151,6 @@ export function encodeIvf(index: IvfIndex, fingerprint?: string): Uint8Array {
       new Float32Array(out.buffer, body, p).set(h.floats.subarray(r.scales >> 2, (r.scales >> 2) + p));
       out.set(h.u8.subarray(r.values, r.values + p * D), body + p * 4);
     }
-    off += align(blocks[l]);
   }
   return out;
 }

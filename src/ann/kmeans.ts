@@ -45,9 +45,30 @@ export interface KMeansResult {
 /** k-means over rows firstRow..rows−1 of `x`; see KMeansOptions for the defaults. */
 export function kmeans(x: HeapRows, opts: KMeansOptions): KMeansResult {
   const { engine: e, dim: D } = x;
+  const { rng, sample } = drawKmeansSample(x.rows, opts);
+  const m = sample.length;
+  const h = e.heap;
+  const X = h.alloc(m * D * 4); // [m, D] the sample, contiguous
+  const ids = h.alloc(m * 4);
+  try {
+    h.i32.set(sample, ids >> 2);
+    e.k.gather_rows_f32(x.ptr, x.rows, ids, X, m, D);
+    return lloyd(e, X, m, D, rng, opts);
+  } finally {
+    h.free(X);
+    h.free(ids);
+  }
+}
+
+/**
+ * Check the options and draw the training sample (sorted row indices) of a table of `rows` rows:
+ * the first step of kmeans, shared with the streaming builder, which reads the sampled rows itself.
+ * The returned generator continues into the init and the splits.
+ */
+export function drawKmeansSample(rows: number, opts: KMeansOptions): { rng: Rng; sample: Int32Array } {
   const first = opts.firstRow ?? 0;
   const k = opts.k;
-  const avail = x.rows - first;
+  const avail = rows - first;
   if (!Number.isInteger(k) || k < 1) throw new Error(`kmeans: k = ${k}; expected an integer ≥ 1`);
   if (avail < k) throw new Error(`kmeans: ${avail} rows for k = ${k} centroids; need at least k rows`);
   const iters = opts.iterations ?? 10;
@@ -58,16 +79,18 @@ export function kmeans(x: HeapRows, opts: KMeansOptions): KMeansResult {
   if (init !== 'kmeans++' && init !== 'random') throw new Error(`kmeans: init "${init}"; expected 'kmeans++' or 'random'`);
   const rng = new Rng(opts.seed ?? 1);
   const m = Math.min(avail, Math.max(k, Math.floor(per * k)));
-  const sample = sampleRows(rng, first, avail, m);
+  return { rng, sample: sampleRows(rng, first, avail, m) };
+}
+
+/** Init and Lloyd iterations on the sample X [m, D] (byte pointer), continuing `rng`. */
+export function lloyd(e: Engine, X: number, m: number, D: number, rng: Rng, opts: KMeansOptions): KMeansResult {
+  const k = opts.k;
+  const iters = opts.iterations ?? 10;
   const h = e.heap;
-  const X = h.alloc(m * D * 4); // [m, D] the sample, contiguous
   const C = h.alloc(k * D * 4); // [k, D]
   const bias = h.alloc(k * 4);
-  const ids = h.alloc(m * 4);
   try {
-    h.i32.set(sample, ids >> 2);
-    e.k.gather_rows_f32(x.ptr, x.rows, ids, X, m, D);
-    const cent = init === 'random' ? randomInit(rng, m, k, D, e, X) : plusPlusInit(rng, m, k, D, e, X);
+    const cent = opts.init === 'random' ? randomInit(rng, m, k, D, e, X) : plusPlusInit(rng, m, k, D, e, X);
     const assign = new Int32Array(m);
     const prev = new Int32Array(m).fill(-1);
     let it = 0;
@@ -83,10 +106,8 @@ export function kmeans(x: HeapRows, opts: KMeansOptions): KMeansResult {
     }
     return { centroids: cent, sampleRows: m, iterations: it, splits, meanSquaredError: mse(e.floats, X >> 2, m, D, cent, assign) };
   } finally {
-    h.free(X);
     h.free(C);
     h.free(bias);
-    h.free(ids);
   }
 }
 

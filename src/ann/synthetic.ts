@@ -57,3 +57,8 @@ export function clusteredQueries(opts: ClusteredOptions, centres: Float32Array, 
   }
   return out;
 }
+
+/** The clustered table as a row source for the streaming builder (rows generated on demand). */
+export function clusteredSource(opts: ClusteredOptions, centres: Float32Array): { name: string; rows: number; dim: number; read(lo: number, hi: number, out: Float32Array): void } {
+  return { name: `clustered ${opts.rows}x${opts.dim}`, rows: opts.rows, dim: opts.dim, read: (lo, hi, out) => void clusteredRows(opts, centres, lo, hi, out) };
+}

@@ -1,7 +1,8 @@
 // mirec index / recommend --index --nprobe / embed-users end to end on a small generated file:
 // the index file loads back, probing every list reproduces exact recommend, shards are written,
 // embed-users writes a safetensors file our reader decodes (vectors equal Recommender.embed)
-// and a JSONL file with one user per line; bad flag combinations are usage errors.
+// and a JSONL file with one user per line; --stream writes the same index file without loading
+// the model; bad flag combinations are usage errors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -42,6 +43,16 @@ test('index → recommend --index --nprobe; embed-users to safetensors and JSONL
   assert.is(rep.lists, 6);
   assert.ok(rep.buildSeconds >= 0 && /MB$/.test(rep.peakRss) && rep.fileBytes > 0);
   assert.ok(existsSync(join(dir, 'm.shard-0-of-2.ivf')) && existsSync(join(dir, 'm.shard-1-of-2.ivf')));
+  // --stream reads the item table from the checkpoint file by row ranges: the same file, byte for byte.
+  const ivf1 = join(dir, 'm1.ivf'), ivfS = join(dir, 'm-stream.ivf');
+  assert.is((await capture(() => main(['index', '--checkpoint', ck, '--lists', '6', '--out', ivf1, '--storage', 'int8']))).code, 0);
+  const streamed = await capture(() => main(['index', '--checkpoint', ck, '--lists', '6', '--out', ivfS, '--storage', 'int8', '--stream']));
+  assert.is(streamed.code, 0, streamed.err);
+  assert.ok(JSON.parse(streamed.out).stream && /^sample 0\//m.test(streamed.err), 'report and progress');
+  assert.ok(Buffer.compare(readFileSync(ivfS), readFileSync(ivf1)) === 0, '--stream writes the same file');
+  const both = await capture(() => main(['index', '--checkpoint', ck, '--lists', '6', '--out', ivfS, '--stream', '--shards', '2']));
+  assert.is(both.code, 2);
+  assert.match(both.err, /--stream writes one index file/);
   const hist = Array.from(d.events.item.subarray(0, 5), (i) => d.events.itemIds[i]).join(',');
   const exact = JSON.parse((await capture(() => main(['recommend', '--checkpoint', ck, '--history', hist, '--top-n', '8']))).out);
   const viaAll = await capture(() => main(['recommend', '--checkpoint', ck, '--history', hist, '--top-n', '8', '--index', ivf, '--nprobe', '6', '--rerank', '40']));
