@@ -83,7 +83,7 @@ export function drawKmeansSample(rows: number, opts: KMeansOptions): { rng: Rng;
 }
 
 /** Init and Lloyd iterations on the sample X [m, D] (byte pointer), continuing `rng`. */
-export function lloyd(e: Engine, X: number, m: number, D: number, rng: Rng, opts: KMeansOptions): KMeansResult {
+export function lloyd(e: Engine, X: Ptr, m: number, D: number, rng: Rng, opts: KMeansOptions): KMeansResult {
   const k = opts.k;
   const iters = opts.iterations ?? 10;
   const h = e.heap;

@@ -5,6 +5,7 @@
 // the index file by offset. Memory is the sample, one chunk, the buffers and 2-4 bytes per item.
 // Same sample, kernels and layout as IvfIndex.build + encodeIvf: the file is byte-identical.
 import type { Engine } from '../engine/engine.js';
+import type { Ptr } from '../engine/abi/index.js';
 import { assignNearest, centroidBias } from './assign.js';
 import { drawKmeansSample, lloyd } from './kmeans.js';
 import { IVF_STORAGES, padRows } from './ivf-search.js';
@@ -163,9 +164,9 @@ class ListWriter {
   private readonly idsBuf: Int32Array; // [L, B]
   private readonly fill: Int32Array;
   private readonly done: Int32Array;
-  private readonly tmp: number; // [B, D] f32 in engine memory
-  private readonly vals: number; // encoded panels
-  private readonly scales: number; // [B] f32
+  private readonly tmp: Ptr; // [B, D] f32 in engine memory
+  private readonly vals: Ptr; // encoded panels
+  private readonly scales: Ptr; // [B] f32
 
   constructor(private readonly e: Engine, private readonly sink: ByteSink, private readonly layout: IvfLayout, private readonly counts: Int32Array,
     private readonly storage: IvfBuildOptions['storage'], private readonly D: number, private readonly B: number, private readonly row0: Float32Array) {
