@@ -3,16 +3,16 @@
 // (K 4) is evaluated like a validation pass (`retrieve` top-50 in batches of 256 users). Reports
 // CPU time (process.cpuUsage, all threads; robust to a contended machine) per 1k users, split by
 // kernel (wrapped) and the JavaScript rest, and the projection for 46k validation users.
-// Run: node --import tsx bench/eval-scoring.ts [--users 1000] [--items 304648] [--threads 1] [--filter]
-import '../test/helpers/node-host.js';
+// Run: node --import tsx bench/experiments/eval-scoring.ts [--users 1000] [--items 304648] [--threads 1] [--filter]
+import '../../test/helpers/node-host.js';
 import { parseArgs } from 'node:util';
-import { init, setEngine } from '../src/engine/load.js';
-import { Rng } from '../src/engine/random.js';
-import { poolTensor, tensor } from '../src/tensor.js';
-import { ParamStore } from '../src/nn/params.js';
-import { retrieve } from '../src/serve/retrieve.js';
-import { RetrievalAccumulator } from '../src/eval/retrieval-accumulator.js';
-import type { RetrievalBatch, RetrievalModel } from '../src/models/types.js';
+import { init, setEngine } from '../../src/engine/load.js';
+import { Rng } from '../../src/engine/random.js';
+import { poolTensor, tensor } from '../../src/tensor.js';
+import { ParamStore } from '../../src/nn/params.js';
+import { retrieve } from '../../src/serve/retrieve.js';
+import { RetrievalAccumulator } from '../../src/eval/retrieval-accumulator.js';
+import type { RetrievalBatch, RetrievalModel } from '../../src/models/types.js';
 
 const { values } = parseArgs({ options: {
   users: { type: 'string', default: '1000' }, items: { type: 'string', default: '304648' },
