@@ -16,6 +16,7 @@ import { rangeServer, startWorkerdConfig } from './ivf-workers.js';
 
 const ITEMS = Number(process.env.MIREC_SCALE_ITEMS ?? 10_000_000);
 const LISTS = Number(process.env.MIREC_SCALE_LISTS ?? 4096);
+const SAMPLE = Number(process.env.MIREC_SCALE_SAMPLE ?? 64); // k-means training rows per list
 const DIR = process.env.MIREC_SCALE_DIR ?? '/tmp/mirec-scale';
 const KEEP = process.env.MIREC_SCALE_KEEP === '1'; // keep (and reuse) the table and index files
 const CACHE_MB = Number(process.env.MIREC_SCALE_CACHE_MB ?? 16);
@@ -109,14 +110,14 @@ function exactOnProbed(src: ReturnType<typeof fileSource>, head: ReturnType<type
 test(`a ${ITEMS.toLocaleString('en')}-item int8 index served by the partitioned Worker in workerd within 128 MB`, async () => {
   mkdirSync(DIR, { recursive: true });
   const table = join(DIR, `items-${ITEMS}.safetensors`);
-  const index = join(DIR, `items-${ITEMS}-${LISTS}.ivf`);
+  const index = join(DIR, `items-${ITEMS}-${LISTS}-${SAMPLE}.ivf`);
   const centres = clusterCentres(o);
   try {
     if (!(KEEP && existsSync(table))) say('table written (s)', +writeTable(table, centres).toFixed(1));
     say('table file', `${(statSync(table).size / MB).toFixed(0)} MB`);
     if (!(KEEP && existsSync(index))) {
       const t0 = performance.now();
-      const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'index', '--checkpoint', table, '--lists', String(LISTS), '--storage', 'int8', '--out', index, '--stream'],
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'index', '--checkpoint', table, '--lists', String(LISTS), '--storage', 'int8', '--out', index, '--stream', '--sample-per-list', String(SAMPLE)],
         { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
       assert.is(run.status, 0, `mirec index --stream exited ${run.status}`);
       const report = JSON.parse(run.stdout) as { peakRss: string; buildSeconds: number };
