@@ -72,6 +72,7 @@ export function coerce(key: string, spec: OptionSpec, raw: unknown): string | nu
     }
     if (!spec.integer && spec.min !== undefined && !(n >= spec.min)) throw new UsageError(`${flag} expects a number ≥ ${spec.min}, got ${n}`);
     if (spec.above !== undefined && !(n > spec.above)) throw new UsageError(`${flag} expects a number > ${spec.above}, got ${n}`);
+    if (spec.max !== undefined && !(n <= spec.max)) throw new UsageError(`${flag} expects a number ≤ ${spec.max}, got ${n}`);
     return n;
   }
   if (typeof raw !== 'string' || raw === '') throw new UsageError(`${flag} expects a value${spec.value ? ` (${spec.value})` : ''}`);

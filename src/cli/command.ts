@@ -18,6 +18,8 @@ export interface OptionSpec {
   integer?: boolean;
   /** Number options: smallest allowed value. */
   min?: number;
+  /** Number options: largest allowed value. */
+  max?: number;
   /** Number options: values must be strictly greater. */
   above?: number;
   /** Default as shown in help (the run function applies it). */

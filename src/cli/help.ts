@@ -4,7 +4,20 @@ import { kebab, optionsOf } from './args.js';
 import type { AnyCommand, OptionSpec } from './command.js';
 import { LIBRARY_VERSION } from './version.js';
 
-export const EXIT_CODES = 'Exit codes: 0 success, 1 runtime failure (bad data, I/O), 2 usage error (unknown command or flag, bad value).';
+/**
+ * The exit codes, as help prints them and docs/cli.md tabulates them (a test compares the two and
+ * runs each case). An input named by a flag that cannot be used (missing, unreadable, malformed)
+ * is a usage error: the fix is on the command line, before any work is done.
+ */
+export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: string }[] = [
+  { code: 0, short: 'success', meaning: 'success (also `--help`, `--version`)' },
+  { code: 1, short: 'runtime failure (download, diverged run, write error)', meaning: 'runtime failure while working: a failed download or hash check, a diverged training run, an error writing stdout, stderr or an output file (ENOSPC, EIO)' },
+  { code: 2, short: 'usage error (bad command, flag or value; an input file that is missing, unreadable or malformed)', meaning: 'usage error: unknown command or flag, a flag of another command, a bad value, a missing required flag, an input named by a flag (data file, checkpoint, categories file) that is missing, unreadable or malformed' },
+  { code: 130, short: 'interrupted by SIGINT (143: SIGTERM)', meaning: 'interrupted by SIGINT (143: SIGTERM): training stops after the current step, keeps the best checkpoint and writes its report marked interrupted' },
+  { code: 141, short: 'stdout or stderr closed early (piped to head)', meaning: 'the reader of stdout or stderr went away (a closed pipe, e.g. the output piped to `head -1`); the command ends quietly, as one killed by SIGPIPE' },
+];
+
+export const EXIT_CODES = ['Exit codes:', ...EXIT_CODE_TABLE.map((e) => `  ${String(e.code).padEnd(5)}${e.short}`)].join('\n');
 const DOCS = 'Reference: docs/cli.md (every command and flag), docs/model-guide.md (models and settings), docs/protocols.md (protocols and metrics).';
 
 export function topHelp(commands: readonly AnyCommand[]): string {

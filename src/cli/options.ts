@@ -55,5 +55,5 @@ export const CHECKPOINT_OPTION = {
 
 /** Kernel threads (commands that train, evaluate or score). */
 export const THREADS_OPTION = {
-  threads: { type: 'number', value: 'N', integer: true, min: 1, default: 'cores, at most 4', help: 'threads running the kernels; results are bit-identical for any count (1 where the host has no workers)' },
+  threads: { type: 'number', value: 'N', integer: true, min: 1, max: 256, default: 'cores, at most 4', help: 'threads running the kernels (1 to 256); results are bit-identical for any count (1 where the host has no workers)' },
 } as const satisfies OptionTable;

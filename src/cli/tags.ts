@@ -8,13 +8,15 @@ import { readEvents } from '../data/read-events.js';
 import { generateSynthetic } from '../data/synthetic.js';
 import { buildTagModels, loadTagDataset, TAG_MODELS, type TagExperimentOptions, type TagModelName } from '../train/tag-experiment.js';
 import { evaluateTagModel, type TaskReport } from '../train/tag-evaluate.js';
-import { trainTagModel, type TrainTagResult } from '../train/train-tag-model.js';
+import { trainTagModelAsync, type TrainTagResult } from '../train/train-tag-model.js';
 import { decodeTagCheckpoint, encodeTagCheckpoint, remapUserFields, tagVocabOf } from '../io/tag-checkpoint.js';
 import { profileOf } from '../models/tag-model.js';
 import type { TagDataset } from '../data/tag-datasets.js';
 import type { TagTask } from '../nn/field-batch.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { UsageError } from './args.js';
+import { onInterrupt } from './interrupt.js';
+import { LIBRARY_VERSION } from './version.js';
 
 type Opts = Record<string, string | number | boolean | undefined>;
 type DatasetName = TagExperimentOptions['dataset'];
@@ -46,6 +48,17 @@ function datasetOptions(name: DatasetName, data: unknown): TagExperimentOptions 
   if (typeof data !== 'string') throw new UsageError(`--data is required for --dataset ${name}: ${DATA_HINT[name]}`);
   if (!existsSync(data)) throw new UsageError(`--data ${data}: no such file or folder (expected ${DATA_HINT[name]})`);
   return { dataset: name, path: data };
+}
+
+/** An unusable input named by a flag is a usage error (exit 2) whose message names flag and path. */
+async function asInput<T>(flag: string, path: string | undefined, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof TypeError || e instanceof RangeError) throw e;
+    const msg = (e as Error).message.replace(/^(readEvents|safetensors|checkpoint|tag checkpoint): /, '');
+    throw new UsageError(path === undefined || msg.includes(path) ? `${flag} ${msg}` : `${flag} ${path}: ${msg}`);
+  }
 }
 
 /** Raw user and item ids of the Events table a dataset was built from (the loaders read the same files). */
@@ -93,7 +106,7 @@ function sizeOverrides(o: Opts): Pick<TagExperimentOptions, 'utpm' | 'mvke' | 't
   };
 }
 
-async function trainTags(o: Opts): Promise<void> {
+async function trainTags(o: Opts): Promise<number> {
   const name = oneOf('model', o.model, TAG_MODELS as readonly TagModelName[]);
   const dsName = oneOf('dataset', o.dataset, DATASETS);
   const dso = { ...datasetOptions(dsName, o.data), negatives: oneOf('negatives', o.negatives, ['drawn', 'exposures'] as const, 'drawn') };
@@ -104,41 +117,65 @@ async function trainTags(o: Opts): Promise<void> {
   };
   if (train.lr !== undefined && !(train.lr > 0)) throw new UsageError(`--lr expects a positive number, got ${train.lr}`);
   const engine = await init();
-  const data = await loadTagDataset(dso, splitSeed);
-  const ids = await rawIds(dso, data);
+  const data = await asInput('--data', dso.path, () => loadTagDataset(dso, splitSeed));
+  const ids = await asInput('--data', dso.path, () => rawIds(dso, data));
   const s = data.samples;
   process.stderr.write(`mirec: ${data.name} split ${splitSeed}: ${s.users.length} users (${s.train.length}/${s.valid.length}/${s.test.length}), ${data.tagNames.length - 1} tags, ${s.itemRows.user.length} item rows, ${s.tagRows.user.length} tag rows\n`);
   const models = buildTagModels(name, data, sizeOverrides(o));
   const results: TrainTagResult[] = [];
   const tasks: TaskReport[] = [];
-  for (const m of models) {
-    process.stderr.write(`mirec: ${m.toString()}\n`);
-    const r = trainTagModel(m, data, {
-      ...train,
-      onEpoch: (e) => process.stderr.write(`mirec: ${name} ${m.tasks.join('+')} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, valid AUC ${f4(e.validMean)}, ${Math.round(e.rowsPerSec)} rows/s\n`),
-    });
-    if (m.params) process.stderr.write(`mirec: ${name} ${m.tasks.join('+')}: kept epoch ${r.bestEpoch} (valid AUC ${f4(r.bestValid)})\n`);
-    results.push(r);
-    tasks.push(...evaluateTagModel(m, data, 'test'));
+  const about = { dataset: dsName, data: dso.path ?? dso.preset, splitSeed, negatives: dso.negatives };
+  const writeReport = async (status: string, test: TaskReport[] | null) => {
+    if (typeof o.report !== 'string') return;
+    const doc = {
+      command: 'train-tags', status, ...about, model: name, models: models.map(String), options: o,
+      data: { name: data.name, users: s.users.length, test: s.test.length, tags: data.tagNames.length - 1, itemRows: s.itemRows.user.length, tagRows: s.tagRows.user.length },
+      training: results, test, backend: engine.backend, node: process.version, library: `mirec ${LIBRARY_VERSION}`,
+    };
+    await writeFileAtomic(o.report, JSON.stringify(doc, null, 2));
+    process.stderr.write(`mirec: report (${status}) written to ${o.report}\n`);
+  };
+  // SIGINT / SIGTERM: the step in flight finishes, the model keeps its best epoch, and the
+  // checkpoint is written (atomically) when every model has one; exit 130 / 143.
+  const interrupt = onInterrupt('training');
+  try {
+    for (const m of models) {
+      process.stderr.write(`mirec: ${m.toString()}\n`);
+      const r = await trainTagModelAsync(m, data, {
+        ...train, signal: interrupt,
+        onEpoch: (e) => process.stderr.write(`mirec: ${name} ${m.tasks.join('+')} epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, valid AUC ${f4(e.validMean)}, ${Math.round(e.rowsPerSec)} rows/s\n`),
+      });
+      results.push(r);
+      if (interrupt.aborted) break;
+      if (m.params) process.stderr.write(`mirec: ${name} ${m.tasks.join('+')}: kept epoch ${r.bestEpoch} (valid AUC ${f4(r.bestValid)})\n`);
+      tasks.push(...evaluateTagModel(m, data, 'test'));
+    }
+    if (interrupt.aborted) {
+      // Every model must hold a validated epoch: an untrained one would be saved as random weights.
+      const missing = models.find((m, i) => m.params && !(results[i]?.bestEpoch > 0));
+      const stopped = `${interrupt.signal} during ${models[results.length - 1].tasks.join('+')} training`;
+      if (typeof o.out === 'string' && !missing) {
+        await writeFileAtomic(o.out, encodeTagCheckpoint(models, tagVocabOf(data, ids.itemIds), { ...about, test: null, bestEpoch: results.map((r) => r.bestEpoch), interrupted: interrupt.signal }));
+        process.stderr.write(`mirec: ${stopped}: checkpoint of the best epoch${results.length > 1 ? 's' : ''} (${results.map((r) => r.bestEpoch).join(', ')}) written to ${o.out}\n`);
+      } else if (typeof o.out === 'string') {
+        process.stderr.write(`mirec: ${stopped}: no checkpoint written (${name} ${missing!.tasks.join('+')} had no validated epoch yet)\n`);
+      }
+      await writeReport(`interrupted (${interrupt.signal})`, null);
+      return interrupt.code;
+    }
+  } finally {
+    interrupt.dispose();
   }
   process.stdout.write(`\n${data.name}, split seed ${splitSeed}, ${s.test.length} test users (docs/protocols.md#tag-metrics; P@K / R@K over the whole tag vocabulary)\n${tagMetricsTable([{ name, tasks }])}\n`);
-  const about = { dataset: dsName, data: dso.path ?? dso.preset, splitSeed, negatives: dso.negatives };
   if (typeof o.out === 'string') {
     await writeFileAtomic(o.out, encodeTagCheckpoint(models, tagVocabOf(data, ids.itemIds), { ...about, test: tasks, bestEpoch: results.map((r) => r.bestEpoch) }));
     process.stderr.write(`mirec: checkpoint written to ${o.out}\n`);
   }
-  if (typeof o.report === 'string') {
-    const doc = {
-      command: 'train-tags', ...about, model: name, models: models.map(String), options: o,
-      data: { name: data.name, users: s.users.length, test: s.test.length, tags: data.tagNames.length - 1, itemRows: s.itemRows.user.length, tagRows: s.tagRows.user.length },
-      training: results, test: tasks, backend: engine.backend, node: process.version, library: 'mirec 0.1.0',
-    };
-    await writeFileAtomic(o.report, JSON.stringify(doc, null, 2));
-    process.stderr.write(`mirec: report written to ${o.report}\n`);
-  }
+  await writeReport('finished', tasks);
+  return 0;
 }
 
-async function profile(o: Opts): Promise<void> {
+async function profile(o: Opts): Promise<number> {
   if (typeof o.checkpoint !== 'string') throw new UsageError('--checkpoint FILE is required (written by `mirec train-tags --out FILE`)');
   if (o.user === undefined || o.user === '') throw new UsageError('--user RAW_USER_ID is required (the user id as it appears in the data file)');
   const topK = positiveInt('top-k', o.topK) ?? 10;
@@ -149,15 +186,15 @@ async function profile(o: Opts): Promise<void> {
     throw new UsageError(`--checkpoint ${o.checkpoint}: ${(e as Error).message}`);
   }
   await init();
-  const ck = decodeTagCheckpoint(bytes, o.checkpoint);
+  const ck = await asInput('--checkpoint', o.checkpoint, () => decodeTagCheckpoint(bytes, o.checkpoint as string));
   // The data defaults to what the model was trained on (recorded in the checkpoint).
   const dsName = oneOf('dataset', o.dataset ?? ck.extra.dataset, DATASETS);
   const dso = datasetOptions(dsName, o.data ?? (o.dataset === undefined || o.dataset === ck.extra.dataset ? ck.extra.data : undefined));
   const tasks = [...new Set(ck.models.flatMap((m) => m.tasks))];
   const task = oneOf('task', o.task, tasks as TagTask[], tasks[0]);
   const model = ck.models.find((m) => m.tasks.includes(task))!;
-  const data = await loadTagDataset(dso, typeof ck.extra.splitSeed === 'number' ? ck.extra.splitSeed : 1230);
-  const ids = await rawIds(dso, data);
+  const data = await asInput('--data', dso.path, () => loadTagDataset(dso, typeof ck.extra.splitSeed === 'number' ? ck.extra.splitSeed : 1230));
+  const ids = await asInput('--data', dso.path, () => rawIds(dso, data));
   const raw = String(o.user);
   const u = data.samples.users.findIndex((e) => ids.userIds[e] === raw);
   if (u < 0) {
@@ -169,10 +206,11 @@ async function profile(o: Opts): Promise<void> {
   const tags = profileOf(model, fields, { topK, task }).map((t) => ({ tag: t.tag, [key]: +t.score.toFixed(6) }));
   // Inputs are the user's first 80% of events (docs/protocols.md#tag-rows), as in training.
   process.stdout.write(JSON.stringify({ user: raw, model: model.toString(), task, inputEvents: data.samples.inputs[u].length, tags }, null, 2) + '\n');
+  return 0;
 }
 
 /** Run `train-tags` or `profile` with parsed options; bad or missing flags throw UsageError. */
-export async function tagsCommand(command: 'train-tags' | 'profile', options: Opts): Promise<void> {
+export async function tagsCommand(command: 'train-tags' | 'profile', options: Opts): Promise<number> {
   if (command === 'train-tags') return trainTags(options);
   if (command === 'profile') return profile(options);
   throw new UsageError(`unknown tag command "${command}" (train-tags, profile)`);

@@ -1,11 +1,15 @@
 // Training one retrieval model from parsed CLI options: the model config (flags, --model-config,
 // --serving-routing), the sampled-negative cap warning, the Trainer with progress output and
-// best-checkpoint writing, and --resume. Shared by `mirec demo` and `mirec train`.
+// best-checkpoint writing, and --resume (checked against the data's item vocabulary). Shared by
+// `mirec demo` and `mirec train`.
 import type { SplitDataset } from '../data/protocol.js';
 import { modelSettings, type RetrievalModelName, createModel } from '../models/registry.js';
 import type { RetrievalModel } from '../models/types.js';
 import { Trainer, type TrainResult } from '../train/trainer.js';
 import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
+import { readFileSync } from 'node:fs';
+import { decodeCheckpoint } from '../io/checkpoint.js';
+import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
 import { capNegatives } from '../loss/sampled-softmax.js';
 import { UsageError, closest } from './args.js';
 import { progressPrinter } from './progress.js';
@@ -83,6 +87,28 @@ export interface Trained {
   trainer?: Trainer;
 }
 
+/**
+ * The rows of a resumed checkpoint are items of the vocabulary it was trained on: data whose items
+ * are the same in another order (another file, --filter or --split-seed) would silently train the
+ * wrong rows. Checkpoints of `mirec train --out` and of the studio carry their vocabulary.
+ */
+function checkResumeVocabulary(path: string, ds: SplitDataset): void {
+  const ck = decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+  const raw = ck.vocab ?? ck.extra.vocab;
+  if (raw === undefined) return; // written by Trainer.checkpoint() without one: the config check is all there is
+  let saved: Vocabulary;
+  try {
+    saved = Vocabulary.fromJSON(raw as VocabularyJSON, `${path} vocab`);
+  } catch (e) {
+    throw new UsageError(`--resume: ${(e as Error).message}`);
+  }
+  const first = ds.vocab.ids.findIndex((id, i) => id !== saved.ids[i]);
+  if (saved.size !== ds.vocab.size || first >= 0) {
+    const where = saved.size !== ds.vocab.size ? `${saved.size - 1} items, the data ${ds.vocab.size - 1}` : `item row ${first} is ${JSON.stringify(saved.ids[first])} there, ${JSON.stringify(ds.vocab.ids[first])} here`;
+    throw new UsageError(`--resume ${path}: trained on another item vocabulary than this data's (${where}); resume with the data file, --filter and --split-seed it was trained with`);
+  }
+}
+
 /** Build and train `name` on `ds` (counting baselines are returned untrained). */
 export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOptions, extra: Record<string, unknown> = {}, control: RunControl = {}): Promise<Trained> {
   const model = createModel(name, modelConfig(name, o, ds.vocab.size));
@@ -104,6 +130,7 @@ export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOption
     await loadCheckpoint(trainer, o.resume).catch((e: Error) => {
       throw new UsageError(`--resume: ${e.message}`);
     });
+    checkResumeVocabulary(o.resume, ds);
     process.stderr.write(`mirec: resumed ${o.resume} at step ${trainer.step}\n`);
   }
   const result = await trainer.fitAsync(control.signal ? { signal: control.signal, yieldEvery: 1 } : {});

@@ -13,7 +13,7 @@ import { profile } from '../../src/cli/commands/profile.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
 
-async function capture(fn: () => Promise<void>): Promise<{ out: string; err: string }> {
+async function capture(fn: () => Promise<unknown>): Promise<{ out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const [o, e] = [process.stdout.write, process.stderr.write];
@@ -28,7 +28,7 @@ async function capture(fn: () => Promise<void>): Promise<{ out: string; err: str
   }
 }
 
-const usage = async (fn: () => Promise<void>, re: RegExp) => {
+const usage = async (fn: () => Promise<unknown>, re: RegExp) => {
   try {
     await capture(fn);
   } catch (e) {

@@ -92,10 +92,12 @@ test('npx mirec --version, --help, demo --quick, and the exit codes', async () =
   // Bad input data: a non-zero exit and a message naming the file.
   writeFileSync(join(dir, 'garbage.csv'), 'garbage\n');
   const garbage = await mirec('train', '--data', join(dir, 'garbage.csv'));
-  assert.ok(garbage.code === 1 || garbage.code === 2, `unreadable data exits ${garbage.code}`);
+  // An unusable input named by a flag is a usage error (2), as `mirec --help` says.
+  assert.match(h.stdout, /^ {2}2 +usage error \(.*an input file that is missing, unreadable or malformed\)$/m);
+  assert.is(garbage.code, 2, `unreadable data exits ${garbage.code}`);
   assert.match(garbage.stderr, /garbage\.csv.*cannot detect the format/);
   const missing = await mirec('train', '--data', join(dir, 'no-such-file.csv'));
-  assert.ok(missing.code === 1 || missing.code === 2, `a missing data file exits ${missing.code}`);
+  assert.is(missing.code, 2, `a missing data file exits ${missing.code}`);
   assert.match(missing.stderr, /no-such-file\.csv/);
 });
 

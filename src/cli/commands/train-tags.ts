@@ -1,5 +1,7 @@
 // `mirec train-tags`: one user-tag model (UTPM, MVKE, a tower or counting baseline) on a tag
-// dataset; the metrics table, a checkpoint and a JSON report. The work is in ../tags.ts.
+// dataset; the metrics table, a checkpoint and a JSON report. SIGINT/SIGTERM stop after the
+// current step with the best epoch's checkpoint and the report marked interrupted (exit 130/143).
+// The work is in ../tags.ts.
 import { TAG_MODELS } from '../../train/tag-experiment.js';
 import { checkOutputs } from '../outputs.js';
 import { defineCommand } from '../command.js';
@@ -29,7 +31,7 @@ export const trainTags = defineCommand({
     out: { type: 'string', value: 'FILE', help: 'checkpoint (safetensors) for `mirec profile`' },
     ...REPORT_OPTION,
   },
-  details: 'The tag protocol and metrics: docs/protocols.md. The models: docs/model-guide.md.',
+  details: 'Ctrl-C (SIGINT) or SIGTERM stops after the current step: the checkpoint of the best epoch so far is written to --out (when every model has finished an epoch), the report is marked interrupted, and the exit code is 130 (143 for SIGTERM).\nThe tag protocol and metrics: docs/protocols.md. The models: docs/model-guide.md.',
   async run(o) {
     await checkOutputs([['--data', o.data]], [['--out', o.out], ['--report', o.report]]);
     return tagsCommand('train-tags', o);
