@@ -4,8 +4,10 @@
 // ```ts block of the shipped README.md and docs/*.md type-checked with tsc --strict (lib ES2022,
 // types []) and run as written (doc-blocks.ts: the attribute convention); a browser entry
 // bundled by `esbuild --bundle --platform=browser` with no other flag and run in headless
-// Chromium; Node, Deno and Bun importing `mirec` by name (same list everywhere); the shipped
-// Worker example serving a checkpoint in workerd.
+// Chromium; the same entry built by `vite build` (no config, no warning about node: modules) and
+// run in Chromium; Node, Deno and Bun importing `mirec` by name (same list everywhere); the shipped
+// Worker example serving a checkpoint in workerd, and bundled by `wrangler deploy --dry-run` (no
+// warning, no base64 copy of the kernels) with wrangler's own bundle served by workerd.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile, spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import { promisify } from 'node:util';
 import { docBlocks, type DocBlock } from './doc-blocks.js';
 import { CHROMIUM, freePort, withBrowserPage } from '../hosts/hosts.js';
 import { bundleWorker, startWorkerdConfig } from '../hosts/worker-example.js';
+import { viteApp, wranglerWorkerdConfig } from './bundler-apps.js';
 
 const execP = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -206,6 +209,36 @@ test('esbuild --bundle --platform=browser (no other flag) bundles mirec; the bun
   assert.is(text, nodeProbe, 'Chromium computes what Node computes');
 });
 
+test('vite build (no config) bundles mirec without node: warnings; the page runs in Chromium', async () => {
+  // The browser entry of the esbuild test, as a Vite app: index.html + a module script.
+  const app = viteApp(project);
+  const out = join(project, 'vite-dist');
+  const b = await run(bin('vite'), ['build', '--outDir', out, '--emptyOutDir', '--logLevel', 'info'], { cwd: app, timeout: 240_000 });
+  const log = b.stdout + b.stderr;
+  assert.is(b.code, 0, log);
+  assert.not.match(log, /node:|externalized|warn/i, log);
+  const assets = readdirSync(join(out, 'assets'));
+  const size = assets.reduce((n, f) => n + readFileSync(join(out, 'assets', f)).length, 0);
+  console.log(`  vite build of the probe: ${assets.length} assets, ${size} B`);
+  if (!existsSync(CHROMIUM)) {
+    if (process.env.CI) assert.unreachable(`chromium not found at ${CHROMIUM}; .ci/run installs it`);
+    console.warn(`  (chromium not installed at ${CHROMIUM}: the Vite app was built but not run)`);
+    return;
+  }
+  // Vite's page asks for /assets/NAME (its default base '/').
+  const files: Record<string, string> = { '/index.html': join(out, 'index.html') };
+  for (const f of assets) files[`/assets/${f}`] = join(out, 'assets', f);
+  const text = await withBrowserPage('/index.html', async (page) => {
+    await page.waitForSelector('#result[data-done="1"]', { timeout: 120000 });
+    return (await page.textContent('#result')) ?? '';
+  }, { files });
+  assert.not.match(text, /^error/, text);
+  assert.is(text, nodeProbe, 'the Vite build computes what Node computes');
+});
+
+// The Worker test's checkpoint, history and expected list, for the wrangler test after it.
+let workerCase: { dir: string; history: string; expected: string[] } | null = null;
+
 test('the shipped Worker example serves a checkpoint in workerd', async () => {
   // A user copies the example next to their checkpoint; its `mirec` is the installed package.
   const worker = join(project, 'worker');
@@ -231,8 +264,46 @@ test('the shipped Worker example serves a checkpoint in workerd', async () => {
       `import { init, loadRecommender } from 'mirec'; await init(); const r = await loadRecommender(${JSON.stringify(checkpoint)}); console.log(JSON.stringify(r.recommend(${JSON.stringify(history.split(','))}, { topN: 10 }).map((x) => x.item)))`]);
     assert.is(expected.code, 0, expected.stderr);
     assert.equal(body.items.map((r) => r.item), JSON.parse(expected.stdout));
+    workerCase = { dir: worker, history, expected: JSON.parse(expected.stdout) };
     const bad = await fetch(`${server.url}/recommend?history=`, { signal: AbortSignal.timeout(30_000) });
     assert.is(bad.status, 400);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('wrangler deploy --dry-run bundles the Worker example without warnings or base64 kernels; workerd serves its bundle', async () => {
+  assert.ok(workerCase, 'needs the workerd test before it');
+  const { dir: worker, history, expected } = workerCase!;
+  const out = join(dir, 'wrangler-out');
+  // No account, no network: a dry run only bundles. Wrangler's config and logs stay in the temp dir.
+  const w = await run(bin('wrangler'), ['deploy', '--dry-run', '--outdir', out], {
+    cwd: worker, timeout: 300_000,
+    env: { CI: 'true', WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: join(dir, 'wrangler-config'), WRANGLER_LOG_PATH: join(dir, 'wrangler-logs') },
+  });
+  const log = w.stdout + w.stderr;
+  assert.is(w.code, 0, log);
+  assert.match(log, /--dry-run: exiting now/);
+  assert.not.match(log, /WARNING|warn|nodejs_compat|node:/i, log);
+  const files = readdirSync(out);
+  const js = readFileSync(join(out, 'index.js'), 'utf8');
+  const wasm = files.filter((f) => f.endsWith('.wasm'));
+  const data = files.filter((f) => f.endsWith('.safetensors'));
+  assert.is(wasm.length, 1, `wasm modules: ${files}`);
+  assert.is(data.length, 1, `data modules: ${files}`);
+  // The kernels travel as a compiled module; the base64 copy of the other entries ("\0asm" is "AGFzbQ").
+  assert.not.ok(js.includes('AGFzbQ'), 'the Worker bundle carries a base64 wasm');
+  assert.ok(js.includes(`from "./${wasm[0]}"`), 'the bundle imports the wasm module');
+  console.log(`  wrangler bundle: index.js ${js.length} B + ${wasm[0].replace(/^[0-9a-f]+-/, '')} ${readFileSync(join(out, wasm[0])).length} B`);
+  // Wrangler's own bundle, served by workerd with the modules it names, gives the same list.
+  const port = await freePort();
+  wranglerWorkerdConfig(out, port, wasm[0], data[0]);
+  const server = await startWorkerdConfig(bin('workerd'), join(out, 'config.capnp'), port);
+  try {
+    const res = await fetch(`${server.url}/recommend?history=${history}&topN=10`, { signal: AbortSignal.timeout(30_000) });
+    const body = await res.json() as { items: { item: string }[] };
+    assert.is(res.status, 200, JSON.stringify(body));
+    assert.equal(body.items.map((r) => r.item), expected);
   } finally {
     await server.stop();
   }
