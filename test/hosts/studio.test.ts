@@ -3,12 +3,13 @@
 // MostPopular's), inspect a test user (K interest panels with their weights and top items), move
 // the λ slider (the list re-ranks towards more categories, the sweep chart gains points), draw
 // the interest map, save a checkpoint (Node's loader and `mirec recommend` give the page's list)
-// and open it again from the file and from a URL (identical lists); then a gzipped MovieLens file
+// and open it again from the file and from a URL (identical lists); `mirec train --resume` continues
+// the page's saved run from its step (other options or data refused); then a gzipped MovieLens file
 // with titles, every other model, and stop/resume. Screenshots are decoded and checked to show
 // something; they are kept in .tmp/test-output/studio/. No request leaves the loopback server.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { join } from 'node:path';
@@ -129,6 +130,36 @@ test('studio: train ComiRec-SA, inspect, re-rank with λ, map, save and reopen',
   } finally {
     await closeStudio(s);
   }
+});
+
+test('studio → CLI: `mirec train --resume` continues the run the page saved', async () => {
+  if (skip() || !checkpoint) return;
+  // The page trained on the tiny preset (no filter, split seed 1230); the same events as a file.
+  const ev = generateSynthetic('tiny').events;
+  const lines: string[] = [];
+  for (let i = 0; i < ev.length; i++) lines.push(`${ev.userIds[ev.user[i]]}\t${ev.itemIds[ev.item[i]]}\t4\t${1e9 + ev.time[i]}`);
+  const data = join(OUT, 'tiny.tsv');
+  writeFileSync(data, lines.join('\n') + '\n');
+  const out = join(OUT, 'resumed.safetensors'), report = join(OUT, 'resumed.json');
+  rmSync(out, { force: true });
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'train', '--data', data, '--no-filter', '--dim', '32', '--batch', '64', '--seq-len', '20', '--eval-every', '50', '--patience', '100', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  const r = cli('--resume', checkpoint, '--max-steps', '400', '--out', out, '--report', report);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /resumed .*studio\.safetensors at step 300/);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.is(rep.status, 'finished');
+  assert.is(rep.training.steps, 400, 'trained from step 300 to 400');
+  assert.ok(rep.training.lossCurve.every((p: { step: number }) => p.step > 300), 'no step before the saved one was run again');
+  const resumed = Recommender.fromBytes(readFileSync(out), out);
+  assert.equal(resumed.vocab.ids, Recommender.fromBytes(readFileSync(checkpoint), checkpoint).vocab.ids);
+  assert.is(resumed.recommend(history, { topN: 20 }).length, 20);
+  // Other options or other data are refused before any step, naming what differs.
+  const dim = cli('--resume', checkpoint, '--max-steps', '400', '--dim', '16');
+  assert.is(dim.status, 2, dim.stderr);
+  assert.match(dim.stderr, /--resume: .*different model config \(dim/);
+  const split = cli('--resume', checkpoint, '--max-steps', '400', '--split-seed', '7');
+  assert.is(split.status, 2, split.stderr);
+  assert.match(split.stderr, /--resume .*studio\.safetensors: trained on another item vocabulary than this data's/);
 });
 
 test('studio: ?checkpoint= opens a served checkpoint; a typed history gets the same list', async () => {
