@@ -23,7 +23,7 @@ export interface RowSource {
   read(lo: number, hi: number, out: Float32Array): void | Promise<void>;
 }
 
-/** Where the index file goes: bytes at absolute offsets (any order; `size` is the file length). */
+/** Where the index file goes: bytes at absolute offsets, in any order (the head and the last byte come first, so the file has its full length early). */
 export interface ByteSink {
   write(offset: number, bytes: Uint8Array): void | Promise<void>;
 }
