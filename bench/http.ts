@@ -29,7 +29,7 @@ export async function httpSuite(): Promise<string> {
   const ids = Array.from({ length: N - 1 }, (_, i) => `i${i + 1}`);
   const rec = new Recommender(new ComiRecSA({ items: N, dim: 64, interests: 4, seqLen: 20, seed: 3 }), new Vocabulary(['', ...ids], new Int32Array(N).fill(1), N - 1));
   const server: Server = createServer(async (req, res) => {
-    const response = await handle(new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), { method: req.method }), () => rec);
+    const response = await handle(new Request(new URL(req.url ?? '/', 'http://127.0.0.1'), { method: req.method }), (() => rec) as unknown as Parameters<typeof handle>[1]); // handler typed against dist/
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

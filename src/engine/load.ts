@@ -7,7 +7,7 @@ import { initEngine, type BuildKind, type InitOptions } from './instantiate.js';
 export { engine, setEngine, setDebug } from './current.js';
 export { hasWasmSimd, instantiate, initEngine, type InitOptions } from './instantiate.js';
 
-function decodeBase64(b64: string): Uint8Array {
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -15,7 +15,7 @@ function decodeBase64(b64: string): Uint8Array {
 }
 
 /** An embedded build (SIMD, scalar or threads), decoded from the generated module. */
-export async function embeddedBuild(kind: BuildKind): Promise<Uint8Array> {
+export async function embeddedBuild(kind: BuildKind): Promise<Uint8Array<ArrayBuffer>> {
   let mod: { SIMD_WASM_BASE64: string; SCALAR_WASM_BASE64: string; THREADS_WASM_BASE64: string };
   try {
     mod = await import('./wasm-bytes.generated.js');
@@ -26,7 +26,7 @@ export async function embeddedBuild(kind: BuildKind): Promise<Uint8Array> {
 }
 
 /** The embedded build for a backend (SIMD or scalar). */
-export function embeddedBytes(simd: boolean): Promise<Uint8Array> {
+export function embeddedBytes(simd: boolean): Promise<Uint8Array<ArrayBuffer>> {
   return embeddedBuild(simd ? 'simd' : 'scalar');
 }
 

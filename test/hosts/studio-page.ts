@@ -55,7 +55,7 @@ export async function trainInPage(page: Page, s: { model: string; dim: number; b
   await page.fill('#patience', String(s.patience ?? 100));
   await page.click('#train-go');
   await page.waitForSelector('#train-status[data-done]', { timeout });
-  const d = await page.$eval('#train-status', (el) => ({ ...(el as HTMLElement).dataset, text: el.textContent ?? '' }));
+  const d: Record<string, string | undefined> & { text: string } = await page.$eval('#train-status', (el) => ({ ...(el as HTMLElement).dataset, text: el.textContent ?? '' }));
   return { stoppedBy: d.done!, stepsPerSec: Number(d.stepsPerSec), bestRecall50: Number(d.bestRecall), baselineRecall50: Number(d.baseline), status: d.text };
 }
 

@@ -48,7 +48,7 @@ const skip = () => {
 
 let checkpoint = '';
 let history: string[] = [];
-let listAtZero: { item: string; score: number }[] = [];
+let listAtZero: { item: string; score: number; category?: string }[] = [];
 
 test('studio: train ComiRec-SA, inspect, re-rank with λ, map, save and reopen', async () => {
   if (skip()) return;

@@ -59,7 +59,7 @@ for (const name of ['comirec-sa', 'comirec-dr', 'sine', 'mind', 'youtube-dnn']) 
 test('resume refuses a checkpoint trained with the other alignment', () => {
   setEngine(oracle());
   const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false });
-  const mk = (alignment: string) => createModel('comirec-sa', { items: ds.vocab.size, dim: 8, interests: 2, seqLen: 10, alignment }) as RetrievalModel;
+  const mk = (alignment: 'left' | 'right') => createModel('comirec-sa', { items: ds.vocab.size, dim: 8, interests: 2, seqLen: 10, alignment }) as RetrievalModel;
   const a = new Trainer(mk('left'), ds, { batchSize: 16, maxSteps: 2, evalEvery: 1000 });
   a.fit();
   const ck = a.checkpoint();

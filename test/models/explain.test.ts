@@ -126,7 +126,7 @@ test('SINE: P(k|t) sums to 1 over k, P(t|k) over t, and LN3(Σ_t P(k|t) P(t|k) x
   assert.is(x.prototypes!.length, BATCH.B * K);
   assert.ok(x.prototypes!.every((p) => p >= 0 && p < 6));
   for (let b = 0; b < BATCH.B; b++) {
-    assert.ok(Math.abs(x.aggregation!.subarray(b * K, b * K + K).reduce((a, c) => a + c, 0) - 1) < 1e-12);
+    assert.ok(Math.abs(Array.from(x.aggregation!.subarray(b * K, b * K + K)).reduce((a, c) => a + c, 0) - 1) < 1e-12);
     for (const t of slots(b)) assert.ok(Math.abs(Array.from({ length: K }, (_, k) => x.weights[(b * K + k) * T + t]).reduce((a, c) => a + c, 0) - 1) < 1e-12);
     for (let k = 0; k < K; k++) {
       const at = (t: number) => x.attention![(b * K + k) * T + t];

@@ -12,7 +12,7 @@ import { Trainer } from '../../src/train/trainer.js';
 const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false });
 const sa = () => new ComiRecSA({ items: ds.vocab.size, dim: 16, seqLen: 20, seed: 3 });
 const snapshot = (t: Trainer) => [
-  ...t.model.params.list().map((p) => Array.from(p.data)),
+  ...t.model.params!.list().map((p) => Array.from(p.data)),
   ...t.optimizer.state().map((s) => Array.from(s.tensor.data)),
 ];
 const opts = { batchSize: 32, lr: 5e-3, evalEvery: 40, maxSteps: 200, progressEvery: 10, patience: 100 };

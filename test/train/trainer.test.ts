@@ -22,7 +22,7 @@ const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false })
 const T = 20;
 const sa = () => new ComiRecSA({ items: ds.vocab.size, dim: 16, seqLen: T, seed: 2 });
 const snapshot = (t: Trainer) => [
-  ...t.model.params.list().map((p) => Array.from(p.data)),
+  ...t.model.params!.list().map((p) => Array.from(p.data)),
   ...t.optimizer.state().map((s) => Array.from(s.tensor.data)),
 ];
 
@@ -30,7 +30,7 @@ test('fit: loss falls, progress is reported, best weights restored, beats MostPo
   await init({ backend: 'wasm-simd' });
   const events: TrainProgress[] = [];
   const model = sa();
-  const t = new Trainer(model, ds, { batchSize: 64, lr: 5e-3, evalEvery: 50, maxSteps: 300, progressEvery: 10, onProgress: (p) => events.push(p) });
+  const t = new Trainer(model, ds, { batchSize: 64, lr: 5e-3, evalEvery: 50, maxSteps: 300, progressEvery: 10, onProgress: (p) => { events.push(p); } });
   const r = t.fit();
   assert.is(r.steps, 300);
   assert.ok(r.lossCurve.at(-1)!.loss < r.lossCurve[0].loss - 0.5, `loss ${r.lossCurve[0].loss} → ${r.lossCurve.at(-1)!.loss}`);
