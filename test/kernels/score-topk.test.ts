@@ -7,6 +7,7 @@ import '../helpers/node-host.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Engine } from '../../src/engine/engine.js';
+import type { Ptr } from '../../src/engine/abi/index.js';
 import { MIN_WORK, threadedEngine } from '../../src/engine/threads/index.js';
 import * as gen from '../../src/engine/wasm-bytes.generated.js';
 import { f32Backends } from '../helpers/engines.js';
@@ -29,7 +30,7 @@ function makeCase(M: number, D: number, n: number, k: number, tn: number, seed: 
   return { M, D, n, k, tn, q, table, cols, counts, maxCount };
 }
 
-function alloc(e: Engine, data: ArrayLike<number>, ints = false): number {
+function alloc(e: Engine, data: ArrayLike<number>, ints = false): Ptr {
   const p = e.heap.alloc(Math.max(1, data.length) * 4);
   (ints ? e.i32 : e.floats).set(Array.from(data), p >> 2);
   return p;
