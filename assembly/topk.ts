@@ -35,6 +35,17 @@ import { gemm_f32_nt } from './gemm';
   return va < vb || (va == vb && ia > ib);
 }
 
+/** Whether any of the 16 floats at o is above thr (SIMD builds): skips a block no candidate passes. */
+// @ts-ignore: decorator
+@inline function anyAbove16(o: usize, thr: f32): bool {
+  const t = f32x4.splat(thr);
+  const any = v128.or(
+    v128.or(f32x4.gt(v128.load(o), t), f32x4.gt(v128.load(o, 16), t)),
+    v128.or(f32x4.gt(v128.load(o, 32), t), f32x4.gt(v128.load(o, 48), t)),
+  );
+  return v128.any_true(any);
+}
+
 /** Restore the min-heap (worst at the root) below slot i of a heap of `size` entries. */
 function siftDown(hv: usize, hi: usize, i: i32, size: i32): void {
   const v = ldf(hv, i);
@@ -97,13 +108,7 @@ export function topk_rows_f32(scores: usize, rows: i32, n: i32, k: i32, outIdx: 
     let j = 0;
     if (ASC_FEATURE_SIMD) {
       for (; j + 16 <= n; j += 16) {
-        const t = f32x4.splat(thr);
-        const o = x + ((<usize>j) << 2);
-        const any = v128.or(
-          v128.or(f32x4.gt(v128.load(o), t), f32x4.gt(v128.load(o, 16), t)),
-          v128.or(f32x4.gt(v128.load(o, 32), t), f32x4.gt(v128.load(o, 48), t)),
-        );
-        if (!v128.any_true(any)) continue;
+        if (!anyAbove16(x + ((<usize>j) << 2), thr)) continue;
         for (let q = j; q < j + 16; q++) {
           const v = ldf(x, q);
           if (!(v > thr) || q == skip) continue;
@@ -197,13 +202,7 @@ function scanRow(x: usize, nb: i32, t0: i32, r: i32, k: i32, outIdx: usize, outV
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     for (; j + 16 <= nb; j += 16) {
-      const t = f32x4.splat(thr);
-      const o = x + ((<usize>j) << 2);
-      const any = v128.or(
-        v128.or(f32x4.gt(v128.load(o), t), f32x4.gt(v128.load(o, 16), t)),
-        v128.or(f32x4.gt(v128.load(o, 32), t), f32x4.gt(v128.load(o, 48), t)),
-      );
-      if (!v128.any_true(any)) continue;
+      if (!anyAbove16(x + ((<usize>j) << 2), thr)) continue;
       for (let c = j; c < j + 16; c++) {
         const v = ldf(x, c);
         if (!(v > thr) || excluded(hc, cnt, t0 + c)) continue;
