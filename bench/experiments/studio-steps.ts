@@ -5,6 +5,7 @@
 // Needs the built studio (npm run build) and /usr/bin/chromium.
 import { parseArgs } from 'node:util';
 import { init } from '../../src/engine/load.js';
+import { installNodeHost } from '../../src/io/node-host.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { prepareRetrieval } from '../../src/data/protocol.js';
 import { ComiRecSA } from '../../src/models/comirec-sa.js';
@@ -19,6 +20,7 @@ const ds = prepareRetrieval(generateSynthetic('small').events, { filter: false }
 
 console.log(`| threads | Node steps/s | page steps/s | Node / page |\n|---:|---:|---:|---:|`);
 for (const threads of values.threads!.split(',').map(Number)) {
+  installNodeHost(); // Node's worker_threads: without it init({ threads: 2 }) runs on one thread
   await init({ threads });
   const node: number[] = [], page: number[] = [];
   const s = await openStudio({ query: `?threads=${threads}` });
