@@ -73,6 +73,19 @@ function siftDown(hv: usize, hi: usize, i: i32, size: i32): void {
   sti(hi, i, x);
 }
 
+/** Heapsort in place: moving the worst to the end each time leaves the best first. */
+function sortHeap(hv: usize, hi: usize, size: i32): void {
+  for (let s = size - 1; s > 0; s--) {
+    const v0 = ldf(hv, 0);
+    const i0 = ldi(hi, 0);
+    stf(hv, 0, ldf(hv, s));
+    sti(hi, 0, ldi(hi, s));
+    stf(hv, s, v0);
+    sti(hi, s, i0);
+    siftDown(hv, hi, 0, s);
+  }
+}
+
 /** Add (v, j) to a heap of `size` < k entries (sift up). */
 // @ts-ignore: decorator
 @inline function push(hv: usize, hi: usize, size: i32, v: f32, j: i32): void {
@@ -138,16 +151,7 @@ export function topk_rows_f32(scores: usize, rows: i32, n: i32, k: i32, outIdx: 
         thr = ldf(hv, 0);
       }
     }
-    // Heapsort in place: moving the worst to the end each time leaves the best first.
-    for (let s = size - 1; s > 0; s--) {
-      const v0 = ldf(hv, 0);
-      const i0 = ldi(hi, 0);
-      stf(hv, 0, ldf(hv, s));
-      sti(hi, 0, ldi(hi, s));
-      stf(hv, s, v0);
-      sti(hi, s, i0);
-      siftDown(hv, hi, 0, s);
-    }
+    sortHeap(hv, hi, size);
     for (let s = size; s < k; s++) {
       stf(hv, s, -Infinity);
       sti(hi, s, -1);
@@ -257,15 +261,7 @@ export function score_topk_nt_f32(M: i32, D: i32, q: usize, ldq: i32, table: usi
   for (let r = 0; r < M; r++) {
     const hv = outVal + (((<usize>r) * (<usize>k)) << 2);
     const hi = outIdx + (((<usize>r) * (<usize>k)) << 2);
-    for (let s = k - 1; s > 0; s--) {
-      const v0 = ldf(hv, 0);
-      const i0 = ldi(hi, 0);
-      stf(hv, 0, ldf(hv, s));
-      sti(hi, 0, ldi(hi, s));
-      stf(hv, s, v0);
-      sti(hi, s, i0);
-      siftDown(hv, hi, 0, s);
-    }
+    sortHeap(hv, hi, k);
     for (let s = 0; s < k; s++) if (ldi(hi, s) == NONE) sti(hi, s, -1);
   }
 }
