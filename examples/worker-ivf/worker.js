@@ -1,13 +1,20 @@
 // A Cloudflare Worker serving a catalogue far larger than its 128 MB through a partitioned IVF
 // index: on the first request it reads only the head of the index file (header, centroids, list
 // directory) from INDEX_URL; each query fetches just the lists its interests probe (HTTP Range
-// requests) into a byte-bounded LRU cache (CACHE_MB). The caller sends interest vectors that an
-// offline job published (`mirec embed-users`): POST /search {"vectors": [[...D], ...K], "topN",
-// "nprobe", "exclude"} answers {"items": [item index...], "scores": [...], "stats": {...}}.
+// requests streamed into reused buffers, FETCH_CONCURRENCY at once, each list scored as it lands)
+// into a byte-bounded LRU cache (CACHE_MB); MAX_QUERY_MB caps the list bytes one query may probe
+// (past it the lowest-ranked probes are dropped; unset = no cap). The caller sends interest
+// vectors that an offline job published (`mirec embed-users`): POST /search {"vectors": [[...D],
+// ...K], "topN", "nprobe", "exclude"} answers {"items": [item index...], "scores": [...], "stats"}.
 import { init, RemoteIvfIndex, httpRangeSource } from 'mirec';
 
 let ready;
-const open = (env) => (ready ??= init().then((engine) => RemoteIvfIndex.open(engine, httpRangeSource(env.INDEX_URL), { cacheBytes: Number(env.CACHE_MB ?? 32) * 1048576 })));
+const options = (env) => ({
+  cacheBytes: Number(env.CACHE_MB ?? 32) * 1048576,
+  fetchConcurrency: Number(env.FETCH_CONCURRENCY ?? 4),
+  maxQueryBytes: env.MAX_QUERY_MB ? Number(env.MAX_QUERY_MB) * 1048576 : undefined,
+});
+const open = (env) => (ready ??= init().then((engine) => RemoteIvfIndex.open(engine, httpRangeSource(env.INDEX_URL), options(env))));
 
 const json = (body, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 

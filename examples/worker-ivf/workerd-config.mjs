@@ -1,7 +1,8 @@
 // Writes the workerd config (capnp text) of the partitioned-index Worker: worker.js plus every
 // .js/.wasm file of the package's dist/ (the module named "mirec" is dist/index.workerd.js, the
-// others keep their dist-relative names so its relative imports resolve), INDEX_URL and CACHE_MB
-// as text bindings, and outbound fetch allowed to loopback (where the test serves the index).
+// others keep their dist-relative names so its relative imports resolve), INDEX_URL, CACHE_MB
+// (and any of MAX_QUERY_MB, FETCH_CONCURRENCY) as text bindings, and outbound fetch allowed to
+// loopback (where the test serves the index).
 //   node examples/worker-ivf/workerd-config.mjs http://127.0.0.1:9000/catalogue.ivf 8787 ivf.capnp 32
 //   npx workerd serve ivf.capnp
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -25,7 +26,8 @@ export function workerModules(main, configDir) {
   ];
 }
 
-export function workerdConfig(indexUrl, port, configDir, cacheMb = 32) {
+/** `vars`: more text bindings, e.g. { MAX_QUERY_MB: '64', FETCH_CONCURRENCY: '4' }. */
+export function workerdConfig(indexUrl, port, configDir, cacheMb = 32, vars = {}) {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -40,7 +42,7 @@ const ivf :Workerd.Worker = (
   ],
   bindings = [
     (name = "INDEX_URL", text = ${JSON.stringify(indexUrl)}),
-    (name = "CACHE_MB", text = "${cacheMb}"),
+    (name = "CACHE_MB", text = "${cacheMb}"),${Object.entries(vars).map(([k, v]) => `\n    (name = ${JSON.stringify(k)}, text = ${JSON.stringify(String(v))}),`).join('')}
   ],
   globalOutbound = "net",
   compatibilityDate = "2025-01-01",

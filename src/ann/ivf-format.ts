@@ -237,11 +237,16 @@ export function decodeListBlock(head: IvfHead, l: number, block: Uint8Array, nam
 export function writeListBody(e: Engine, storage: IvfStorage, n: number, D: number, body: Uint8Array, values: Ptr, scales: Ptr): void {
   const h = e.heap;
   const p = padRows(n);
-  const f32 = (at: number, count: number) => new Float32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + count * 4));
-  if (storage === 'f32') h.floats.set(f32(0, n * D), values >> 2);
+  // Little-endian float32 bytes go straight into linear memory (no copy per list); the float64
+  // reference backend keeps its floats apart from the bytes and needs the values decoded.
+  const f32 = (at: number, count: number, ptr: number) => {
+    if (h.jsFloats) h.floats.set(new Float32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + count * 4)), ptr >> 2);
+    else h.u8.set(body.subarray(at, at + count * 4), ptr);
+  };
+  if (storage === 'f32') f32(0, n * D, values);
   else if (storage === 'f16') h.u8.set(body.subarray(0, p * D * 2), values);
   else {
-    h.floats.set(f32(0, p), scales >> 2);
+    f32(0, p, scales);
     h.u8.set(body.subarray(p * 4, p * 4 + p * D), values);
   }
 }

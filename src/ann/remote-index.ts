@@ -1,117 +1,55 @@
 // A partitioned IVF index for hosts with little memory (a Worker's 128 MB): only the head of the
 // index file (header, centroids, directory) is loaded; the lists a query probes are fetched on
-// demand (HTTP Range requests against the file's URL, or one key per list in a key-value store),
-// kept in a byte-bounded LRU cache, copied into scratch memory for scoring and released after
-// the query. Search runs the same code as the in-memory index, so answers are identical.
+// demand (index-source.ts) into a few reused fetch buffers, at most `fetchConcurrency` at once,
+// and each is scored as it arrives (list-scorer.ts), so engine memory holds one list at a time.
+// A byte-bounded LRU cache keeps recent lists; `maxQueryBytes` caps the lists one query may
+// probe. Answers equal the in-memory index's (same kernels, same tie order).
 import type { Engine } from '../engine/engine.js';
-import type { UrlLike } from '../engine/web-types.js';
 import type { ScoredItems } from '../eval/merge.js';
 import { ByteLru } from './lru.js';
-import { decodeIvfHead, decodeListBlock, headLength, writeListBody, type IvfHead } from './ivf-format.js';
-import { finishUser, padRows, type IvfSearchOptions, type ResidentList } from './ivf-search.js';
-import { neededLists, planQuery, runQuery, type QueryVectors } from './ivf-query.js';
-import { NULL_PTR, type Ptr } from '../engine/abi/index.js';
+import { decodeIvfHead, type IvfHead } from './ivf-format.js';
+import { finishUser, type IvfSearchOptions } from './ivf-search.js';
+import { planQuery, type QueryVectors } from './ivf-query.js';
+import { ProbedScorer, capProbes } from './list-scorer.js';
+import type { IndexSource } from './index-source.js';
+import type { Ptr } from '../engine/abi/index.js';
 
-/** Where the index file's bytes come from. */
-export interface IndexSource {
-  /** A label for error messages (URL, key prefix). */
-  name: string;
-  /** The head: every byte before the data section. */
-  head(): Promise<Uint8Array>;
-  /** The block of list l (`offset`, `length` from the directory). */
-  list(l: number, offset: number, length: number): Promise<Uint8Array>;
-}
-
-/** What httpRangeSource needs of a fetch response (a `Response` satisfies it). */
-export interface RangeResponse {
-  status: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  body?: { cancel(): Promise<void> } | null;
-}
-
-/** A fetch function (the global `fetch`, or a Worker's service binding `env.X.fetch`). */
-export type RangeFetch = (url: string, init: { headers: Record<string, string> }) => Promise<RangeResponse>;
-
-/** Byte ranges of a file over HTTP (`Range: bytes=a-b`, answered 206); `fetchFn` defaults to fetch. */
-export function httpRangeSource(url: string | UrlLike, fetchFn: RangeFetch = (u, init) => fetch(u, init)): IndexSource {
-  const name = typeof url === 'string' ? url : url.href;
-  const range = async (offset: number, length: number): Promise<Uint8Array> => {
-    if (length === 0) return new Uint8Array(0); // an empty list: no request (a 0-byte Range is invalid)
-    const res = await fetchFn(name, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
-    if (res.status !== 206) {
-      await res.body?.cancel();
-      throw new Error(`${name}: bytes ${offset}-${offset + length - 1}: HTTP ${res.status} (the server must answer Range requests with 206)`);
-    }
-    const got = new Uint8Array(await res.arrayBuffer());
-    if (got.length !== length) throw new Error(`${name}: bytes ${offset}-${offset + length - 1}: got ${got.length} bytes`);
-    return got;
-  };
-  return {
-    name,
-    async head() {
-      const first = await range(0, 4096).catch(async () => range(0, 12));
-      const n = headLength(first, name);
-      if (n === null) {
-        const hl = new DataView(first.buffer, first.byteOffset).getUint32(8, true);
-        const more = await range(0, 12 + hl);
-        const m = headLength(more, name);
-        if (m === null) throw new Error(`${name}: cannot read the index header`);
-        return range(0, m);
-      }
-      return n <= first.length ? first.subarray(0, n) : range(0, n);
-    },
-    list: (_l, offset, length) => range(offset, length),
-  };
-}
-
-/** An index file held in memory (tests, or a host that has the bytes anyway). */
-export function bytesSource(bytes: Uint8Array, name = 'index'): IndexSource {
-  return {
-    name,
-    head: async () => {
-      const n = headLength(bytes, name);
-      if (n === null) throw new Error(`${name}: not a mirec IVF index (header unreadable)`);
-      return bytes.subarray(0, n);
-    },
-    list: async (_l, offset, length) => bytes.subarray(offset, offset + length),
-  };
-}
-
-/** Keys of an index split for a key-value store: `head` and `list/<l>` (see splitIndexFile). */
-export function keyedSource(get: (key: string) => Promise<Uint8Array | ArrayBuffer | null>, name = 'kv'): IndexSource {
-  const need = async (key: string) => {
-    const v = await get(key);
-    if (v === null) throw new Error(`${name}: key "${key}" is missing`);
-    return v instanceof Uint8Array ? v : new Uint8Array(v);
-  };
-  return { name, head: () => need('head'), list: (l) => need(`list/${l}`) };
-}
-
-/** One entry per key for a key-value store: `head` (header, centroids, directory) and `list/<l>`. */
-export function splitIndexFile(bytes: Uint8Array, name = 'index'): Map<string, Uint8Array> {
-  const n = headLength(bytes, name);
-  if (n === null) throw new Error(`${name}: not a mirec IVF index (header unreadable)`);
-  const head = decodeIvfHead(bytes.subarray(0, n), name);
-  const out = new Map<string, Uint8Array>([['head', bytes.slice(0, n)]]);
-  for (let l = 0; l < head.header.lists; l++) out.set(`list/${l}`, bytes.slice(head.offsets[l], head.offsets[l] + head.lengths[l]));
-  return out;
-}
-
-interface CachedList { ids: Int32Array; body: Uint8Array }
+export { httpRangeSource, bytesSource, keyedSource, splitIndexFile, type IndexSource, type RangeFetch, type RangeResponse } from './index-source.js';
 
 export interface RemoteIndexOptions {
   /** Bytes of fetched lists kept between queries (default 32 MiB). */
   cacheBytes?: number;
+  /** Lists fetched at once over all queries (default 4); each fetch reuses one buffer. */
+  fetchConcurrency?: number;
+  /**
+   * Bytes of list blocks one query may probe, cached or not (default: no cap). Over it the
+   * lowest-ranked probes are dropped (counted in `stats.probesDropped`); if the nearest list of
+   * every interest alone is over it, the search fails with an error naming the cap.
+   */
+  maxQueryBytes?: number;
 }
 
-export class RemoteIvfIndex {
-  private readonly cache: ByteLru<number, CachedList>;
-  private readonly inflight = new Map<number, Promise<CachedList>>();
-  /** Lists fetched, cache hits, bytes fetched since open. */
-  readonly stats = { fetches: 0, hits: 0, bytesFetched: 0 };
+/** A query's use of a list: run synchronously when the list's bytes are at hand. */
+interface Waiter { use: (block: Uint8Array) => void; done: () => void; fail: (e: unknown) => void }
 
-  private constructor(readonly engine: Engine, readonly source: IndexSource, readonly head: IvfHead, private readonly centroids: Ptr, cacheBytes: number) {
-    this.cache = new ByteLru(cacheBytes);
+export class RemoteIvfIndex {
+  private readonly cache: ByteLru<number, Uint8Array>;
+  private readonly inflight = new Map<number, Waiter[]>();
+  /** Fetch buffers not in use (each grows to the largest list it carried). */
+  private readonly buffers: Uint8Array[] = [];
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+  private readonly concurrency: number;
+  private readonly maxQueryBytes: number;
+  /** Lists fetched, cache hits, bytes fetched, probes dropped by maxQueryBytes, since open. */
+  readonly stats = { fetches: 0, hits: 0, bytesFetched: 0, probesDropped: 0 };
+
+  private constructor(readonly engine: Engine, readonly source: IndexSource, readonly head: IvfHead, private readonly centroids: Ptr, opts: RemoteIndexOptions) {
+    this.cache = new ByteLru(opts.cacheBytes ?? 32 * 1048576);
+    this.concurrency = opts.fetchConcurrency ?? 4;
+    this.maxQueryBytes = opts.maxQueryBytes ?? Infinity;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new Error(`RemoteIvfIndex: fetchConcurrency = ${opts.fetchConcurrency}; expected an integer ≥ 1`);
+    if (!(this.maxQueryBytes > 0)) throw new Error(`RemoteIvfIndex: maxQueryBytes = ${opts.maxQueryBytes}; expected bytes > 0`);
   }
 
   /** Read the head (one request) and keep the centroids in engine memory. */
@@ -120,7 +58,7 @@ export class RemoteIvfIndex {
     const { lists: L, dim: D } = head.header;
     const C = e.heap.alloc(Math.max(1, L * D) * 4);
     e.heap.floats.set(head.centroids, C >> 2);
-    return new RemoteIvfIndex(e, source, head, C, opts.cacheBytes ?? 32 * 1048576);
+    return new RemoteIvfIndex(e, source, head, C, opts);
   }
 
   get dim(): number { return this.head.header.dim; }
@@ -129,49 +67,82 @@ export class RemoteIvfIndex {
   /** Bytes of fetched lists currently cached. */
   get cachedBytes(): number { return this.cache.bytes; }
 
-  private fetchList(l: number): Promise<CachedList> {
+  /** Run `use` on list l's checked block: now if cached, else when its fetch lands. */
+  private withList(l: number, use: (block: Uint8Array) => void): Promise<void> {
     const hit = this.cache.get(l);
-    if (hit) { this.stats.hits++; return Promise.resolve(hit); }
-    let p = this.inflight.get(l);
-    if (!p) {
-      const len = this.head.lengths[l];
-      p = (len === 0 ? Promise.resolve(new Uint8Array(0)) : this.source.list(l, this.head.offsets[l], len)).then((block) => {
-        this.stats.fetches++;
-        this.stats.bytesFetched += block.length;
-        const got = decodeListBlock(this.head, l, block, this.source.name);
-        const entry = { ids: got.ids, body: got.body.slice() };
-        this.cache.set(l, entry, entry.body.byteLength + entry.ids.byteLength);
-        return entry;
-      }).finally(() => this.inflight.delete(l));
-      this.inflight.set(l, p);
+    if (hit) {
+      this.stats.hits++;
+      use(hit);
+      return Promise.resolve();
     }
-    return p;
+    return new Promise<void>((done, fail) => {
+      const waiting = this.inflight.get(l);
+      if (waiting) { waiting.push({ use, done, fail }); return; }
+      this.inflight.set(l, [{ use, done, fail }]);
+      this.slot(() => this.fetch(l));
+    });
+  }
+
+  /** Start `job` when fewer than `concurrency` fetches run. */
+  private slot(job: () => Promise<void>): void {
+    const run = () => { this.running++; void job().finally(() => { this.running--; this.queue.shift()?.(); }); };
+    if (this.running < this.concurrency) run();
+    else this.queue.push(run);
+  }
+
+  private async fetch(l: number): Promise<void> {
+    const len = this.head.lengths[l];
+    let buf = this.buffers.pop() ?? new Uint8Array(0);
+    let block: Uint8Array | null = null;
+    let error: unknown = null;
+    try {
+      if (this.source.readInto) {
+        if (buf.buffer.byteLength < len) buf = new Uint8Array(len);
+        block = await this.source.readInto(l, this.head.offsets[l], len, new Uint8Array(buf.buffer, 0, len));
+        buf = new Uint8Array(block.buffer); // a BYOB read hands the buffer back under a new identity
+      } else {
+        block = await this.source.list(l, this.head.offsets[l], len);
+      }
+      checkBlock(this.head, l, block, this.source.name);
+      this.stats.fetches++;
+      this.stats.bytesFetched += len;
+    } catch (e) {
+      error = e;
+    }
+    const waiting = this.inflight.get(l) ?? [];
+    this.inflight.delete(l);
+    if (block && !error && len <= this.cache.capacity) {
+      // The fetch buffer is reused: the cache keeps its own copy.
+      const kept = block.buffer === buf.buffer ? block.slice() : block;
+      this.cache.set(l, kept, len);
+      block = kept;
+    }
+    for (const w of waiting) {
+      if (error || !block) { w.fail(error); continue; }
+      try { w.use(block); w.done(); } catch (e) { w.fail(e); }
+    }
+    if (buf.buffer.byteLength > 0) this.buffers.push(buf);
   }
 
   /** Per user, the per-interest candidate lists (what a shard returns to its router). */
   async searchInterests(query: QueryVectors, opts: IvfSearchOptions = {}): Promise<ScoredItems[][]> {
     if (opts.rerank) throw new Error('RemoteIvfIndex: rerank needs the float32 table, which a partitioned host does not hold');
-    const { dim: D, storage } = this.head.header;
-    const e = this.engine;
-    const plan = planQuery(e, D, this.centroids, this.lists, query, opts, this.head.header.nprobe, false);
-    const need = neededLists(plan);
-    const got = await Promise.all(need.map((l) => this.fetchList(l)));
-    // Synchronous from here on: scratch copies of the probed lists live only during scoring.
-    const h = e.heap;
-    const mark = h.mark();
-    try {
-      const resident = new Map<number, ResidentList>();
-      need.forEach((l, i) => {
-        const n = got[i].ids.length, p = padRows(n);
-        const values = h.scratch(Math.max(4, storage === 'f32' ? n * D * 4 : storage === 'f16' ? p * D * 2 : p * D));
-        const scales = storage === 'int8' ? h.scratch(Math.max(1, p) * 4) : NULL_PTR;
-        writeListBody(e, storage, n, D, got[i].body, values, scales);
-        resident.set(l, { ids: got[i].ids, values, scales });
-      });
-      return runQuery(e, D, plan, (l) => resident.get(l)!, storage, opts);
-    } finally {
-      h.release(mark);
+    const plan = planQuery(this.engine, this.dim, this.centroids, this.lists, query, opts, this.head.header.nprobe, false);
+    let keep: Uint8Array | undefined;
+    if (Number.isFinite(this.maxQueryBytes) && plan.n > 0) {
+      const cap = capProbes(plan, this.head.lengths, this.maxQueryBytes);
+      keep = cap.keep;
+      this.stats.probesDropped += cap.dropped;
     }
+    const scorer = new ProbedScorer(this.engine, this.head, plan, keep);
+    await Promise.all(scorer.lists.map((l) => (this.head.counts[l] === 0 ? undefined : this.withList(l, (block) => scorer.score(l, block)))));
+    return scorer.finish();
+  }
+
+  /** The lists each active interest probes, nearest first (what a search of `query` fetches). */
+  probeOrder(query: QueryVectors, opts: IvfSearchOptions = {}): number[][] {
+    const plan = planQuery(this.engine, this.dim, this.centroids, this.lists, query, { ...opts, rerank: 0 }, this.head.header.nprobe, false);
+    return plan.owner.map((_, r) => Array.from(plan.probes.subarray(r * plan.p, (r + 1) * plan.p)));
   }
 
   /** Top-N items per user, merged by max over interests (or aggregated for diversity). */
@@ -187,5 +158,16 @@ export class RemoteIvfIndex {
 
   toString(): string {
     return `RemoteIvfIndex(${this.size} items, ${this.lists} lists, ${this.head.header.storage}, ${this.source.name}, cache ${(this.cache.bytes / 1048576).toFixed(1)}MiB)`;
+  }
+}
+
+/** A fetched list block: its length and every id within the table (else an error naming the list). */
+function checkBlock(head: IvfHead, l: number, block: Uint8Array, name: string): void {
+  const n = head.counts[l], rows = head.header.rows;
+  if (block.length !== head.lengths[l]) throw new Error(`${name}: list ${l}: got ${block.length} bytes, the directory says ${head.lengths[l]}`);
+  const dv = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  for (let j = 0; j < n; j++) {
+    const id = dv.getInt32(j * 4, true);
+    if (!(id >= 1 && id < rows)) throw new Error(`${name}: list ${l} item ${j}: id ${id} is outside 1..${rows - 1}`);
   }
 }
