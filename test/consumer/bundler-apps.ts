@@ -3,6 +3,7 @@
 // wrote (its bundle, its hashed .wasm and .safetensors module names).
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeWorkerdConfig } from '../hosts/workerd-config.js';
 
 /** `<project>/vite-app`: the browser probe (browser-probe.mjs, probe.mjs) behind an index.html. */
 export function viteApp(project: string): string {
@@ -15,20 +16,5 @@ export function viteApp(project: string): string {
 
 /** Write `<out>/config.capnp`: workerd serving wrangler's index.js with its wasm and data modules on 127.0.0.1:port. */
 export function wranglerWorkerdConfig(out: string, port: number, wasm: string, data: string): string {
-  const file = join(out, 'config.capnp');
-  writeFileSync(file, `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .recommend) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const recommend :Workerd.Worker = (
-  modules = [
-    (name = "index.js", esModule = embed "index.js"),
-    (name = "${wasm}", wasm = embed "${wasm}"),
-    (name = "${data}", data = embed "${data}"),
-  ],
-  compatibilityDate = "2025-01-01",
-);
-`);
-  return file;
+  return writeWorkerdConfig(out, port, ['index.js', wasm, data]);
 }

@@ -3,12 +3,13 @@
 // Chromium through playwright-core (a loopback static server). Used by runtimes.test.ts; the
 // loopback server, free-port helper and browser page runner are shared with serve-hosts.ts.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, extname } from 'node:path';
 import { promisify } from 'node:util';
+import { writeWorkerdConfig } from './workerd-config.js';
 
 const run = promisify(execFile);
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -89,24 +90,9 @@ export async function probeWorkerd<T = ProbeResult>(worker = 'worker.mjs', probe
   cpSync(join(ROOT, 'test/hosts', probe), join(dir, probe));
   const modules = [join(dir, 'worker.mjs'), join(dir, probe), ...listFiles(join(dir, 'dist'))]
     .filter((f) => f.endsWith('.js') || f.endsWith('.mjs') || f.endsWith('.wasm'))
-    .map((f) => {
-      const name = relative(dir, f);
-      return `(name = "${name}", ${f.endsWith('.wasm') ? 'wasm' : 'esModule'} = embed "${name}")`;
-    });
+    .map((f) => relative(dir, f));
   const port = await freePort();
-  writeFileSync(
-    join(dir, 'config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .probe) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const probe :Workerd.Worker = (
-  modules = [ ${modules.join(',\n    ')} ],
-  compatibilityDate = "2025-01-01",
-);
-`,
-  );
+  writeWorkerdConfig(dir, port, modules);
   const child = spawn(bin('workerd'), ['serve', join(dir, 'config.capnp')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => (log += d));

@@ -4,9 +4,10 @@
 // default and the Data rule of wrangler.toml), and a workerd config names the bundle, the kernel
 // module and the checkpoint. Used by serving.test.ts (repository) and package.test.ts (tarball).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { writeWorkerdConfig } from './workerd-config.js';
 
 export interface WorkerBundle {
   /** The bundled Worker (bytes of worker.js). */
@@ -43,20 +44,7 @@ export async function bundleWorker(workerDir: string, checkpoint: string, out: s
   if (wasm.length !== 1) throw new Error(`the Worker imports ${wasm.length} .wasm modules, expected the SIMD kernels once`);
   copyFileSync(wasm[0], join(out, 'mirec-simd.wasm'));
   copyFileSync(checkpoint, join(out, 'model.safetensors'));
-  writeFileSync(join(out, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .recommend) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const recommend :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "mirec-simd.wasm", wasm = embed "mirec-simd.wasm"),
-    (name = "model.safetensors", data = embed "model.safetensors"),
-  ],
-  compatibilityDate = "2025-01-01",
-);
-`);
+  writeWorkerdConfig(out, port, ['worker.js', 'mirec-simd.wasm', 'model.safetensors']);
   return { bytes: readFileSync(join(out, 'worker.js')).length, dir: out };
 }
 
