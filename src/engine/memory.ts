@@ -255,9 +255,13 @@ export class Heap {
     this.chunkOffset = m.offset;
     this.arenaUsed = m.used;
     if (m.seq !== undefined && m.seq < this.arenaSeq) {
-      const same = this.released.find((r) => r.lo === m.seq);
-      if (same) same.hi = Math.max(same.hi, this.arenaSeq);
-      else this.released.push({ lo: m.seq, hi: this.arenaSeq });
+      // Ranges stay disjoint, non-touching and sorted (each new one ends at arenaSeq): the new range
+      // swallows every range it overlaps or touches, so a serving loop of mark/scratch/release
+      // without resets keeps one range instead of a list scanned by every release and tensor read.
+      const r = this.released;
+      let lo = m.seq;
+      while (r.length && r[r.length - 1].hi >= lo) lo = Math.min(lo, r.pop()!.lo);
+      r.push({ lo, hi: this.arenaSeq });
     }
   }
 

@@ -63,4 +63,34 @@ test('resetArena makes every arena tensor stale; pool tensors stay readable', as
   e.heap.free(p.ptr);
 });
 
+test('scopes released without a reset keep one merged range, and stale reads stay exact', async () => {
+  const [, , e] = await f32Backends();
+  e.heap.resetArena();
+  const before = tensor([1], [1], 'f32', e);
+  let last = before;
+  for (let i = 0; i < 5000; i++) {
+    const m = e.heap.mark();
+    e.heap.scratch(64);
+    const inner = e.heap.mark();
+    last = tensor([i], [1], 'f32', e);
+    e.heap.release(inner);
+    e.heap.scratch(64);
+    e.heap.release(m);
+  }
+  // The private list every release and every tensor read scans (a serving loop never resets).
+  assert.is((e.heap as unknown as { released: unknown[] }).released.length, 1);
+  assert.equal(Array.from(before.data), [1], 'made before every scope: live');
+  assert.throws(() => last.data, /stale read/);
+  const outer = e.heap.mark();
+  const kept = tensor([2], [1], 'f32', e);
+  const m = e.heap.mark();
+  const gone = tensor([3], [1], 'f32', e);
+  e.heap.release(m);
+  assert.equal(Array.from(kept.data), [2], 'an open outer scope keeps its tensor');
+  assert.throws(() => gone.data, /stale read/);
+  e.heap.release(outer);
+  assert.throws(() => kept.data, /stale read/);
+  assert.equal(Array.from(before.data), [1]);
+});
+
 test.run();
