@@ -34,6 +34,7 @@ export const TRAIN_OPTIONS = {
   evalEvery: { type: 'number', value: 'N', integer: true, min: 1, help: 'steps between validations (overrides --profile)' },
   patience: { type: 'number', value: 'N', integer: true, min: 0, help: 'validations without improvement before stopping (overrides --profile)' },
   maxSteps: { type: 'number', value: 'N', integer: true, min: 1, help: 'hard cap on training steps' },
+  validUsers: { type: 'number', value: 'N', integer: true, min: 1, help: 'validate on a fixed sample of N validation users (the same for every seed; default all; comirec protocol); the test pass uses every test user' },
   log: { type: 'string', value: 'FILE.jsonl', help: 'append every progress event as a JSON line' },
 } as const satisfies OptionTable;
 

@@ -223,8 +223,8 @@ export interface EvalCases {
 }
 
 /** docs/protocols.md#test-procedure cases: cut k = ⌊0.8 n⌋, history = last T items of s[0..k−1], truth = s[k..n−1]. */
-export function evalCases(ds: SplitDataset, split: 'valid' | 'test', T: number): EvalCases {
-  const all = split === 'valid' ? ds.valid : ds.test;
+export function evalCases(ds: SplitDataset, split: 'valid' | 'test', T: number, only?: ArrayLike<number>): EvalCases {
+  const all = only ?? (split === 'valid' ? ds.valid : ds.test);
   const us = Array.from(all).filter((d) => Math.floor(0.8 * ds.sequences[d].length) >= 1);
   const B = us.length;
   const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B);

@@ -45,7 +45,10 @@ export class RetrievalTraining implements TrainTask {
     const root = new Rng(this.opts.seed);
     this.batchRng = root.fork(1);
     this.drawRng = root.fork(2);
-    this.valid = this.loo ? this.loo.valid : evalCases(data, 'valid', T);
+    const V = this.opts.validUsers;
+    if (!(Number.isInteger(V) && V >= 0)) throw new Error(`Trainer: validUsers ${V}; expected an integer ≥ 0 (0: every validation user)`);
+    if (V > 0 && this.loo) throw new Error('Trainer: validUsers applies to the comirec protocol (leave-one-out validates every user)');
+    this.valid = this.loo ? this.loo.valid : evalCases(data, 'valid', T, V > 0 ? validationSample(data.valid, V) : undefined);
     if (this.loo) this.looBatches = new LooBatches(data, this.loo, this.opts.seed);
   }
 
@@ -69,4 +72,19 @@ export class RetrievalTraining implements TrainTask {
     this.batchRng.setState(s.batches);
     this.drawRng.setState(s.draws);
   }
+}
+
+/**
+ * `count` of the validation users, drawn once with a fixed generator (partial Fisher–Yates), kept
+ * in their split order: the same sample for every training seed, so runs stay comparable.
+ */
+export function validationSample(valid: ArrayLike<number>, count: number): Int32Array {
+  if (count >= valid.length) return Int32Array.from(valid);
+  const rng = new Rng(0x5a4d1e);
+  const pos = Int32Array.from({ length: valid.length }, (_, i) => i);
+  for (let i = 0; i < count; i++) {
+    const j = i + rng.int(pos.length - i);
+    const t = pos[i]; pos[i] = pos[j]; pos[j] = t;
+  }
+  return Int32Array.from(pos.subarray(0, count).sort(), (i) => valid[i]);
 }

@@ -99,7 +99,7 @@ interface ResumeState {
 const TRAINER_OPTIONS = {
   // protocol and profile values are checked by the families (their messages list the choices).
   batchSize: 'integer', protocol: 'string', lr: 'number', profile: 'string', evalEvery: 'integer', patience: 'integer',
-  maxSteps: 'integer', epochs: 'integer', seed: 'number', onProgress: 'function', progressEvery: 'integer', onBest: 'function',
+  maxSteps: 'integer', validUsers: 'integer', epochs: 'integer', seed: 'number', onProgress: 'function', progressEvery: 'integer', onBest: 'function',
 } as const;
 const FIT_OPTIONS = { signal: 'object', yieldEvery: 'integer' } as const;
 

@@ -200,6 +200,12 @@ test('train → checkpoint → recommend with raw ids', async () => {
   assert.is(loo.code, 0, loo.err);
   assert.match(loo.out, /\| model \| HR@10 \| NDCG@10 \| HR@50 \| NDCG@50 \| HR@100 \| NDCG@100 \| steps\/s \|/);
   assert.match(loo.out, /leave-one-out/);
+  const looSample = await capture(() => main(['train', '--protocol', 'loo', '--valid-users', '10', '--data', file, '--format', 'comirec', '--filter=false', '--max-steps', '5']));
+  assert.is(looSample.code, 2);
+  assert.match(looSample.err, /--valid-users applies to --protocol comirec/);
+  const sampled = await capture(() => main(['train', '--valid-users', '10', '--data', file, '--format', 'comirec', '--filter=false', '--dim', '16', '--batch', '64', '--max-steps', '20', '--eval-every', '10', '--report', join(dir, 'v.json')]));
+  assert.is(sampled.code, 0, sampled.err);
+  assert.is(JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')).trainer.validUsers, 10);
   const typo = await capture(() => main(['train', '--model', 'comirec-dr', '--data', file, '--format', 'comirec', '--filter', 'false', '--modelConfig', '{"mapInt":"glorot"}']));
   assert.is(typo.code, 2);
   assert.match(typo.err, /--model-config: comirec-dr has no setting "mapInt"; did you mean mapInit\?/);

@@ -15,6 +15,7 @@ import { MostPopular } from '../../src/models/most-popular.js';
 import { Trainer, type TrainProgress } from '../../src/train/trainer.js';
 import { keepBestAt, loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint-file.js';
 import { evaluateRetrieval, recallAt } from '../../src/train/evaluate.js';
+import { validationSample } from '../../src/train/retrieval-training.js';
 import { decodeCheckpoint } from '../../src/io/checkpoint.js';
 import '../helpers/node-host.js'; // paths go through the library's file system
 
@@ -136,6 +137,31 @@ test('fitAsync awaits onBest: keepBestAt leaves the best checkpoint on disk', as
   assert.is(b.step, r.bestStep);
   assert.is(b.bestRecall50, r.bestRecall50);
   b.model.params!.list().forEach((p, i) => assert.equal(Array.from(p.data), Array.from(t.model.params!.list()[i].data)));
+});
+
+
+test('validUsers: a fixed validation sample, the same for every seed; the rest of the options unchanged', async () => {
+  await init({ backend: 'wasm-simd' });
+  const n = Math.floor(ds.valid.length / 3);
+  const sample = validationSample(ds.valid, n);
+  assert.is(sample.length, n);
+  assert.equal(Array.from(validationSample(ds.valid, n)), Array.from(sample), 'drawn with a fixed generator');
+  const pos = Array.from(sample, (u) => Array.from(ds.valid).indexOf(u));
+  assert.ok(pos.every((p, i) => p >= 0 && (i === 0 || p > pos[i - 1])), 'distinct validation users in split order');
+  assert.equal(Array.from(validationSample(ds.valid, ds.valid.length + 5)), Array.from(ds.valid));
+  const [ma, mall] = [sa(), sa()];
+  const a = new Trainer(ma, ds, { batchSize: 64, seed: 1, validUsers: n });
+  const b = new Trainer(sa(), ds, { batchSize: 64, seed: 2, validUsers: n });
+  const all = new Trainer(mall, ds, { batchSize: 64, seed: 1 });
+  assert.is(a.opts.validUsers, n);
+  assert.is(all.opts.validUsers, 0);
+  const onSample = recallAt(evaluateRetrieval(ma, evalCases(ds, 'valid', T, sample), { ns: [50] }), 50);
+  assert.is(a.validate(), onSample, 'validation scores the sample');
+  assert.is(b.validate(), onSample, 'same model weights (model seed 2 in both), same sample for another training seed');
+  const full = recallAt(evaluateRetrieval(mall, evalCases(ds, 'valid', T), { ns: [50] }), 50);
+  assert.is(all.validate(), full);
+  assert.throws(() => new Trainer(sa(), ds, { validUsers: -1 }), /validUsers -1/);
+  assert.throws(() => new Trainer(sa(), ds, { validUsers: 10, protocol: 'loo' }), /validUsers applies to the comirec protocol/);
 });
 
 test.run();
