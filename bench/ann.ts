@@ -1,10 +1,14 @@
 // ANN benchmark (suite `ann`): mirec IVF (f32, int8) against mirec exact scoring and, when python3
 // has faiss, Faiss IVF-Flat, IVF-SQ8 and HNSW32 on the same tables in the same run: clustered
 // synthetic 100k x 64 and 1M x 64 tables and, with --ann-checkpoint/--ann-data, a trained item
-// table (its test users' interests as queries, plus the protocol's test Recall@50 exact vs IVF).
-// One user = K = 4 interest queries, top-50 merged by max; one thread; latency p50/p99 over users.
-// Run: `npm run bench -- ann [--ann-checkpoint=beauty.safetensors --ann-data=Beauty.txt.gz]
-//       [--ann-rows=1000001] [--ann-users=200] [--ann-hnsw-1m] [--ann-no-hnsw] [--ann-skip=100k,large]`.
+// table or several (its test users' interests as queries, plus the protocol's test Recall@50
+// exact vs IVF). One user = K = 4 interest queries, top-50 merged by max; one thread; latency
+// p50/p99 over users. Trained tables are given as comma-separated, paired lists:
+// Run: `npm run bench -- ann [--ann-checkpoint=beauty.safetensors,book.safetensors
+//       --ann-data=Beauty.txt.gz,book.csv [--ann-lists=64,1024] [--ann-nprobe=8,16,32]
+//       [--ann-eval-users=2000]] [--ann-rows=1000001] [--ann-users=200] [--ann-hnsw-1m]
+//       [--ann-no-hnsw] [--ann-skip=100k,large]`. Lists default to 64 up to 50k items, else 1,024;
+// nprobe to lists/32, /16, /8, /4; the test Recall@50 uses every test user unless --ann-eval-users.
 import { init } from '../src/engine/load.js';
 import { installNodeHost } from '../src/io/node-host.js';
 import { IvfIndex } from '../src/ann/ivf-index.js';
@@ -120,10 +124,16 @@ export async function annSuite(): Promise<string> {
   const users = Number(arg('users') ?? 200);
   const py = faissPython();
   const rows: Row[] = [];
-  const ck = arg('checkpoint'), data = arg('data');
-  if (ck && data) {
-    const t = await trainedTable(ck, data, users);
-    rows.push(...tableRows(t, 64, [2, 4, 8, 16], py, !flag('no-hnsw')));
+  const list = (name: string) => (arg(name) ?? '').split(',').filter(Boolean);
+  const cks = list('checkpoint'), datas = list('data'), listCounts = list('lists').map(Number);
+  if (cks.length !== datas.length) throw new Error(`ann bench: --ann-checkpoint names ${cks.length} files and --ann-data ${datas.length}; give them in pairs`);
+  const evalUsers = arg('eval-users') === undefined ? undefined : Number(arg('eval-users'));
+  for (let i = 0; i < cks.length; i++) {
+    const t = await trainedTable(cks[i], datas[i], users, evalUsers);
+    const N = t.E.shape[0] - 1;
+    const L = listCounts[i] || (N <= 50_000 ? 64 : 1024);
+    const nprobes = list('nprobe').length ? list('nprobe').map(Number) : [L / 32, L / 16, L / 8, L / 4].map((x) => Math.max(1, Math.round(x)));
+    rows.push(...tableRows(t, L, nprobes, py, !flag('no-hnsw') && (N <= 200_000 || flag('hnsw-1m'))));
   }
   const specs: [string, number, number, number[]][] = [['100k', 100_001, 256, [1, 2, 4, 8]], ['large', Number(arg('rows') ?? 1_000_001), 1024, [1, 2, 4, 8]]];
   const skip = (arg('skip') ?? '').split(',');

@@ -40,14 +40,18 @@ export function syntheticTable(e: Engine, rows: number, users: number): BenchTab
   return { name: `clustered ${rows - 1 >= 1e6 ? `${(rows - 1) / 1e6}M` : `${(rows - 1) / 1e3}k`} x ${D}`, E, queries: clusteredQueries(o, cen, users * K), active: new Uint8Array(users * K).fill(1), users };
 }
 
-/** A checkpoint's item table and the interest vectors of its first `users` test users. */
-export async function trainedTable(checkpoint: string, data: string, users: number): Promise<BenchTable> {
+/**
+ * A checkpoint's item table and the interest vectors of its first `users` test users; the test
+ * cases (for Recall@50) are every test user, or the first `evalUsers`.
+ */
+export async function trainedTable(checkpoint: string, data: string, users: number, evalUsers?: number): Promise<BenchTable> {
   const rec = await Recommender.load(checkpoint);
   const events = await readEvents(data, { format: 'auto', strict: false, onWarning: undefined });
   const ds = prepareRetrieval(events, { filter: true, splitSeed: 1230, vocabCounts: 'train' });
   if (ds.vocab.size !== rec.vocab.size) throw new Error(`ann bench: ${data} gives ${ds.vocab.size} items, ${checkpoint} has ${rec.vocab.size}`);
   const model = rec.model;
-  const cases = evalCases(ds, 'test', model.config.seqLen);
+  if (evalUsers !== undefined && !(Number.isInteger(evalUsers) && evalUsers >= 1)) throw new Error(`ann bench: --ann-eval-users=${evalUsers}; expected a positive integer`);
+  const cases = evalCases(ds, 'test', model.config.seqLen, evalUsers === undefined ? undefined : ds.test.slice(0, evalUsers));
   const U = Math.min(users, cases.B);
   const q = noGrad(() => model.queries(casesBatch(cases, 0, U)));
   const [, Q] = q.vectors.shape;

@@ -10,3 +10,4 @@ export { buildIvfStream, type RowSource, type ByteSink, type StreamBuildOptions,
 export { encodeIvf, decodeIvf, decodeIvfHead, tableFingerprint, IVF_MAGIC, IVF_VERSION, type IvfHeader, type IvfHead } from './ivf-format.js';
 export { RemoteIvfIndex, httpRangeSource, bytesSource, keyedSource, splitIndexFile, type IndexSource, type RemoteIndexOptions, type RangeFetch, type RangeResponse } from './remote-index.js';
 export { ByteLru } from './lru.js';
+export { RingCache } from './ring-cache.js';

@@ -2,11 +2,12 @@
 // index file (header, centroids, directory) is loaded; the lists a query probes are fetched on
 // demand (index-source.ts) into a few reused fetch buffers, at most `fetchConcurrency` at once,
 // and each is scored as it arrives (list-scorer.ts), so engine memory holds one list at a time.
-// A byte-bounded LRU cache keeps recent lists; `maxQueryBytes` caps the lists one query may
-// probe. Answers equal the in-memory index's (same kernels, same tie order).
+// A ring cache of `cacheBytes` keeps recent lists (first in, first out, no allocation per list);
+// `maxQueryBytes` caps the lists one query may probe. Answers equal the in-memory index's (same
+// kernels, same tie order).
 import type { Engine } from '../engine/engine.js';
 import type { ScoredItems } from '../eval/merge.js';
-import { ByteLru } from './lru.js';
+import { RingCache } from './ring-cache.js';
 import { decodeIvfHead, type IvfHead } from './ivf-format.js';
 import { finishUser, type IvfSearchOptions } from './ivf-search.js';
 import { planQuery, type QueryVectors } from './ivf-query.js';
@@ -17,7 +18,7 @@ import type { Ptr } from '../engine/abi/index.js';
 export { httpRangeSource, bytesSource, keyedSource, splitIndexFile, type IndexSource, type RangeFetch, type RangeResponse } from './index-source.js';
 
 export interface RemoteIndexOptions {
-  /** Bytes of fetched lists kept between queries (default 32 MiB). */
+  /** Bytes of fetched lists kept between queries, in one buffer filled first in, first out (default 32 MiB). */
   cacheBytes?: number;
   /** Lists fetched at once over all queries (default 4); each fetch reuses one buffer. */
   fetchConcurrency?: number;
@@ -33,7 +34,7 @@ export interface RemoteIndexOptions {
 interface Waiter { use: (block: Uint8Array) => void; done: () => void; fail: (e: unknown) => void }
 
 export class RemoteIvfIndex {
-  private readonly cache: ByteLru<number, Uint8Array>;
+  private readonly cache: RingCache;
   private readonly inflight = new Map<number, Waiter[]>();
   /** Fetch buffers not in use (each grows to the largest list it carried). */
   private readonly buffers: Uint8Array[] = [];
@@ -45,7 +46,7 @@ export class RemoteIvfIndex {
   readonly stats = { fetches: 0, hits: 0, bytesFetched: 0, probesDropped: 0 };
 
   private constructor(readonly engine: Engine, readonly source: IndexSource, readonly head: IvfHead, private readonly centroids: Ptr, opts: RemoteIndexOptions) {
-    this.cache = new ByteLru(opts.cacheBytes ?? 32 * 1048576);
+    this.cache = new RingCache(opts.cacheBytes ?? 32 * 1048576);
     this.concurrency = opts.fetchConcurrency ?? 4;
     this.maxQueryBytes = opts.maxQueryBytes ?? Infinity;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new Error(`RemoteIvfIndex: fetchConcurrency = ${opts.fetchConcurrency}; expected an integer ≥ 1`);
@@ -111,12 +112,7 @@ export class RemoteIvfIndex {
     }
     const waiting = this.inflight.get(l) ?? [];
     this.inflight.delete(l);
-    if (block && !error && len <= this.cache.capacity) {
-      // The fetch buffer is reused: the cache keeps its own copy.
-      const kept = block.buffer === buf.buffer ? block.slice() : block;
-      this.cache.set(l, kept, len);
-      block = kept;
-    }
+    if (block && !error) block = this.cache.set(l, block) ?? block; // the ring's copy (the fetch buffer is reused)
     for (const w of waiting) {
       if (error || !block) { w.fail(error); continue; }
       try { w.use(block); w.done(); } catch (e) { w.fail(e); }

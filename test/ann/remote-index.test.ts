@@ -10,6 +10,7 @@ import { IvfIndex } from '../../src/ann/ivf-index.js';
 import { decodeIvf, encodeIvf } from '../../src/ann/ivf-format.js';
 import { RemoteIvfIndex, bytesSource, httpRangeSource, keyedSource, splitIndexFile } from '../../src/ann/remote-index.js';
 import { ByteLru } from '../../src/ann/lru.js';
+import { RingCache } from '../../src/ann/ring-cache.js';
 import { clusterCentres, clusteredQueries, clusteredRows } from '../../src/ann/synthetic.js';
 import { f32Backends } from '../helpers/engines.js';
 
@@ -77,6 +78,24 @@ test('ByteLru keeps the most recent entries within its budget', () => {
   c.set(4, 'huge', 11);
   assert.is(c.get(4), undefined);
   assert.is(c.size, 2);
+});
+
+test('RingCache keeps lists in one buffer, evicting only what a new list overwrites', () => {
+  const c = new RingCache(10);
+  const bytes = (n: number, v: number) => new Uint8Array(n).fill(v);
+  c.set(1, bytes(4, 1)); c.set(2, bytes(4, 2)); // [0,4) [4,8)
+  assert.equal(Array.from(c.get(1)!), [1, 1, 1, 1]);
+  assert.is(c.bytes, 8);
+  c.set(3, bytes(3, 3)); // does not fit before the end: wraps to [0,3), evicting 1 only
+  assert.is(c.get(1), undefined);
+  assert.equal(Array.from(c.get(2)!), [2, 2, 2, 2]);
+  assert.equal(Array.from(c.get(3)!), [3, 3, 3]);
+  c.set(4, bytes(2, 4)); // [3,5): overlaps 2
+  assert.is(c.get(2), undefined);
+  assert.equal([c.size, c.bytes], [2, 5]);
+  assert.is(c.set(5, bytes(11, 5)), undefined, 'larger than the ring: not kept');
+  assert.equal(Array.from(c.set(3, bytes(1, 9))!), [9], 'a key set again replaces its entry');
+  assert.equal([c.size, c.bytes], [2, 3]);
 });
 
 test.run();
