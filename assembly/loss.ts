@@ -139,3 +139,43 @@ export function softmax_xent_rows_f32(logits: usize, mask: usize, rows: i32, n: 
     st(dl, 0, ld(dl, 0) - scale);
   }
 }
+
+/**
+ * The sampled softmax's log-Q correction and accidental-hit mask, in place over logits [rows, n]
+ * (n = 1 + S: the label in column 0, then the S candidates): logits[r, 0] −= rowShift[r],
+ * logits[r, 1 + j] −= candShift[j], each in float64 and rounded once to f32 (what a Float32Array
+ * `x -= s` with a float64 s does, so this kernel gives the bits of that JavaScript loop);
+ * mask[r, ·] = 1, except 0 where cand[j] = labels[r]. rowShift and candShift are f64 arrays,
+ * labels and cand i32.
+ */
+export function logq_shift_mask_f32(logits: usize, mask: usize, rows: i32, n: i32, rowShift: usize, labels: usize, cand: usize, candShift: usize): void {
+  const S = n - 1;
+  for (let r = 0; r < rows; r++) {
+    const off = ((<usize>r) * (<usize>n)) << 2;
+    const x = logits + off;
+    const mk = mask + off;
+    const y = load<i32>(labels + ((<usize>r) << 2));
+    store<f32>(x, <f32>(<f64>load<f32>(x) - load<f64>(rowShift + ((<usize>r) << 3))));
+    store<f32>(mk, 1);
+    // Candidates start at column 1: x1/m1 address candidate j at j·4 bytes.
+    const x1 = x + 4, m1 = mk + 4;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vy = i32x4.splat(y), one = f32x4.splat(1), zero = f32x4.splat(0);
+      for (; j + 4 <= S; j += 4) {
+        const o = (<usize>j) << 2;
+        const v = v128.load(x1 + o);
+        const s = candShift + ((<usize>j) << 3);
+        const lo = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(v), v128.load(s)));
+        const hi = f32x4.demote_f64x2_zero(f64x2.sub(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), v128.load(s + 16)));
+        v128.store(x1 + o, i64x2.shuffle(lo, hi, 0, 2));
+        v128.store(m1 + o, v128.bitselect(zero, one, i32x4.eq(v128.load(cand + o), vy)));
+      }
+    }
+    for (; j < S; j++) {
+      const o = (<usize>j) << 2;
+      store<f32>(x1 + o, <f32>(<f64>load<f32>(x1 + o) - load<f64>(candShift + ((<usize>j) << 3))));
+      store<f32>(m1 + o, load<i32>(cand + o) == y ? 0 : 1);
+    }
+  }
+}

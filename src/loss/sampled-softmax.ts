@@ -3,6 +3,8 @@
 // −ln Q with TF's expected counts, accidental hits removed, tied item embeddings. Also uniform,
 // in-batch and full softmax. Padding (id 0) is never sampled.
 import type { Rng } from '../engine/random.js';
+import type { Engine } from '../engine/engine.js';
+import type { Ptr } from '../engine/abi/index.js';
 import { detExpm1, detLog, detLog1p } from '../engine/det-math.js';
 import { Tensor, empty, idTensor } from '../tensor.js';
 import { add, addRow, concat, dotRows, gather, matmul, reshape, softmaxCrossEntropy } from '../ops/index.js';
@@ -28,12 +30,21 @@ export interface NegativeSample {
 
 /** Probability of id k (1..N−1) under the sampler. */
 export function samplerProbability(kind: NegativeKind, k: number, N: number): number {
-  if (kind === 'uniform') return 1 / (N - 1);
+  return probabilityOf(kind, N)(k);
+}
+
+/** k ↦ P(k) for one catalogue, its denominator computed once (the same operations, the same bits). */
+function probabilityOf(kind: NegativeKind, N: number): (k: number) => number {
+  if (kind === 'uniform') return () => 1 / (N - 1);
   // TF's log_uniform_candidate_sampler over 0..N−1 (range_max N) with id 0 (padding) rejected: the
   // accepted draws are i.i.d. from P renormalised over 1..N−1, so Q uses that P and the accepted
   // draws only (P(0) = ln 2 / ln(N+1) is far from negligible on small catalogues).
-  if (kind === 'tfLogUniform') return (detLog(k + 2) - detLog(k + 1)) / (detLog(N + 1) - detLog(2));
-  return (detLog(k + 1) - detLog(k)) / detLog(N);
+  if (kind === 'tfLogUniform') {
+    const den = detLog(N + 1) - detLog(2);
+    return (k) => (detLog(k + 2) - detLog(k + 1)) / den;
+  }
+  const den = detLog(N);
+  return (k) => (detLog(k + 1) - detLog(k)) / den;
 }
 
 /** TF ExpectedCountHelper: S·P if every draw was new, else 1 − (1 − P)^tries. */
@@ -69,7 +80,8 @@ export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: numb
     }
   }
   const logQ = new Float64Array(S);
-  for (let j = 0; j < S; j++) logQ[j] = detLog(expectedCount(samplerProbability(kind, ids[j], N), tries, S));
+  const P = probabilityOf(kind, N);
+  for (let j = 0; j < S; j++) logQ[j] = detLog(expectedCount(P(ids[j]), tries, S));
   return { ids, logQ, tries, kind };
 }
 
@@ -115,7 +127,8 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
     cand = s.ids;
     candShift = s.logQ;
     const S = s.ids.length;
-    labelShift = (y) => detLog(expectedCount(samplerProbability(s.kind, y, N), s.tries, S));
+    const P = probabilityOf(s.kind, N);
+    labelShift = (y) => detLog(expectedCount(P(y), s.tries, S));
   }
   const S = cand.length;
   const y = idTensor(labels, [B], table.engine);
@@ -128,33 +141,21 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
     negLogits = addRow(negLogits, reshape(gather(inp.bias, c), [S]));
   }
   const logits = concat([reshape(trueLogit, [B, 1]), negLogits]); // [B, 1+S]
-  // −ln Q is a constant shift: applied in place, it changes no gradient.
-  const mask = empty([B, 1 + S], 'f32', table.engine);
+  // −ln Q is a constant shift: applied in place, it changes no gradient. One kernel (split by
+  // rows between threads) subtracts it in float64 and writes the accidental-hit mask.
+  const e = table.engine;
+  const mask = empty([B, 1 + S], 'f32', e);
   const rowShift = new Float64Array(B);
   for (let b = 0; b < B; b++) rowShift[b] = labelShift(labels[b]);
-  shiftAndMask(logits.data, mask.data, B, S, rowShift, labels, cand, candShift);
+  e.k.logq_shift_mask_f32(logits.ptr, mask.ptr, B, 1 + S, f64Scratch(e, rowShift), y.ptr, c.ptr, f64Scratch(e, candShift));
   return softmaxCrossEntropy(logits, mask);
 }
 
-/**
- * logits [B, 1+S] −= ln Q (label column, then candidates); mask 0 at accidental hits. A separate
- * function with typed-array arguments: inlined in sampledSoftmaxLoss, V8 sometimes kept this
- * B·S loop on a slow path (6.9 ms instead of 0.5 ms per step at B 128, S 1280).
- */
-function shiftAndMask(
-  L: Float32Array | Float64Array, M: Float32Array | Float64Array, B: number, S: number,
-  rowShift: Float64Array, labels: Int32Array, cand: Int32Array, candShift: Float64Array,
-): void {
-  M.fill(1);
-  for (let b = 0; b < B; b++) {
-    const row = b * (1 + S);
-    const y = labels[b];
-    L[row] -= rowShift[b];
-    for (let j = 0; j < S; j++) {
-      L[row + 1 + j] -= candShift[j];
-      if (cand[j] === y) M[row + 1 + j] = 0; // accidental hit
-    }
-  }
+/** A step-arena copy of float64 values (64-byte aligned) for a kernel that reads f64. */
+function f64Scratch(e: Engine, v: Float64Array): Ptr {
+  const p = e.heap.scratch(Math.max(1, v.length) * 8);
+  new Float64Array(e.heap.store.buffer, p, v.length).set(v);
+  return p;
 }
 
 /** Σ freq[1..N−1], summed once per frequency table (an O(N) pass per step would make the step's

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkKernel, randomFloats, runKernel } from '../helpers/kernel-check.js';
-import { oracle } from '../helpers/engines.js';
+import { f32Backends, oracle } from '../helpers/engines.js';
 
 const SIZES = [0, 1, 3, 4, 5, 17, 67];
 const zeros = (n: number) => new Float64Array(n);
@@ -112,3 +112,45 @@ test('softmax_xent gradients agree with finite differences of scale * sum(loss) 
 });
 
 test.run();
+
+/** The former JavaScript loop of the sampled softmax (Float32Array −= float64): the bits to keep. */
+function shiftMaskJs(L: Float32Array, M: Float32Array, B: number, S: number, rowShift: Float64Array, labels: Int32Array, cand: Int32Array, candShift: Float64Array): void {
+  M.fill(1);
+  for (let b = 0; b < B; b++) {
+    const row = b * (1 + S);
+    L[row] -= rowShift[b];
+    for (let j = 0; j < S; j++) {
+      L[row + 1 + j] -= candShift[j];
+      if (cand[j] === labels[b]) M[row + 1 + j] = 0;
+    }
+  }
+}
+const words = (v: Float64Array) => Array.from(new Int32Array(v.buffer));
+
+test('logq_shift_mask_f32: float64 shifts rounded once (the bits of the JavaScript loop), accidental hits masked', async () => {
+  for (const rows of [1, 3, 5]) {
+    for (const S of [0, 1, 3, 4, 7, 64, 67]) {
+      const n = 1 + S;
+      const x = randomFloats(rows * n, rows * 100 + S, 12);
+      // ln Q-like shifts that are not float32 numbers: the subtraction must happen in float64.
+      const rowShift = Float64Array.from(randomFloats(rows, S + 7), (v) => Math.log((v + 1.5) / 7));
+      const candShift = Float64Array.from(randomFloats(S, S + 9), (v) => Math.log((v + 1.5) / 1e4));
+      const cand = Int32Array.from({ length: S }, (_, j) => 1 + ((j * 7) % 11));
+      const labels = Int32Array.from({ length: rows }, (_, r) => 1 + ((r * 5) % 11)); // some hit a candidate
+      const c = {
+        floats: { x, m: zeros(rows * n).fill(7) },
+        ints: { rs: words(rowShift), y: labels, c: cand, cs: words(candShift) },
+        args: (p: Record<string, number>) => [p.x, p.m, rows, n, p.rs, p.y, p.c, p.cs],
+      };
+      const want = await checkKernel('logq_shift_mask_f32', c);
+      const L = Float32Array.from(x), M = new Float32Array(rows * n);
+      shiftMaskJs(L, M, rows, S, rowShift, labels, cand, candShift);
+      assert.equal(Array.from(want.floats.m), Array.from(M), `mask rows ${rows} S ${S}`);
+      for (const e of await f32Backends()) {
+        const got = runKernel(e, 'logq_shift_mask_f32', c);
+        assert.equal(Array.from(got.floats.x), Array.from(L), `logits on ${e.backend}, rows ${rows} S ${S}: the JavaScript loop's bits`);
+        assert.equal(Array.from(got.floats.m), Array.from(M), `mask on ${e.backend}, rows ${rows} S ${S}`);
+      }
+    }
+  }
+});

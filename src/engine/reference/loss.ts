@@ -52,3 +52,30 @@ export function softmax_xent_rows_f32(F: Floats, _I: I, logits: number, mask: nu
     F[dl] -= scale;
   }
 }
+
+const F64 = new Float64Array(1);
+const F64_WORDS = new Int32Array(F64.buffer);
+/** The f64 stored at int-element index i (two words, little-endian, as wasm stores it). */
+function f64At(I: I, i: number): number {
+  F64_WORDS[0] = I[i];
+  F64_WORDS[1] = I[i + 1];
+  return F64[0];
+}
+
+/**
+ * logits[r, 0] −= rowShift[r], logits[r, 1 + j] −= candShift[j] (n = 1 + S; the shifts are f64,
+ * stored in the int heap, two words each); mask[r, ·] = 1 except 0 where cand[j] = labels[r].
+ */
+export function logq_shift_mask_f32(F: Floats, I: I, logits: number, mask: number, rows: number, n: number, rowShift: number, labels: number, cand: number, candShift: number): void {
+  for (let r = 0; r < rows; r++) {
+    const x = logits + r * n;
+    const mk = mask + r * n;
+    const y = I[labels + r];
+    F[x] -= f64At(I, rowShift + 2 * r);
+    F[mk] = 1;
+    for (let j = 0; j < n - 1; j++) {
+      F[x + 1 + j] -= f64At(I, candShift + 2 * j);
+      F[mk + 1 + j] = I[cand + j] === y ? 0 : 1;
+    }
+  }
+}
