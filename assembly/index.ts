@@ -8,6 +8,7 @@ export * from './squash';
 export * from './layernorm';
 export * from './embedding';
 export * from './optim';
+export * from './optim-f16';
 export * from './topk';
 export * from './loss';
 export * from './quant';

@@ -30,6 +30,7 @@ export const TRAIN_OPTIONS = {
   batch: { type: 'number', value: 'B', integer: true, min: 1, default: '128', help: 'users per batch' },
   lr: { type: 'number', value: 'LR', above: 0, help: 'Adam learning rate (default: the model\'s)' },
   seed: { type: 'number', value: 'N', integer: true, default: '1', help: 'seed of initialisation, batches and negatives' },
+  optimizerState: { type: 'string', value: 'DTYPE', choices: ['f32', 'f16'], default: 'f32', help: "storage of Adam's moments of the embedding tables: f32, or f16 (8·D instead of 12·D bytes per item row with the weights; the step runs in f32); --resume needs the storage the checkpoint was written with" },
   profile: { type: 'string', value: 'NAME', choices: ['quick', 'paper'], default: 'quick', help: 'validation schedule: quick (every max(100, 5·⌈U_train/B⌉) steps, patience 10) or paper (every 1000 steps, 500 when T ≥ 50, patience 50)' },
   evalEvery: { type: 'number', value: 'N', integer: true, min: 1, help: 'steps between validations (overrides --profile)' },
   patience: { type: 'number', value: 'N', integer: true, min: 0, help: 'validations without improvement before stopping (overrides --profile)' },

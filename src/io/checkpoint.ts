@@ -1,9 +1,12 @@
 // Model checkpoints as one safetensors file: parameters under `param.<name>`, optional optimizer
 // state under `optim.<name>`, and JSON metadata (format tag, model kind, config, vocabulary of raw
 // ids, trainer state). Loading checks kind, config and every name and shape before copying a byte
-// into the model, so a wrong file leaves the model untouched.
+// into the model, so a wrong file leaves the model untouched. Optimizer moments kept in float16
+// (`sparseState: 'f16'`) are stored as F16 with their F32 row scales and load only into an
+// optimizer with the same storage (no silent conversion either way).
 import type { ParamSource, ParamStore } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
+import { halfBytes, type StateEntry } from '../optim/half-state.js';
 import { decodeSafetensors, encodeSafetensors, fromTyped, type SafeTensor } from './safetensors.js';
 import { parseBoundedJson } from './json-bounds.js';
 
@@ -30,7 +33,7 @@ export interface CheckpointParts {
   /** Parameters and buffers, by name. */
   params: ParamStore | Map<string, Tensor>;
   /** Optimizer state tensors (moments), by name, and its step count. */
-  optimizer?: { kind: string; t: number; state: { name: string; tensor: Tensor }[] };
+  optimizer?: { kind: string; t: number; state: StateEntry[] };
   /** Vocabulary (raw ids), JSON. */
   vocab?: unknown;
   /** Anything else JSON the trainer wants back (rng state, step, best metric, data sha256). */
@@ -62,7 +65,10 @@ export function encodeCheckpoint(parts: CheckpointParts, opts: LoadOptions = {})
   }
   const entries: [string, SafeTensor][] = [];
   for (const [name, t] of tensorsOf(parts.params)) entries.push([`param.${name}`, fromTyped(Float32Array.from(t.data), [...t.shape])]);
-  for (const { name, tensor } of parts.optimizer?.state ?? []) entries.push([`optim.${name}`, fromTyped(Float32Array.from(tensor.data), [...tensor.shape])]);
+  for (const { name, tensor, halves } of parts.optimizer?.state ?? []) {
+    if (halves) entries.push([`optim.${name}`, { dtype: 'F16', shape: [...halves], bytes: halfBytes(tensor, halves).slice() }]);
+    else entries.push([`optim.${name}`, fromTyped(Float32Array.from(tensor.data), [...tensor.shape])]);
+  }
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
     kind: parts.kind,
@@ -94,7 +100,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
   if (typeof m.kind !== 'string' || !m.kind) bad('metadata has no model kind');
   for (const [name, t] of file.tensors) {
     if (!name.startsWith('param.') && !name.startsWith('optim.')) bad(`unexpected tensor "${name}"`);
-    if (t.dtype !== 'F32') bad(`tensor "${name}" is ${t.dtype}, expected F32`);
+    if (t.dtype !== 'F32' && !(t.dtype === 'F16' && name.startsWith('optim.'))) bad(`tensor "${name}" is ${t.dtype}, expected F32${name.startsWith('optim.') ? ' (or F16 moments)' : ''}`);
   }
   const optimizer = object('optimizer') as { kind: string; t: number } | undefined;
   if (optimizer && !(typeof optimizer.kind === 'string' && Number.isSafeInteger(optimizer.t) && optimizer.t >= 0)) bad('metadata "optimizer" needs { kind: string, t: whole number ≥ 0 }');
@@ -140,6 +146,13 @@ export function paramSourceOf(ckpt: DecodedCheckpoint, source: string, prefix = 
 export function checkFinite(ckpt: DecodedCheckpoint, source: string, opts: LoadOptions = {}): void {
   if (opts.allowNonFinite) return;
   for (const [name, t] of ckpt.tensors) {
+    if (t.dtype === 'F16') {
+      const h = new Uint16Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 2);
+      for (let i = 0; i < h.length; i++) {
+        if ((h[i] & 0x7c00) === 0x7c00) throw new Error(`checkpoint: ${source}: tensor ${name} holds a non-finite float16 at index ${i} (shape [${t.shape.join(',')}]); the run that wrote it diverged`);
+      }
+      continue;
+    }
     const v = new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4);
     for (let i = 0; i < v.length; i++) {
       if (v[i] - v[i] !== 0) {
@@ -173,12 +186,38 @@ export function loadParams(ckpt: DecodedCheckpoint, params: ParamStore | Map<str
   }
 }
 
-/** Copy `optim.*` tensors into an optimizer's state list (names and shapes must match). */
-export function loadOptimizerState(ckpt: DecodedCheckpoint, state: { name: string; tensor: Tensor }[], source = 'checkpoint'): void {
-  for (const { name, tensor } of state) {
+/**
+ * Copy `optim.*` tensors into an optimizer's state list (names, shapes and storage must match):
+ * float16 moments load only into an optimizer keeping float16 state and float32 ones only into
+ * float32 state; the error names the tensor. Row scales must be powers of two. Nothing is
+ * written unless every tensor fits.
+ */
+export function loadOptimizerState(ckpt: DecodedCheckpoint, state: StateEntry[], source = 'checkpoint'): void {
+  const fail = (msg: string): never => {
+    throw new Error(`checkpoint: ${source}: ${msg}`);
+  };
+  for (const { name, tensor, halves, rowScales } of state) {
     const f = ckpt.tensors.get(`optim.${name}`);
-    if (!f) throw new Error(`checkpoint: ${source}: missing optimizer tensor optim.${name}`);
-    if (f.bytes.byteLength !== tensor.size * 4) throw new Error(`checkpoint: ${source}: optim.${name} has ${f.bytes.byteLength / 4} values, expected ${tensor.size}`);
-    tensor.data.set(new Float32Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength / 4));
+    if (!f) fail(`missing optimizer tensor optim.${name}`);
+    const key = `optim.${name}`;
+    if (halves) {
+      if (f!.dtype !== 'F16') fail(`${key} holds ${f!.dtype} moments but this optimizer keeps float16 state (optimizerState 'f16'); resume with optimizerState 'f32' (--optimizer-state f32), the storage the checkpoint was written with`);
+      if (f!.shape.length !== halves.length || f!.shape.some((s, i) => s !== halves[i])) fail(`${key} is [${f!.shape.join(',')}], expected [${halves.join(',')}]`);
+    } else {
+      if (f!.dtype === 'F16') fail(`${key} holds float16 moments (written with optimizerState 'f16') but this optimizer keeps float32 state; resume with optimizerState 'f16' (--optimizer-state f16)`);
+      if (f!.bytes.byteLength !== tensor.size * 4) fail(`${key} has ${f!.bytes.byteLength / 4} values, expected ${tensor.size}`);
+      if (rowScales) {
+        const u = new Uint32Array(f!.bytes.buffer, f!.bytes.byteOffset, tensor.size);
+        for (let i = 0; i < u.length; i++) {
+          const e = u[i] >>> 23;
+          if ((u[i] & 0x7fffff) !== 0 || e < 1 || e > 254) fail(`${key} holds ${new Float32Array(u.buffer, u.byteOffset + 4 * i, 1)[0]} at index ${i}; row scales are positive powers of two`);
+        }
+      }
+    }
+  }
+  for (const { name, tensor, halves } of state) {
+    const f = ckpt.tensors.get(`optim.${name}`)!;
+    if (halves) halfBytes(tensor, halves).set(f.bytes);
+    else tensor.data.set(new Float32Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength / 4));
   }
 }

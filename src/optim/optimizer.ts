@@ -4,6 +4,7 @@
 import { Tensor, empty } from '../tensor.js';
 import { hasGrad } from '../autograd/tape.js';
 import { ptrAt } from '../engine/abi/index.js';
+import type { StateEntry } from './half-state.js';
 
 export interface OptimizerConfig {
   /** Learning rate. */
@@ -94,5 +95,5 @@ export abstract class Optimizer {
   }
 
   /** Optimizer state to checkpoint (moment buffers by parameter index and name). */
-  abstract state(): { name: string; tensor: Tensor }[];
+  abstract state(): StateEntry[];
 }

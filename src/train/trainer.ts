@@ -23,6 +23,12 @@ export type { TrainProfile } from './train-task.js';
 
 export interface TrainerOptions extends FamilyOptions {
   /**
+   * Storage of Adam's moments of the row-sparse tables (the item embeddings): 'f32' (default) or
+   * 'f16' (half the bytes, one power-of-two scale per row; the step runs in f32). A checkpoint
+   * resumes only with the storage it was written with.
+   */
+  optimizerState?: 'f32' | 'f16';
+  /**
    * Called every `progressEvery` steps and after every validation. `fitAsync` awaits a returned
    * promise before the next step: a Web Worker yields there so a "stop" message can arrive.
    */
@@ -100,6 +106,7 @@ const TRAINER_OPTIONS = {
   // protocol and profile values are checked by the families (their messages list the choices).
   batchSize: 'integer', protocol: 'string', lr: 'number', profile: 'string', evalEvery: 'integer', patience: 'integer',
   maxSteps: 'integer', validUsers: 'integer', epochs: 'integer', seed: 'number', onProgress: 'function', progressEvery: 'integer', onBest: 'function',
+  optimizerState: 'string',
 } as const;
 const FIT_OPTIONS = { signal: 'object', yieldEvery: 'integer' } as const;
 
@@ -142,7 +149,9 @@ export class Trainer {
       if (!(Number.isInteger(this.opts[k]) && this.opts[k] >= 1)) throw new Error(`Trainer: ${k} ${this.opts[k]}; expected an integer ≥ 1`);
     }
     if (!(this.opts.lr >= 0)) throw new Error(`Trainer: lr ${this.opts.lr}; expected a number ≥ 0`);
-    this.optimizer = new Adam(this.params(), { lr: this.opts.lr });
+    const state = options.optimizerState;
+    if (state !== undefined && state !== 'f32' && state !== 'f16') throw new Error(`Trainer: optimizerState ${JSON.stringify(state)}; expected 'f32' or 'f16'`);
+    this.optimizer = new Adam(this.params(), { lr: this.opts.lr, sparseState: state });
   }
 
   /** Draws the users and cuts of each batch (retrieval) or the row order of each epoch (tag models). */

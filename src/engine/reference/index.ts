@@ -7,6 +7,7 @@ export * from './squash.js';
 export * from './layernorm.js';
 export * from './embedding.js';
 export * from './optim.js';
+export * from './optim-f16.js';
 export * from './topk.js';
 export * from './loss.js';
 export * from './quant.js';
