@@ -177,6 +177,9 @@ export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
   adam_rows_f32: units(5, 4, arg(6), [[1, { arg: 6 }], [4, 1]]),
   adagrad_rows_f32: units(4, 4, arg(5), [[1, { arg: 5 }], [3, 1]]),
   sgd_rows_f32: units(3, 4, arg(4), [[1, { arg: 4 }], [2, 1]]),
+  // f16 state: (param, grad, m16, v16, scales, ids, count, d, …), (param, grad, acc16, scales, ids, count, d, …)
+  adam_rows_f16: units(6, 4, arg(7), [[1, { arg: 7 }], [5, 1]]),
+  adagrad_rows_f16: units(5, 4, arg(6), [[1, { arg: 6 }], [4, 1]]),
   // (scores, rows, n, k, outIdx, outVal, skip)
   topk_rows_f32: units(1, 4, arg(2), [[0, { arg: 2 }], [4, { arg: 3 }], [5, { arg: 3 }]]),
   // (scores, rows, n, cols, counts, maxCount, value)
