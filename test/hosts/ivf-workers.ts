@@ -65,7 +65,10 @@ export async function startWorkerdConfig(dir: string, name: string, config: (por
   let log = '';
   child.stderr!.on('data', (d) => (log += d));
   child.stdout!.on('data', (d) => (log += d));
-  const stop = () => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill(); });
+  let stopping = false;
+  // A workerd that dies mid-test leaves only "fetch failed" in the test: print why.
+  child.once('exit', (code, sig) => { if (!stopping) console.error(`workerd (${name}) exited ${code ?? sig}: ${log.slice(-4000)}`); });
+  const stop = () => new Promise<void>((r) => { stopping = true; if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill(); });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}: ${log}`);
