@@ -69,14 +69,14 @@ export class Tensor {
   get data(): Float32Array | Float64Array {
     if (this.dtype !== 'f32') throw new Error(`tensor ${this.describe()}: .data on an i32 tensor; use .ids`);
     this.checkLive();
-    const i = this.ptr >> 2;
+    const i = this.ptr >>> 2;
     return this.engine.floats.subarray(i, i + this.size);
   }
   /** A fresh int32 view of the data. */
   get ids(): Int32Array {
     if (this.dtype !== 'i32') throw new Error(`tensor ${this.describe()}: .ids on an f32 tensor; use .data`);
     this.checkLive();
-    const i = this.ptr >> 2;
+    const i = this.ptr >>> 2;
     return this.engine.i32.subarray(i, i + this.size);
   }
   toArray(): number[] {

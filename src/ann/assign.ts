@@ -44,7 +44,7 @@ export function assignNearest(e: Engine, x: Ptr, n: number, D: number, cent: Ptr
       e.k.gemm_f32_nt(rows, k, D, 1, ptrAt(x, r0 * D * 4), D, cent, D, 0, S, k); // [rows, k] = x·cᵀ
       e.k.add_row_f32(S, bias, S, rows, k); // − ‖c‖²/2
       e.k.argmax_rows_f32(S, idx, rows, k);
-      out.set(h.i32.subarray(idx >> 2, (idx >> 2) + rows), r0);
+      out.set(h.i32.subarray(idx >>> 2, (idx >>> 2) + rows), r0);
     }
   } finally {
     h.release(mark);

@@ -145,10 +145,10 @@ export function encodeIvf(index: IvfIndex, fingerprint?: string): Uint8Array {
     const body = at + align(4 * n, 16);
     const r = index.list(l);
     const p = padRows(n);
-    if (storage === 'f32') new Float32Array(out.buffer, body, n * D).set(h.floats.subarray(r.values >> 2, (r.values >> 2) + n * D));
+    if (storage === 'f32') new Float32Array(out.buffer, body, n * D).set(h.floats.subarray(r.values >>> 2, (r.values >>> 2) + n * D));
     else if (storage === 'f16') out.set(h.u8.subarray(r.values, r.values + p * D * 2), body);
     else {
-      new Float32Array(out.buffer, body, p).set(h.floats.subarray(r.scales >> 2, (r.scales >> 2) + p));
+      new Float32Array(out.buffer, body, p).set(h.floats.subarray(r.scales >>> 2, (r.scales >>> 2) + p));
       out.set(h.u8.subarray(r.values, r.values + p * D), body + p * 4);
     }
   }
@@ -240,7 +240,7 @@ export function writeListBody(e: Engine, storage: IvfStorage, n: number, D: numb
   // Little-endian float32 bytes go straight into linear memory (no copy per list); the float64
   // reference backend keeps its floats apart from the bytes and needs the values decoded.
   const f32 = (at: number, count: number, ptr: number) => {
-    if (h.jsFloats) h.floats.set(new Float32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + count * 4)), ptr >> 2);
+    if (h.jsFloats) h.floats.set(new Float32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + count * 4)), ptr >>> 2);
     else h.u8.set(body.subarray(at, at + count * 4), ptr);
   };
   if (storage === 'f32') f32(0, n * D, values);

@@ -133,7 +133,7 @@ export class IvfIndex {
     const C = h.alloc(L * D * 4);
     const bias = h.alloc(L * 4);
     try {
-      h.floats.set(km.centroids, C >> 2);
+      h.floats.set(km.centroids, C >>> 2);
       if ((opts.metric ?? 'ip') === 'ip') h.zero(bias, L);
       else centroidBias(e, C, L, D, bias);
       assignNearest(e, ptrAt(x.ptr, D * 4), N, D, C, L, bias, assign);
@@ -168,7 +168,7 @@ export class IvfIndex {
     const idp = h.alloc(Math.max(1, P) * 4);
     const tmp = parts.storage === 'f32' ? index.values : h.alloc(Math.max(1, P * D) * 4); // [P, D]
     try {
-      h.i32.set(pos, idp >> 2);
+      h.i32.set(pos, idp >>> 2);
       e.k.gather_rows_f32(x.ptr, x.rows, idp, tmp, P, D);
       if (parts.storage === 'int8') e.k.quantize_i8_panels(tmp, P, D, index.values, index.scales);
       else if (parts.storage === 'f16') e.k.f16_panels(tmp, P, D, index.values);
@@ -192,7 +192,7 @@ export class IvfIndex {
     for (let l = 0; l < L; l++) P += padRows(counts[l]);
     const h = e.heap;
     const C = h.alloc(Math.max(1, L * D) * 4);
-    h.floats.set(centroids, C >> 2);
+    h.floats.set(centroids, C >>> 2);
     const bytes = parts.storage === 'f32' ? P * D * 4 : parts.storage === 'f16' ? P * D * 2 : P * D;
     const values = h.alloc(Math.max(4, bytes));
     const scales = parts.storage === 'int8' ? h.alloc(Math.max(1, P) * 4) : NULL_PTR;
@@ -236,7 +236,7 @@ export class IvfIndex {
   /** The parts of the index (centroids, counts, ids; values stay in engine memory). */
   parts(): IvfParts {
     const h = this.engine.heap;
-    const C = Float32Array.from(h.floats.subarray(this.centroids >> 2, (this.centroids >> 2) + this.lists * this.dim));
+    const C = Float32Array.from(h.floats.subarray(this.centroids >>> 2, (this.centroids >>> 2) + this.lists * this.dim));
     return { dim: this.dim, rows: this.rows, storage: this.storage, nprobe: this.nprobe, centroids: C, counts: this.counts, ids: this.ids };
   }
 
@@ -284,7 +284,7 @@ function copyRows(src: IvfIndex, dst: IvfIndex, srcPos: number[]): void {
     for (let j = 0; j < dst.counts[l]; j++) {
       const s = srcPos[k++];
       const d = dst.starts[l] + j;
-      if (src.storage === 'f32') h.floats.copyWithin((dst.values >> 2) + d * D, (src.values >> 2) + s * D, (src.values >> 2) + s * D + D);
+      if (src.storage === 'f32') h.floats.copyWithin((dst.values >>> 2) + d * D, (src.values >>> 2) + s * D, (src.values >>> 2) + s * D + D);
       else {
         // Panel layout: item j, dim t at panel j >> 3, row t, lane j & 7.
         const w = src.storage === 'f16' ? 2 : 1;
@@ -294,7 +294,7 @@ function copyRows(src: IvfIndex, dst: IvfIndex, srcPos: number[]): void {
           const dof = dst.values + (((d >> 3) * D * 8 + t * 8 + (d & 7)) * w);
           for (let b = 0; b < w; b++) u8[dof + b] = u8[so + b];
         }
-        if (src.scales) h.floats[(dst.scales >> 2) + d] = h.floats[(src.scales >> 2) + s];
+        if (src.scales) h.floats[(dst.scales >>> 2) + d] = h.floats[(src.scales >>> 2) + s];
       }
     }
   }

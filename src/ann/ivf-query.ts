@@ -70,7 +70,7 @@ export function planQuery(
     const mark = h.mark();
     try {
       const q = h.scratch(R * D * 4);
-      h.floats.set(rows, q >> 2);
+      h.floats.set(rows, q >>> 2);
       probes = probeLists(e, q, R, D, centroids, L, p);
     } finally {
       h.release(mark);
@@ -100,7 +100,7 @@ export function runQuery(
   const mark = h.mark();
   try {
     const q = h.scratch(R * D * 4); // [R, D]
-    h.floats.set(plan.rows, q >> 2);
+    h.floats.set(plan.rows, q >>> 2);
     // One scoring pass per distinct k keeps the scratch small; k differs only with exclusions.
     for (let r = 0; r < R; r++) {
       const u = Math.floor(owner[r] / Q);

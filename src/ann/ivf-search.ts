@@ -55,7 +55,7 @@ export function probeLists(e: Engine, q: Ptr, R: number, D: number, centroids: P
     const val = h.scratch(R * p * 4);
     e.k.gemm_f32_nt(R, L, D, 1, q, D, centroids, D, 0, S, L);
     e.k.topk_rows_f32(S, R, L, p, idx, val, -1);
-    return h.i32.slice(idx >> 2, (idx >> 2) + R * p);
+    return h.i32.slice(idx >>> 2, (idx >>> 2) + R * p);
   } finally {
     h.release(mark);
   }
@@ -112,12 +112,12 @@ export function scoreProbed(
       const scores = new Float64Array(kr);
       let m = 0;
       for (let t = 0; t < kr; t++) {
-        const c = I[(idx >> 2) + t];
+        const c = I[(idx >>> 2) + t];
         if (c < 0) break; // -Infinity / NaN rows are never returned
         let j = 0;
         while (segStart[j + 1] <= c) j++;
         ids[m] = lists[j].ids[c - segStart[j]];
-        scores[m++] = F[(val >> 2) + t];
+        scores[m++] = F[(val >>> 2) + t];
       }
       out.push({ ids: ids.subarray(0, m), scores: scores.subarray(0, m) });
     }
@@ -137,11 +137,11 @@ export function rerankExact(e: Engine, q: Ptr, D: number, cand: ScoredItems, row
     const ids = h.scratch(n * 4);
     const X = h.scratch(n * D * 4); // [n, D]
     const s = h.scratch(n * 4);
-    h.i32.set(cand.ids, ids >> 2);
+    h.i32.set(cand.ids, ids >>> 2);
     e.k.gather_rows_f32(rows.ptr, rows.rows, ids, X, n, D);
     e.k.gemm_f32_nt(1, n, D, 1, q, D, X, D, 0, s, n); // [1, n]
     const F = h.floats;
-    const sc = Float64Array.from({ length: n }, (_, i) => F[(s >> 2) + i]);
+    const sc = Float64Array.from({ length: n }, (_, i) => F[(s >>> 2) + i]);
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => sc[b] - sc[a] || cand.ids[a] - cand.ids[b]);
     return { ids: Int32Array.from(order, (i) => cand.ids[i]), scores: Float64Array.from(order, (i) => sc[i]) };
   } finally {

@@ -51,7 +51,7 @@ export function kmeans(x: HeapRows, opts: KMeansOptions): KMeansResult {
   const X = h.alloc(m * D * 4); // [m, D] the sample, contiguous
   const ids = h.alloc(m * 4);
   try {
-    h.i32.set(sample, ids >> 2);
+    h.i32.set(sample, ids >>> 2);
     e.k.gather_rows_f32(x.ptr, x.rows, ids, X, m, D);
     return lloyd(e, X, m, D, rng, opts);
   } finally {
@@ -96,15 +96,15 @@ export function lloyd(e: Engine, X: Ptr, m: number, D: number, rng: Rng, opts: K
     let it = 0;
     let splits = 0;
     for (; ; it++) {
-      h.floats.set(cent, C >> 2);
+      h.floats.set(cent, C >>> 2);
       if (opts.metric === 'ip') h.zero(bias, k);
       else centroidBias(e, C, k, D, bias);
       assignNearest(e, X, m, D, C, k, bias, assign);
       if (it === iters || sameAssignment(assign, prev)) break;
       prev.set(assign);
-      splits += updateMeans(e.floats, X >> 2, m, D, k, assign, cent, rng);
+      splits += updateMeans(e.floats, X >>> 2, m, D, k, assign, cent, rng);
     }
-    return { centroids: cent, sampleRows: m, iterations: it, splits, meanSquaredError: mse(e.floats, X >> 2, m, D, cent, assign) };
+    return { centroids: cent, sampleRows: m, iterations: it, splits, meanSquaredError: mse(e.floats, X >>> 2, m, D, cent, assign) };
   } finally {
     h.free(C);
     h.free(bias);
@@ -132,7 +132,7 @@ function randomInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: Ptr
   const rows = sampleRows(rng, 0, m, k);
   const F = e.floats;
   const cent = new Float32Array(k * D);
-  for (let j = 0; j < k; j++) cent.set(F.subarray((X >> 2) + rows[j] * D, (X >> 2) + rows[j] * D + D), j * D);
+  for (let j = 0; j < k; j++) cent.set(F.subarray((X >>> 2) + rows[j] * D, (X >>> 2) + rows[j] * D + D), j * D);
   return cent;
 }
 
@@ -149,17 +149,17 @@ function plusPlusInit(rng: Rng, m: number, k: number, D: number, e: Engine, X: P
     let pick = rng.int(m);
     for (let j = 0; ; j++) {
       const F = e.floats;
-      const row = F.subarray((X >> 2) + pick * D, (X >> 2) + pick * D + D);
+      const row = F.subarray((X >>> 2) + pick * D, (X >>> 2) + pick * D + D);
       cent.set(row, j * D);
       if (j === k - 1) break;
-      F.set(row, c >> 2);
+      F.set(row, c >>> 2);
       let cn = 0;
       for (let t = 0; t < D; t++) cn += row[t] * row[t];
       e.k.gemm_f32_nt(1, m, D, 1, c, D, X, D, 0, g, m); // [1, m] = c·Xᵀ
       const G = e.floats;
       let total = 0;
       for (let i = 0; i < m; i++) {
-        const d = Math.max(0, G[(xn >> 2) + i] + cn - 2 * G[(g >> 2) + i]);
+        const d = Math.max(0, G[(xn >>> 2) + i] + cn - 2 * G[(g >>> 2) + i]);
         if (d < d2[i]) d2[i] = d;
         total += d2[i];
       }

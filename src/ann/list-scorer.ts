@@ -83,7 +83,7 @@ export class ProbedScorer {
       const idx = h.scratch(kmax * 4), val = h.scratch(kmax * 4);
       const ids = new DataView(block.buffer, block.byteOffset, 4 * n);
       for (const { r, j } of who) {
-        h.floats.set(plan.rows.subarray(r * D, r * D + D), q >> 2);
+        h.floats.set(plan.rows.subarray(r * D, r * D + D), q >>> 2);
         if (storage === 'f32') e.k.gemm_f32_nt(1, n, D, 1, q, D, values, D, 0, S, n);
         else if (storage === 'int8') e.k.score_i8_nt(1, n, D, q, D, values, scales, S, n);
         else e.k.score_f16_nt(1, n, D, q, D, values, S, n);
@@ -91,9 +91,9 @@ export class ProbedScorer {
         e.k.topk_rows_f32(S, 1, n, kr, idx, val, -1);
         const I = h.i32, F = h.floats, out = this.cand[r];
         for (let t = 0; t < kr; t++) {
-          const c = I[(idx >> 2) + t];
+          const c = I[(idx >>> 2) + t];
           if (c < 0) break; // -Infinity / NaN rows are never returned
-          out.push({ s: F[(val >> 2) + t], j, pos: c, id: ids.getInt32(4 * c, true) });
+          out.push({ s: F[(val >>> 2) + t], j, pos: c, id: ids.getInt32(4 * c, true) });
         }
       }
     } finally {

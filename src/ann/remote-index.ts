@@ -58,7 +58,7 @@ export class RemoteIvfIndex {
     const head = decodeIvfHead(await source.head(), source.name);
     const { lists: L, dim: D } = head.header;
     const C = e.heap.alloc(Math.max(1, L * D) * 4);
-    e.heap.floats.set(head.centroids, C >> 2);
+    e.heap.floats.set(head.centroids, C >>> 2);
     return new RemoteIvfIndex(e, source, head, C, opts);
   }
 

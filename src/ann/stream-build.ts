@@ -80,7 +80,7 @@ export async function buildIvfStream(e: Engine, src: RowSource, sink: ByteSink, 
       const part = buf.subarray(0, (j - i) * D);
       await src.read(sample[i], sample[j - 1] + 1, part);
       checkFinite(part, sample[i], D, name);
-      h.floats.set(part, (X >> 2) + i * D);
+      h.floats.set(part, (X >>> 2) + i * D);
       i = j;
     }
     progress('train', 0, m);
@@ -102,7 +102,7 @@ export async function buildIvfStream(e: Engine, src: RowSource, sink: ByteSink, 
   const C = h.alloc(L * D * 4); // [L, D]
   const bias = h.alloc(L * 4);
   try {
-    h.floats.set(km.centroids, C >> 2);
+    h.floats.set(km.centroids, C >>> 2);
     if (metric === 'ip') h.zero(bias, L);
     else centroidBias(e, C, L, D, bias);
     progress('assign', 0, N);
@@ -112,7 +112,7 @@ export async function buildIvfStream(e: Engine, src: RowSource, sink: ByteSink, 
       await src.read(lo, lo + n, part);
       checkFinite(part, lo, D, name);
       if (opts.fingerprint !== false) fp = fingerprintUpdate(fp, part);
-      h.floats.set(part, Xc >> 2);
+      h.floats.set(part, Xc >>> 2);
       assignNearest(e, Xc, n, D, C, L, bias, got);
       for (let r = 0; r < n; r++) counts[got[r]]++;
       assign.set(got.subarray(0, n), lo - 1);
@@ -213,8 +213,8 @@ class ListWriter {
       await sink.write(body + done * D * 4, new Uint8Array(rows.buffer, rows.byteOffset, n * D * 4).slice());
     } else {
       const p = padRows(n); // n is a multiple of 8 except in a list's last flush; padding lanes hold row 0
-      h.floats.set(rows, this.tmp >> 2);
-      for (let j = n; j < p; j++) h.floats.set(this.row0, (this.tmp >> 2) + j * D);
+      h.floats.set(rows, this.tmp >>> 2);
+      for (let j = n; j < p; j++) h.floats.set(this.row0, (this.tmp >>> 2) + j * D);
       if (this.storage === 'f16') {
         e.k.f16_panels(this.tmp, p, D, this.vals);
         await sink.write(body + done * D * 2, h.u8.slice(this.vals, this.vals + p * D * 2));

@@ -73,7 +73,7 @@ export function gradcheck(
         for (let f = 0; f < n; f += stride) {
           const i = Math.floor(f);
           const F = e.floats;
-          const at = (x.ptr >> 2) + i;
+          const at = (x.ptr >>> 2) + i;
           const keep = F[at];
           F[at] = keep + eps;
           const up = e.step(objective);

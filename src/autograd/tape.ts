@@ -80,8 +80,8 @@ export function backward(loss: Tensor, seed?: Tensor): void {
   }
   if (!seed && loss.size !== 1) throw new Error(`backward: ${loss.describe()} is not a scalar; pass a seed gradient`);
   const { grad } = gradSlot(loss);
-  if (seed) loss.engine.floats.set(seed.data, grad.ptr >> 2);
-  else loss.engine.floats[grad.ptr >> 2] = 1;
+  if (seed) loss.engine.floats.set(seed.data, grad.ptr >>> 2);
+  else loss.engine.floats[grad.ptr >>> 2] = 1;
   const list = nodes;
   nodes = [];
   for (let i = list.length - 1; i >= 0; i--) {

@@ -55,7 +55,7 @@ export class Engine {
       if (typeof ref !== 'function') throw new Error(`engine: no reference kernel for "${name}"`);
       const ptrAt = [...sig].map((c) => c === 'p');
       kernels[name] = (...args: number[]) => {
-        for (let i = 0; i < args.length; i++) if (ptrAt[i]) args[i] = args[i] >> 2;
+        for (let i = 0; i < args.length; i++) if (ptrAt[i]) args[i] = args[i] >>> 2;
         return ref(store.floats, store.ints, ...args);
       };
     }

@@ -48,7 +48,7 @@ export class JsStore implements GrowableStore {
   constructor(readonly precision: 32 | 64, bytes = 1 << 20) {
     this.buffer = new ArrayBuffer(bytes);
     this.ints = new Int32Array(this.buffer);
-    this.floats = precision === 32 ? new Float32Array(this.buffer) : new Float64Array(bytes >> 2);
+    this.floats = precision === 32 ? new Float32Array(this.buffer) : new Float64Array(bytes >>> 2);
   }
   growTo(bytes: number): void {
     if (bytes <= this.buffer.byteLength) return;
@@ -59,7 +59,7 @@ export class JsStore implements GrowableStore {
     this.ints = new Int32Array(next);
     if (this.precision === 32) this.floats = new Float32Array(next);
     else {
-      const f = new Float64Array(size >> 2);
+      const f = new Float64Array(size >>> 2);
       f.set(this.floats);
       this.floats = f;
     }
@@ -155,7 +155,7 @@ export class Heap {
   }
   /** Set n float elements starting at byte pointer ptr to 0. */
   zero(ptr: number, n: number): void {
-    const i = ptr >> 2;
+    const i = ptr >>> 2;
     this.floats.fill(0, i, i + n);
   }
   get byteLength(): number {

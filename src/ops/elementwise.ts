@@ -142,7 +142,7 @@ export function log(x: Tensor): Tensor {
   return record('log', [x], out, () => {
     writeOrAdd(x, (dst) => {
       const F = x.engine.floats;
-      const [d, g, xi] = [dst >> 2, out.grad!.ptr >> 2, x.ptr >> 2];
+      const [d, g, xi] = [dst >>> 2, out.grad!.ptr >>> 2, x.ptr >>> 2];
       for (let i = 0; i < out.size; i++) F[d + i] = F[g + i] / F[xi + i];
     });
   });

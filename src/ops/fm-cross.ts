@@ -24,7 +24,7 @@ export function fmCross(x: Tensor, v: Tensor): Tensor {
   const out = empty([B, P], 'f32', e);
   {
     const F = e.floats;
-    const xo = x.ptr >> 2, ko = K.ptr >> 2, oo = out.ptr >> 2;
+    const xo = x.ptr >>> 2, ko = K.ptr >>> 2, oo = out.ptr >>> 2;
     for (let b = 0; b < B; b++) {
       const xr = xo + b * n;
       let p = oo + b * P;
@@ -37,7 +37,7 @@ export function fmCross(x: Tensor, v: Tensor): Tensor {
   }
   return record('fmCross', [x, v], out, () => {
     const F = e.floats;
-    const go = out.grad!.ptr >> 2, xo = x.ptr >> 2, ko = K.ptr >> 2;
+    const go = out.grad!.ptr >>> 2, xo = x.ptr >>> 2, ko = K.ptr >>> 2;
     // dK_ij = Σ_b g_bij x_bi x_bj (i < j), kept symmetric so dV = (dK + dKᵀ) V = 2 dK_sym V.
     const dK = v.requiresGrad ? empty([n, n], 'f32', e) : null;
     if (dK) e.heap.zero(dK.ptr, dK.size);
@@ -46,8 +46,8 @@ export function fmCross(x: Tensor, v: Tensor): Tensor {
       dx = gradSlot(x);
       if (!dx.acc) e.heap.zero(dx.grad.ptr, dx.grad.size);
     }
-    const dko = dK ? dK.ptr >> 2 : 0;
-    const dxo = dx ? dx.grad.ptr >> 2 : 0;
+    const dko = dK ? dK.ptr >>> 2 : 0;
+    const dxo = dx ? dx.grad.ptr >>> 2 : 0;
     for (let b = 0; b < B; b++) {
       const xr = xo + b * n;
       let p = go + b * P;

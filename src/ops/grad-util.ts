@@ -27,5 +27,5 @@ export function writeOrAdd(t: Tensor, write: (dst: Ptr) => void): void {
 
 /** The scalar value of a one-element gradient (reads linear memory). */
 export function scalarGrad(out: Tensor): number {
-  return out.engine.floats[out.grad!.ptr >> 2];
+  return out.engine.floats[out.grad!.ptr >>> 2];
 }

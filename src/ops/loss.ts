@@ -22,7 +22,7 @@ export function softmaxCrossEntropy(logits: Tensor, mask?: Tensor): Tensor {
   e.k.softmax_xent_rows_f32(logits.ptr, ones.ptr, B, C, perRow.ptr, dlogits.ptr, 1 / Math.max(1, B));
   const out = empty([1], 'f32', e);
   e.k.sum_rows_f32(perRow.ptr, out.ptr, 1, B);
-  e.floats[out.ptr >> 2] /= Math.max(1, B);
+  e.floats[out.ptr >>> 2] /= Math.max(1, B);
   return record('softmaxCrossEntropy', [logits], out, () => {
     const g = scalarGrad(out);
     const { grad, acc } = gradSlot(logits);
@@ -41,7 +41,7 @@ export function bceWithLogits(logits: Tensor, labels: Tensor, posWeight = 1): Te
   e.k.bce_logits_f32(logits.ptr, labels.ptr, perElem.ptr, n, posWeight);
   const out = empty([1], 'f32', e);
   e.k.sum_rows_f32(perElem.ptr, out.ptr, 1, n);
-  e.floats[out.ptr >> 2] /= Math.max(1, n);
+  e.floats[out.ptr >>> 2] /= Math.max(1, n);
   return record('bceWithLogits', [logits], out, () => {
     const g = scalarGrad(out) / Math.max(1, n);
     const gb = empty(logits.shape, 'f32', e);

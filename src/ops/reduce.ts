@@ -11,7 +11,7 @@ function total(op: 'sum' | 'mean', x: Tensor): Tensor {
   const n = x.size;
   e.k.sum_rows_f32(x.ptr, out.ptr, 1, n);
   const factor = op === 'mean' ? 1 / Math.max(1, n) : 1;
-  if (op === 'mean') e.floats[out.ptr >> 2] *= factor;
+  if (op === 'mean') e.floats[out.ptr >>> 2] *= factor;
   return record(op, [x], out, () => {
     const g = scalarGrad(out) * factor;
     const { grad, acc } = gradSlot(x);

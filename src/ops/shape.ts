@@ -18,7 +18,7 @@ export function concat(xs: Tensor[]): Tensor {
   const F = e.floats;
   let off = 0;
   xs.forEach((x, i) => {
-    copyBlock(F, x.ptr >> 2, widths[i], out.ptr >> 2, total, off, rows, widths[i]);
+    copyBlock(F, x.ptr >>> 2, widths[i], out.ptr >>> 2, total, off, rows, widths[i]);
     off += widths[i];
   });
   return record('concat', xs, out, () => {
@@ -28,8 +28,8 @@ export function concat(xs: Tensor[]): Tensor {
       if (x.requiresGrad) {
         const { grad, acc } = gradSlot(x);
         const G = e.floats;
-        const g = out.grad!.ptr >> 2;
-        const d = grad.ptr >> 2;
+        const g = out.grad!.ptr >>> 2;
+        const d = grad.ptr >>> 2;
         for (let r = 0; r < rows; r++) {
           const src = g + r * total + at;
           const dst = d + r * w;
@@ -51,12 +51,12 @@ export function sliceLast(x: Tensor, start: number, width: number): Tensor {
   const e = x.engine;
   const out = empty([...x.shape.slice(0, -1), width], 'f32', e);
   const F = e.floats;
-  for (let r = 0; r < rows; r++) F.copyWithin((out.ptr >> 2) + r * width, (x.ptr >> 2) + r * n + start, (x.ptr >> 2) + r * n + start + width);
+  for (let r = 0; r < rows; r++) F.copyWithin((out.ptr >>> 2) + r * width, (x.ptr >>> 2) + r * n + start, (x.ptr >>> 2) + r * n + start + width);
   return record('sliceLast', [x], out, () => {
     const { grad, acc } = gradSlot(x);
     const G = e.floats;
-    const d = grad.ptr >> 2;
-    const g = out.grad!.ptr >> 2;
+    const d = grad.ptr >>> 2;
+    const g = out.grad!.ptr >>> 2;
     if (!acc) G.fill(0, d, d + x.size);
     for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) G[d + r * n + start + j] += G[g + r * width + j];
   });
@@ -71,10 +71,10 @@ export function transpose(x: Tensor): Tensor {
   const batch = x.size / Math.max(1, R * C);
   const e = x.engine;
   const out = empty([...x.shape.slice(0, -2), C, R], 'f32', e);
-  transposeInto(e.floats, x.ptr >> 2, out.ptr >> 2, batch, R, C, false);
+  transposeInto(e.floats, x.ptr >>> 2, out.ptr >>> 2, batch, R, C, false);
   return record('transpose', [x], out, () => {
     const { grad, acc } = gradSlot(x);
-    transposeInto(e.floats, out.grad!.ptr >> 2, grad.ptr >> 2, batch, C, R, acc === 1);
+    transposeInto(e.floats, out.grad!.ptr >>> 2, grad.ptr >>> 2, batch, C, R, acc === 1);
   });
 }
 

@@ -79,9 +79,9 @@ export class CompactItemTable {
     const q = h.alloc(Math.max(1, M * D) * 4);
     const out = h.alloc(Math.max(1, M * this.rows) * 4);
     try {
-      h.floats.set(queries, q >> 2);
+      h.floats.set(queries, q >>> 2);
       this.scoreInto(M, q, D, 0, this.rows, out, this.rows);
-      return Float32Array.from(h.floats.subarray(out >> 2, (out >> 2) + M * this.rows));
+      return Float32Array.from(h.floats.subarray(out >>> 2, (out >>> 2) + M * this.rows));
     } finally {
       h.free(q);
       h.free(out);
@@ -95,7 +95,7 @@ export class CompactItemTable {
     try {
       if (this.format === 'int8') this.engine.k.dequantize_i8_panels(this.ptr, this.scales, this.rows, this.dim, out);
       else this.engine.k.f16_panels_to_f32(this.ptr, this.rows, this.dim, out);
-      return Float32Array.from(h.floats.subarray(out >> 2, (out >> 2) + this.rows * this.dim));
+      return Float32Array.from(h.floats.subarray(out >>> 2, (out >>> 2) + this.rows * this.dim));
     } finally {
       h.free(out);
     }
