@@ -9,6 +9,7 @@ import { Adam } from '../src/optim/adam.js';
 import type { RetrievalBatch } from '../src/models/types.js';
 import { ComiRecSA } from '../src/models/comirec-sa.js';
 import { runSuite, table, type BenchCase } from './harness.js';
+import { logUniformBatch } from './log-uniform-batch.js';
 
 const B = 128, T = 20, D = 64, K = 4;
 const SIZES = [50_000, 310_000, 1_700_000];
@@ -16,15 +17,7 @@ const SIZES = [50_000, 310_000, 1_700_000];
 /** Batches whose items are log-uniform over the catalogue (popular ids are small), as a real log. */
 function batches(N: number, count: number): RetrievalBatch[] {
   const rng = new Rng(N);
-  return Array.from({ length: count }, () => {
-    const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B), target = new Int32Array(B);
-    for (let b = 0; b < B; b++) {
-      len[b] = 1 + rng.int(T);
-      for (let t = 0; t < len[b]; t++) (hist[b * T + t] = rng.logUniform(N)), (mask[b * T + t] = 1);
-      target[b] = rng.logUniform(N);
-    }
-    return { B, T, hist, mask, len, target };
-  });
+  return Array.from({ length: count }, () => logUniformBatch(rng, N, B, T));
 }
 
 const label = (N: number) => `N = ${N.toLocaleString('en-US')}`;

@@ -16,6 +16,7 @@ import { generateSynthetic } from '../../src/data/synthetic.js';
 import { evalCases, prepareRetrieval } from '../../src/data/protocol.js';
 import { Trainer } from '../../src/train/trainer.js';
 import { evaluateRetrieval, recallAt } from '../../src/train/evaluate.js';
+import { logUniformBatch } from '../log-uniform-batch.js';
 
 const [mode = 'quality', a1, a2, a3] = process.argv.slice(2);
 const MiB = 2 ** 20;
@@ -29,15 +30,7 @@ async function memory(N: number, D: number, state: 'f32' | 'f16'): Promise<void>
     const opt = new Adam(model.params.list(), { lr: 1e-3, sparseState: state });
     const built = (performance.now() - t0) / 1000;
     const rng = new Rng(N);
-    const batch = (): RetrievalBatch => {
-      const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B), target = new Int32Array(B);
-      for (let b = 0; b < B; b++) {
-        len[b] = 1 + rng.int(T);
-        for (let t = 0; t < len[b]; t++) (hist[b * T + t] = rng.logUniform(N)), (mask[b * T + t] = 1);
-        target[b] = rng.logUniform(N);
-      }
-      return { B, T, hist, mask, len, target };
-    };
+    const batch = (): RetrievalBatch => logUniformBatch(rng, N, B, T);
     const draw = new Rng(9);
     const step = () => e.step(() => { backward(model.loss(batch(), draw)); opt.step(); });
     for (let i = 0; i < 3; i++) step();
