@@ -122,7 +122,7 @@ export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOption
   if (note) process.stderr.write(`mirec: note: ${note}\n`);
   if (o.validUsers !== undefined && o.protocol === 'loo') throw new UsageError('--valid-users applies to --protocol comirec (leave-one-out validates every user)');
   const trainer = new Trainer(model, ds, {
-    batchSize: o.batch, lr: o.lr, seed: o.seed, maxSteps: o.maxSteps, protocol: o.protocol, optimizerState: o.optimizerState,
+    batchSize: o.batch, lr: o.lr, seed: o.seed, maxSteps: o.maxSteps, protocol: o.protocol, optimizer: o.optimizer, optimizerState: o.optimizerState,
     profile: o.profile, evalEvery: o.evalEvery, patience: o.patience, validUsers: o.validUsers,
     onProgress: progressPrinter(name, o.log),
     onBest: o.out !== undefined ? keepBestAt(o.out, extra, { above: control.keepAbove, onWrite: (b) => { control.written = b; } }) : undefined,

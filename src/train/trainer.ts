@@ -1,5 +1,5 @@
 // The one trainer of both model families (docs/protocols.md#validation-and-early-stopping, #tag-protocol):
-// seeded steps with Adam, validation every `evalEvery` steps, early stopping with one patience
+// seeded steps with Adam (or Adagrad), validation every `evalEvery` steps, early stopping with one patience
 // rule (stop when the validations since the best exceed `patience`, as ComiRec), the best weights
 // kept and restored, a NaN/Inf guard that stops before a bad update with a message naming the step,
 // a progress callback, a hook for writing the best checkpoint, and checkpoints that resume
@@ -11,6 +11,8 @@ import type { Rng } from '../engine/random.js';
 import { checkOptions, describeValue } from '../engine/check-options.js';
 import { backward, hasGrad } from '../autograd/tape.js';
 import { Adam } from '../optim/adam.js';
+import { Adagrad } from '../optim/sgd.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import type { RetrievalModel } from '../models/types.js';
 import type { TagModel } from '../models/tag-model.js';
@@ -23,9 +25,15 @@ export type { TrainProfile } from './train-task.js';
 
 export interface TrainerOptions extends FamilyOptions {
   /**
-   * Storage of Adam's moments of the row-sparse tables (the item embeddings): 'f32' (default) or
-   * 'f16' (half the bytes, one power-of-two scale per row; the step runs in f32). A checkpoint
-   * resumes only with the storage it was written with.
+   * 'adam' (default; lazy on the row-sparse tables) or 'adagrad' (one accumulator per weight
+   * instead of Adam's two moments, starting at 0.1; it usually wants a larger `lr` than Adam's).
+   * A checkpoint resumes only with the optimizer it was written with.
+   */
+  optimizer?: 'adam' | 'adagrad';
+  /**
+   * Storage of the optimizer state of the row-sparse tables (the item embeddings): 'f32'
+   * (default) or 'f16' (half the bytes, one power-of-two scale per row and moment; the step runs
+   * in f32). A checkpoint resumes only with the storage it was written with.
    */
   optimizerState?: 'f32' | 'f16';
   /**
@@ -106,7 +114,7 @@ const TRAINER_OPTIONS = {
   // protocol and profile values are checked by the families (their messages list the choices).
   batchSize: 'integer', protocol: 'string', lr: 'number', profile: 'string', evalEvery: 'integer', patience: 'integer',
   maxSteps: 'integer', validUsers: 'integer', epochs: 'integer', seed: 'number', onProgress: 'function', progressEvery: 'integer', onBest: 'function',
-  optimizerState: 'string',
+  optimizer: 'string', optimizerState: 'string',
 } as const;
 const FIT_OPTIONS = { signal: 'object', yieldEvery: 'integer' } as const;
 
@@ -128,7 +136,10 @@ function checkTrainerInputs(model: unknown, data: unknown, options: unknown): vo
 
 export class Trainer {
   readonly opts: ResolvedOptions & Pick<TrainerOptions, 'onProgress' | 'onBest'>;
-  readonly optimizer: Adam;
+  /** Adam or Adagrad, as `options.optimizer` chose. */
+  readonly optimizer: Optimizer;
+  /** The optimizer's name, as checkpoints record it. */
+  readonly optimizerKind: 'adam' | 'adagrad';
   readonly task: TrainTask;
   step = 0;
   /** Best validation score so far (Recall@50, or mean AUC for tag models); −1 before any. */
@@ -151,7 +162,12 @@ export class Trainer {
     if (!(this.opts.lr >= 0)) throw new Error(`Trainer: lr ${this.opts.lr}; expected a number ≥ 0`);
     const state = options.optimizerState;
     if (state !== undefined && state !== 'f32' && state !== 'f16') throw new Error(`Trainer: optimizerState ${JSON.stringify(state)}; expected 'f32' or 'f16'`);
-    this.optimizer = new Adam(this.params(), { lr: this.opts.lr, sparseState: state });
+    const kind = options.optimizer ?? 'adam';
+    if (kind !== 'adam' && kind !== 'adagrad') throw new Error(`Trainer: optimizer ${JSON.stringify(kind)}; expected 'adam' or 'adagrad'`);
+    this.optimizerKind = kind;
+    this.optimizer = kind === 'adam'
+      ? new Adam(this.params(), { lr: this.opts.lr, sparseState: state })
+      : new Adagrad(this.params(), { lr: this.opts.lr, sparseState: state });
   }
 
   /** Draws the users and cuts of each batch (retrieval) or the row order of each epoch (tag models). */
@@ -304,7 +320,7 @@ export class Trainer {
   }
 
   /**
-   * Parameters, Adam moments and step count, generator states and early-stopping state, as
+   * Parameters, optimizer state (Adam's moments or Adagrad's accumulators) and step count, generator states and early-stopping state, as
    * checkpoint bytes (`extra` adds JSON such as the vocabulary). The best weights are stored only
    * implicitly: a checkpoint written from `onBest` holds them as its parameters.
    */
@@ -317,7 +333,7 @@ export class Trainer {
       kind: this.model.kind,
       config: (this.model as { config?: object }).config ?? {},
       params: this.model.params,
-      optimizer: { kind: 'adam', t: this.optimizer.t, state: this.optimizer.state() },
+      optimizer: { kind: this.optimizerKind, t: this.optimizer.t, state: this.optimizer.state() },
       extra: { ...extra, trainer: state },
     });
   }
@@ -332,6 +348,10 @@ export class Trainer {
     if (differ.length) throw new Error(`Trainer.resume: ${source} was trained with a different model config (${differ.join('; ')}); resume with the same options`);
     checkFinite(ck, source);
     loadParams(ck, this.model.params, source);
+    if (ck.optimizer.kind !== this.optimizerKind) {
+      const saved = [...ck.tensors.keys()].find((k) => k.startsWith(`optim.${ck.optimizer!.kind}.`));
+      throw new Error(`Trainer.resume: ${source} was trained with optimizer '${ck.optimizer.kind}'${saved ? ` (it holds ${saved})` : ''}, this trainer uses '${this.optimizerKind}'; resume with optimizer '${ck.optimizer.kind}' (--optimizer ${ck.optimizer.kind})`);
+    }
     loadOptimizerState(ck, this.optimizer.state(), source);
     this.optimizer.t = ck.optimizer.t;
     this.step = x.step;
