@@ -95,6 +95,32 @@ export function scatter_add_rows_f32(src: usize, ids: usize, table: usize, rows:
 }
 
 /**
+ * Columns [0, n) of scatter_add_rows_f32 over rows `ld` floats apart: table[ids[r], j] +=
+ * src[r, j] for r in order. A threaded engine runs scatter_add_rows_f32 as column ranges of this
+ * kernel (engine/threads/split.ts): each element still accumulates its sources in id order, so
+ * the bits are those of the whole call.
+ */
+export function scatter_add_cols_f32(src: usize, ids: usize, table: usize, rows: i32, count: i32, n: i32, ld: i32): void {
+  for (let r = 0; r < count; r++) {
+    const id = ldi(ids, r);
+    checkId("scatter_add_cols_f32", r, id, rows);
+    const dst = rowPtr(table, id, ld);
+    const s = rowPtr(src, r, ld);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= n; j += 4) {
+        const o = (<usize>j) << 2;
+        v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(s + o)));
+      }
+    }
+    for (; j < n; j++) {
+      const o = (<usize>j) << 2;
+      store<f32>(dst + o, load<f32>(dst + o) + load<f32>(s + o));
+    }
+  }
+}
+
+/**
  * Weighted pool: out[b] = sum_t weights[b, t] * table[ids[b, t]] for b < count, t < n
  * (ids and weights are [count, n], out is [count, d]). A weight of 0 still reads its row, so
  * padding ids must be valid (row 0 is the zero padding row by convention).

@@ -60,6 +60,16 @@ export function sum_cols_f32(x: usize, out: usize, rows: i32, n: i32, acc: i32):
   for (let r = 0; r < rows; r++) add_f32(out, row(x, r, n), out, n);
 }
 
+/**
+ * Columns [0, n) of sum_cols_f32 over rows `ld` floats apart. A threaded engine runs sum_cols_f32
+ * as column ranges of this kernel (engine/threads/split.ts): every column still adds its rows in
+ * order, so the bits are those of the whole call.
+ */
+export function sum_cols_ld_f32(x: usize, out: usize, rows: i32, n: i32, acc: i32, ld: i32): void {
+  if (!acc) fill_f32(out, 0, n);
+  for (let r = 0; r < rows; r++) add_f32(out, row(x, r, ld), out, n);
+}
+
 /** out[r] = max_j x[r, j]; -Infinity for an empty row, NaN propagates (f32.max semantics). */
 export function max_rows_f32(x: usize, out: usize, rows: i32, n: i32): void {
   for (let r = 0; r < rows; r++) {

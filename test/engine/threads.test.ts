@@ -9,6 +9,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { MIN_WORK, threadedEngine, threadsUnavailable } from '../../src/engine/threads/index.js';
 import { ranges } from '../../src/engine/threads/split.js';
 import { Rng } from '../../src/engine/random.js';
+import { asPtr } from '../../src/engine/abi/index.js';
 import { backward } from '../../src/autograd/tape.js';
 import { Adam } from '../../src/optim/adam.js';
 import { ComiRecSA } from '../../src/models/comirec-sa.js';
@@ -83,6 +84,81 @@ test('gemm: every variant and shape class gives the single-thread bits', async (
     }
     assert.ok(three.threadSplits > 0);
     void rng;
+  } finally {
+    Object.assign(MIN_WORK, saved);
+    one.close();
+    three.close();
+  }
+});
+
+test('batched gemm: entries side by side in the same rows split by entry, overlapping ones never', async () => {
+  const [one, three] = await engines();
+  const saved = { ...MIN_WORK };
+  Object.assign(MIN_WORK, FORCE);
+  try {
+    // [batch, M, N, K, sc, ldc]: ComiRec-DR's per-(b, k) columns (N 1, sc 1, ldc = batch), blocks
+    // of 8 and of 5 columns side by side, and sc = 2 < N = 3 (overlapping columns: whole).
+    const cases = [[24, 20, 1, 16, 1, 24], [6, 7, 8, 9, 8, 48], [5, 9, 5, 12, 5, 27], [7, 5, 3, 6, 2, 17]];
+    for (const [batch, M, N, K, sc, ldc] of cases) {
+      for (const v of ['nn', 'nt', 'tn'] as const) {
+        const splits: number[] = [];
+        const out = [one, three].map((e) => {
+          e.heap.resetArena();
+          const r = new Rng(batch * 100 + N);
+          const a = e.heap.scratch(batch * M * K * 4), b = e.heap.scratch(batch * K * N * 4), c = e.heap.scratch(M * ldc * 4);
+          const F = e.floats;
+          for (let i = 0; i < batch * M * K; i++) F[(a >> 2) + i] = r.normal();
+          for (let i = 0; i < batch * K * N; i++) F[(b >> 2) + i] = r.normal();
+          for (let i = 0; i < M * ldc; i++) F[(c >> 2) + i] = r.normal();
+          const lda = v === 'tn' ? M : K, ldb = v === 'nt' ? K : N;
+          const before = e.threadSplits;
+          e.k[`gemm_batched_f32_${v}`](batch, M, N, K, 0.5, a, lda, M * K, b, ldb, K * N, 1, c, ldc, sc);
+          splits.push(e.threadSplits - before);
+          return Float32Array.from(e.floats.subarray(c >> 2, (c >> 2) + M * ldc));
+        });
+        assert.equal(out[1], out[0], `${v} ${[batch, M, N, K, sc, ldc]}`);
+        assert.is(splits[1], sc >= N ? 1 : 0, `${v} ${[batch, M, N, K, sc, ldc]}: split only when the entries are disjoint`);
+      }
+    }
+  } finally {
+    Object.assign(MIN_WORK, saved);
+    one.close();
+    three.close();
+  }
+});
+
+test('scatter_add_rows and sum_cols split by column ranges give the single-thread bits', async () => {
+  const [one, three] = await engines();
+  const plain = await instantiate(await embeddedBytes(true), 'wasm-simd');
+  const saved = { ...MIN_WORK };
+  Object.assign(MIN_WORK, FORCE);
+  try {
+    for (const d of [64, 40, 100, 17]) {
+      const splits: number[] = [];
+      const out = [plain, one, three].map((e) => {
+        e.heap.resetArena();
+        const r = new Rng(d);
+        const rows = 7, count = 300, tall = 50;
+        const src = e.heap.scratch(count * d * 4), table = e.heap.scratch(rows * d * 4), ids = e.heap.scratch(count * 4);
+        const x = e.heap.scratch(tall * d * 4), sums = e.heap.scratch(2 * d * 4);
+        const F = e.floats, I = e.i32;
+        // Values of mixed magnitude and many duplicate ids: any change of summation order shows.
+        for (let i = 0; i < count * d; i++) F[(src >> 2) + i] = r.normal() * 10 ** r.int(4);
+        for (let i = 0; i < rows * d; i++) F[(table >> 2) + i] = r.normal();
+        for (let i = 0; i < count; i++) I[(ids >> 2) + i] = r.int(rows);
+        for (let i = 0; i < tall * d; i++) F[(x >> 2) + i] = r.normal() * 10 ** r.int(4);
+        for (let i = 0; i < 2 * d; i++) F[(sums >> 2) + i] = r.normal();
+        const before = e.threadSplits;
+        e.k.scatter_add_rows_f32(src, ids, table, rows, count, d);
+        e.k.sum_cols_f32(x, sums, tall, d, 0);
+        e.k.sum_cols_f32(x, asPtr(sums + 4 * d), tall, d, 1);
+        splits.push(e.threadSplits - before);
+        return [Float32Array.from(F.subarray(table >> 2, (table >> 2) + rows * d)), Float32Array.from(e.floats.subarray(sums >> 2, (sums >> 2) + 2 * d))];
+      });
+      assert.equal(out[1], out[0], `d ${d}: threads build on 1 thread vs simd build`);
+      assert.equal(out[2], out[0], `d ${d}: 3 threads vs 1`);
+      assert.is(splits[2], d >= 32 ? 3 : 0, `d ${d}: calls split by columns (parts of at least 16 floats)`);
+    }
   } finally {
     Object.assign(MIN_WORK, saved);
     one.close();

@@ -79,4 +79,18 @@ test('reference gather rejects an out-of-range id, naming the kernel and id', as
   );
 });
 
+test('scatter_add_cols_f32: a column range of rows ld apart accumulates duplicate ids', async () => {
+  const rows = 5;
+  for (const [ld, j0, m] of [[17, 0, 17], [67, 16, 32], [64, 48, 16], [8, 3, 5]]) {
+    for (const count of [0, 1, 17, 67]) {
+      const ids = someIds(count, rows, ld + count + 3);
+      await checkKernel('scatter_add_cols_f32', {
+        floats: { src: randomFloats(count * ld, 4), table: randomFloats(rows * ld, 5) },
+        ints: { ids },
+        args: (p) => [p.src + 4 * j0, p.ids, p.table + 4 * j0, rows, count, m, ld],
+      });
+    }
+  }
+});
+
 test.run();

@@ -55,4 +55,13 @@ test('sum_sq_f32 returns the sum of squares', async () => {
   }
 });
 
+test('sum_cols_ld_f32: a column range of rows ld apart matches the oracle', async () => {
+  for (const [rows, ld, j0, m] of [[3, 17, 0, 17], [5, 67, 16, 32], [4, 64, 48, 16], [1, 8, 3, 5], [0, 5, 0, 5]]) {
+    const x = randomFloats(rows * ld, ld + rows, 2);
+    for (const acc of [0, 1]) {
+      await checkKernel('sum_cols_ld_f32', { floats: { x, out: randomFloats(ld, 5) }, args: (p) => [p.x + 4 * j0, p.out + 4 * j0, rows, m, acc, ld] });
+    }
+  }
+});
+
 test.run();

@@ -28,6 +28,15 @@ export function scatter_add_rows_f32(F: Floats, I: I, src: number, ids: number, 
   }
 }
 
+/** Columns [0, n) of scatter_add_rows_f32 over rows ld apart (ids in order). */
+export function scatter_add_cols_f32(F: Floats, I: I, src: number, ids: number, table: number, rows: number, count: number, n: number, ld: number): void {
+  for (let r = 0; r < count; r++) {
+    const id = I[ids + r];
+    checkId('scatter_add_cols_f32', r, id, rows);
+    for (let j = 0; j < n; j++) F[table + id * ld + j] += F[src + r * ld + j];
+  }
+}
+
 /** out[b] = sum_t weights[b, t] * table[ids[b, t]]; ids, weights [count, n]; out [count, d]. */
 export function gather_pool_f32(F: Floats, I: I, table: number, rows: number, ids: number, weights: number, out: number, count: number, n: number, d: number): void {
   for (let b = 0; b < count; b++) {

@@ -24,6 +24,15 @@ export function sum_cols_f32(F: Floats, _I: I, x: number, out: number, rows: num
   }
 }
 
+/** Columns [0, n) of sum_cols_f32 over rows ld apart. */
+export function sum_cols_ld_f32(F: Floats, _I: I, x: number, out: number, rows: number, n: number, acc: number, ld: number): void {
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let r = 0; r < rows; r++) s += F[x + r * ld + j];
+    F[out + j] = acc ? F[out + j] + s : s;
+  }
+}
+
 /** out[r] = max_j x[r, j] (-Infinity for an empty row; NaN propagates). */
 export function max_rows_f32(F: Floats, _I: I, x: number, out: number, rows: number, n: number): void {
   for (let r = 0; r < rows; r++) {

@@ -5,7 +5,7 @@
 // cross-origin isolated) get one thread and one notice.
 import { ABI, type KernelName } from '../abi/index.js';
 import { Engine, type KernelFn } from '../engine.js';
-import { SPLITTERS } from './split.js';
+import { SPLITTERS, VIA } from './split.js';
 import { ThreadPool } from './pool.js';
 import { hostCores, threadsUnavailable } from './spawn.js';
 
@@ -62,15 +62,20 @@ export async function threadedEngine(module: WebAssembly.Module, threads: number
     scratch: () => engine.heap.alloc(scratchBytes),
   });
   const kernels = engine.k as unknown as Record<string, KernelFn>;
-  names.forEach((name, index) => {
+  const whole = { ...kernels };
+  names.forEach((name) => {
     const split = SPLITTERS[name];
     if (!split) return;
-    const fn = kernels[name];
+    const fn = whole[name];
+    // Parts run as this kernel, or as its strided variant (VIA) for column splits.
+    const partName = VIA[name] ?? name;
+    const partIndex = names.indexOf(partName);
+    const partFn = whole[partName];
     const isGemm = name.startsWith('gemm');
     kernels[name] = (...args: number[]) => {
       const parts = split(args, threads, isGemm ? MIN_WORK.gemm : MIN_WORK.other);
       if (!parts || pool.isClosed) return fn(...args);
-      pool.run(index, fn, parts);
+      pool.run(partIndex, partFn, parts);
     };
   });
   engine.attachThreads(pool);

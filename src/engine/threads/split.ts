@@ -2,8 +2,9 @@
 // every part gets whole output rows (or GEMM columns, or batch entries) starting at multiples of
 // the kernels' own blocking (4 rows: the GEMM's MR and softmax's lanes = rows groups; 8 columns:
 // the GEMM's NR; 64 elements: every SIMD loop's width), so each output element is produced by
-// the same instruction sequence as on one thread. Kernels that reduce across rows (sum_cols,
-// scatter_add_rows, layernorm_bwd's dgamma) are absent: they always run whole on one thread.
+// the same instruction sequence as on one thread. Kernels that reduce across rows split by
+// columns instead (sum_cols, scatter_add_rows: their parts run a strided variant, see VIA), so
+// every element still adds its sources in order; layernorm_bwd (dgamma) always runs whole.
 import type { KernelName } from '../abi/index.js';
 
 /** Arguments of one kernel call, and the argument lists of its parts (part 0 runs on the caller). */
@@ -49,8 +50,15 @@ function units(countAt: number, align: number, workPerUnit: (a: Args) => number,
 const one = () => 1;
 const arg = (i: number) => (a: Args) => a[i];
 const ew = (countAt: number, ptrs: number[]) => units(countAt, 64, one, ptrs.map((p) => [p, 1] as [number, number]));
-const rowsOf = (rowsAt: number, nAt: number, full: number[], perRow: number[] = [], fixedWork = 0) =>
-  units(rowsAt, 4, fixedWork ? () => fixedWork : arg(nAt), [
+/**
+ * What a row costs beyond its n elements (setup, horizontal sums and stores of short rows), in
+ * elements. Measured (bench/experiments/split-coverage.mts, one thread): softmax_rows_masked over
+ * 2560 rows of 4 takes ≈ 47 µs, about what 100k elements of an elementwise pass take, so counting
+ * only rows × n (10k) kept such calls whole.
+ */
+const ROW_OVERHEAD = 32;
+const rowsOf = (rowsAt: number, nAt: number, full: number[], perRow: number[] = []) =>
+  units(rowsAt, 4, (a) => a[nAt] + ROW_OVERHEAD, [
     ...full.map((p) => [p, { arg: nAt }] as [number, { arg: number }]),
     ...perRow.map((p) => [p, 1] as [number, number]),
   ]);
@@ -88,17 +96,37 @@ function gemm(aT: boolean, bT: boolean): Splitter {
 
 /**
  * Batched GEMM (batch, M, N, K, alpha, a, lda, sa, b, ldb, sb, beta, c, ldc, sc): by batch entry,
- * unless the entries' outputs overlap (sc smaller than one entry's C, e.g. sc = 0): those entries
- * accumulate into the same C one after another, which only one thread can do in order.
+ * when the entries' outputs are disjoint: one after another (sc at least one entry's C), or side
+ * by side in the same rows (sc ≥ N and every entry within ldc, e.g. ComiRec-DR's per-(b, k)
+ * columns, sc = 1, ldc = batch). Entries that overlap (e.g. sc = 0) accumulate into the same C
+ * one after another, which only one thread can do in order. A kernel writes only its own N
+ * columns of a row (partial tiles store element by element), so neighbours never race.
  */
-const byEntry = units(0, 1, (a) => a[1] * a[2] * a[3], [
+function disjointEntries(batch: number, M: number, N: number, ldc: number, sc: number): boolean {
+  if (Math.abs(sc) >= (M - 1) * ldc + N) return true;
+  return sc >= N && (batch - 1) * sc + N <= ldc;
+}
+
+/**
+ * Multiply-adds one entry really costs: rows padded to the 4-row tile, columns to the 8-column
+ * panel, plus packing B (K × 8 per panel). Small entries pay far more than M·N·K: SINE's
+ * 128 entries of 1 × 20 × 64 take ≈ 155 µs on one thread (≈ 1 GMAC/s against ≈ 13 for the
+ * step's large GEMMs; bench/experiments/split-coverage.mts), and counting M·N·K kept them whole.
+ */
+function entryWork(a: Args): number {
+  const [, M, N, K] = a;
+  const cols = Math.ceil(N / 8) * 8;
+  return (Math.ceil(M / 4) * 4 + 1) * cols * K;
+}
+
+const byEntry = units(0, 1, entryWork, [
   [5, { arg: 7 }],
   [8, { arg: 10 }],
   [12, { arg: 14 }],
 ]);
 const batched: Splitter = (args, parts, minWork) => {
-  const [, M, N, , , , , , , , , , , ldc, sc] = args;
-  if (Math.abs(sc) < (M - 1) * ldc + N) return null;
+  const [batch, M, N, , , , , , , , , , , ldc, sc] = args;
+  if (!disjointEntries(batch, M, N, ldc, sc)) return null;
   return byEntry(args, parts, minWork);
 };
 
@@ -119,7 +147,32 @@ function scoreRows(outAt: number): Splitter {
   };
 }
 
+/**
+ * A reduction over rows split by column ranges of 16 floats (a cache line: parts never write the
+ * same line), as parts of its strided variant: `cols` gives (n, work per column), `part` the
+ * variant's arguments for columns [j0, j0 + n) of a call.
+ */
+function byColumns(cols: (a: Args) => [number, number], part: (a: Args, j0: number, n: number) => Args): Splitter {
+  return (args, parts, minWork) => {
+    const [n, per] = cols(args);
+    if (n * per < 2 * minWork) return null;
+    const rs = ranges(n, parts, 16, Math.ceil(minWork / Math.max(1, per)));
+    if (rs.length < 2) return null;
+    return rs.map(([j0, m]) => part(args, j0, m));
+  };
+}
+
+/** Kernels whose parts run as another kernel (a strided variant taking column ranges). */
+export const VIA: Partial<Record<KernelName, KernelName>> = {
+  scatter_add_rows_f32: 'scatter_add_cols_f32',
+  sum_cols_f32: 'sum_cols_ld_f32',
+};
+
 export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
+  // (src, ids, table, rows, count, d) → scatter_add_cols_f32 (src, ids, table, rows, count, n, ld)
+  scatter_add_rows_f32: byColumns((a) => [a[5], a[4]], ([src, ids, table, rows, count, d], j0, n) => [src + 4 * j0, ids, table + 4 * j0, rows, count, n, d]),
+  // (x, out, rows, n, acc) → sum_cols_ld_f32 (x, out, rows, n, acc, ld)
+  sum_cols_f32: byColumns((a) => [a[3], a[2]], ([x, out, rows, n, acc], j0, m) => [x + 4 * j0, out + 4 * j0, rows, m, acc, n]),
   gemm_f32_nn: gemm(false, false),
   gemm_f32_nt: gemm(false, true),
   gemm_f32_tn: gemm(true, false),
