@@ -9,6 +9,7 @@ export * from './layernorm';
 export * from './embedding';
 export * from './optim';
 export * from './optim-f16';
+export { adam_rows_f16_ref, adagrad_rows_f16_ref } from './optim-f16-ref';
 export * from './topk';
 export * from './loss';
 export * from './quant';

@@ -12,6 +12,9 @@ export const OPTIM_ABI = {
   adagrad_rows_f32: 'ppppiiff', // (param, grad, acc, ids, count, d, lr, eps)
   adam_rows_f16: 'ppppppiiffffff', // (param, grad, m16, v16, scales [rows,2], ids, count, d, lr, beta1, beta2, eps, bc1, bc2)
   adagrad_rows_f16: 'pppppiiff', // (param, grad, acc16, scales [rows], ids, count, d, lr, eps)
+  // The two-pass kernels the _f16 ones match bit for bit (kept as their reference in tests).
+  adam_rows_f16_ref: 'ppppppiiffffff',
+  adagrad_rows_f16_ref: 'pppppiiff',
   sgd_f32: 'ppif', // (param, grad, n, lr)
   sgd_rows_f32: 'pppiif', // (param, grad, ids, count, d, lr)
 } as const satisfies AbiTable;

@@ -97,3 +97,6 @@ export function adagrad_rows_f16(F: Floats, I: I, param: number, grad: number, a
     F[sc] = pow2(e);
   }
 }
+
+// The wasm builds keep their previous two-pass kernels under these names; here they are the same.
+export { adam_rows_f16 as adam_rows_f16_ref, adagrad_rows_f16 as adagrad_rows_f16_ref };
