@@ -47,7 +47,9 @@ function randomCase(r: Rng, d: number, moments: number, overflow: boolean): Case
 }
 
 /** Run `kernel` on a copy of the case in e; the resulting param, halves and scales as raw bits. */
-function run(e: Engine, kernel: string, c: Case, t: number): number[][] {
+type Kernel = 'adam_rows_f16' | 'adam_rows_f16_ref' | 'adagrad_rows_f16' | 'adagrad_rows_f16_ref';
+
+function run(e: Engine, kernel: Kernel, c: Case, t: number): number[][] {
   const { d, ids } = c;
   const a = (bytes: number) => e.heap.alloc(Math.max(4, Math.ceil(bytes / 4) * 4));
   const P = a(c.param.byteLength), G = a(c.grad.byteLength), I = a(ids.length * 4), S = a(c.scales.byteLength);
@@ -75,8 +77,8 @@ for (const kind of ['adam', 'adagrad'] as const) {
         const c = randomCase(r, d, kind === 'adam' ? 2 : 1, round === 2);
         const t = 1 + Math.floor(r.uniform() * 50);
         for (const e of engines) {
-          const ref = run(e, `${kind}_rows_f16_ref`, c, t);
-          const fast = run(e, `${kind}_rows_f16`, c, t);
+          const ref = run(e, `${kind}_rows_f16_ref` as const, c, t);
+          const fast = run(e, `${kind}_rows_f16` as const, c, t);
           ref.forEach((b, i) => {
             const at = b.findIndex((x, j) => x !== fast[i][j]);
             assert.is(at, -1, `${e.backend} d ${d} round ${round}: ${what[i]} differ at byte ${at}`);
