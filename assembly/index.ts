@@ -12,5 +12,6 @@ export * from './optim-f16';
 export { adam_rows_f16_ref, adagrad_rows_f16_ref } from './optim-f16-ref';
 export * from './topk';
 export * from './loss';
+export * from './sampler';
 export * from './quant';
 export * from './scratch';

@@ -5,7 +5,8 @@
 import type { Rng } from '../engine/random.js';
 import type { Engine } from '../engine/engine.js';
 import type { Ptr } from '../engine/abi/index.js';
-import { detExpm1, detLog, detLog1p } from '../engine/det-math.js';
+import { detLog } from '../engine/det-math.js';
+import { SAMPLER_KIND, expectedCount, logQInto, probabilityOf, type SamplerKindCode } from '../engine/det-sampler.js';
 import { Tensor, empty, idTensor } from '../tensor.js';
 import { add, addRow, concat, dotRows, gather, matmul, reshape, softmaxCrossEntropy } from '../ops/index.js';
 
@@ -30,33 +31,27 @@ export interface NegativeSample {
 
 /** Probability of id k (1..N−1) under the sampler. */
 export function samplerProbability(kind: NegativeKind, k: number, N: number): number {
-  return probabilityOf(kind, N)(k);
+  return probabilityOf(kindCode(kind), N)(k);
 }
 
-/** k ↦ P(k) for one catalogue, its denominator computed once (the same operations, the same bits). */
-function probabilityOf(kind: NegativeKind, N: number): (k: number) => number {
-  if (kind === 'uniform') return () => 1 / (N - 1);
-  // TF's log_uniform_candidate_sampler over 0..N−1 (range_max N) with id 0 (padding) rejected: the
-  // accepted draws are i.i.d. from P renormalised over 1..N−1, so Q uses that P and the accepted
-  // draws only (P(0) = ln 2 / ln(N+1) is far from negligible on small catalogues).
-  if (kind === 'tfLogUniform') {
-    const den = detLog(N + 1) - detLog(2);
-    return (k) => (detLog(k + 2) - detLog(k + 1)) / den;
-  }
-  const den = detLog(N);
-  return (k) => (detLog(k + 1) - detLog(k)) / den;
-}
+export { expectedCount };
 
-/** TF ExpectedCountHelper: S·P if every draw was new, else 1 − (1 − P)^tries. */
-export function expectedCount(p: number, tries: number, S: number): number {
-  if (tries === S) return S * p;
-  return -detExpm1(tries * detLog1p(-p));
+/** The sampler kind as kernels take it (in-batch and full have none; they read as log-uniform). */
+function kindCode(kind: NegativeKind): SamplerKindCode {
+  return kind === 'uniform' || kind === 'tfLogUniform' ? SAMPLER_KIND[kind] : SAMPLER_KIND.logUniform;
 }
 
 /** Effective S for a catalogue of N rows: min(requested, ⌊(N−1)/2⌋). */
 export function capNegatives(requested: number, N: number): number {
   return Math.max(1, Math.min(requested, Math.floor((N - 1) / 2)));
 }
+
+/**
+ * Samples drawn here, with the catalogue size they were drawn for: their ln Q is what the
+ * `sampler_logq_f64` kernel computes, so the loss has the kernel compute it (split between
+ * threads) and `logQ` is only formed in JavaScript when someone reads it.
+ */
+const drawnFor = new WeakMap<NegativeSample, { N: number; tries: number }>();
 
 /** Draw S unique negatives for one batch (log-uniform, TF log-uniform or uniform). */
 export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: number): NegativeSample {
@@ -79,10 +74,22 @@ export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: numb
       ids[n++] = k;
     }
   }
-  const logQ = new Float64Array(S);
-  const P = probabilityOf(kind, N);
-  for (let j = 0; j < S; j++) logQ[j] = detLog(expectedCount(P(ids[j]), tries, S));
-  return { ids, logQ, tries, kind };
+  let logQ: Float64Array | null = null;
+  const sample: NegativeSample = {
+    ids,
+    tries,
+    kind,
+    // Own enumerable accessors: a spread copy reads the values (and is then an ordinary sample).
+    get logQ(): Float64Array {
+      return (logQ ??= logQInto(new Float64Array(S), ids, kindCode(kind), N, tries, S));
+    },
+    set logQ(v: Float64Array) {
+      logQ = v;
+      drawnFor.delete(sample); // replaced ln Q: the loss must use these values
+    },
+  };
+  drawnFor.set(sample, { N, tries });
+  return sample;
 }
 
 export interface SampledSoftmaxInput {
@@ -108,8 +115,9 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
 
   // Candidate ids and their −ln Q shift; labels' shift computed with the same tries.
   let cand: Int32Array;
-  let candShift: Float64Array;
-  let labelShift: (y: number) => number;
+  let candShift: Float64Array | undefined;
+  let labelShift: ((y: number) => number) | undefined;
+  let sample: NegativeSample | undefined;
   if (negatives.kind === 'full') {
     cand = Int32Array.from({ length: N - 1 }, (_, i) => i + 1);
     candShift = new Float64Array(N - 1);
@@ -123,16 +131,30 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
     candShift = Float64Array.from(cand, (c) => lq(c));
     labelShift = lq;
   } else {
-    const s = negatives as NegativeSample;
-    cand = s.ids;
-    candShift = s.logQ;
-    const S = s.ids.length;
-    const P = probabilityOf(s.kind, N);
-    labelShift = (y) => detLog(expectedCount(P(y), s.tries, S));
+    sample = negatives as NegativeSample;
+    cand = sample.ids;
   }
   const S = cand.length;
-  const y = idTensor(labels, [B], table.engine);
-  const c = idTensor(cand, [S], table.engine);
+  const e = table.engine;
+  const y = idTensor(labels, [B], e);
+  const c = idTensor(cand, [S], e);
+  // ln Q of the candidates and the labels: for a drawn sample both by the kernel (split between
+  // threads), with the bits of the JavaScript definition (engine/det-sampler.ts).
+  let rowShiftPtr: Ptr, candShiftPtr: Ptr;
+  if (sample) {
+    const { tries, kind } = sample;
+    const code = kindCode(kind);
+    const drawn = drawnFor.get(sample);
+    if (drawn && drawn.N === N && drawn.tries === tries) {
+      candShiftPtr = e.heap.scratch(Math.max(1, S) * 8);
+      e.k.sampler_logq_f64(c.ptr, candShiftPtr, S, N, tries, S, code);
+    } else candShiftPtr = f64Scratch(e, sample.logQ);
+    rowShiftPtr = e.heap.scratch(Math.max(1, B) * 8);
+    e.k.sampler_logq_f64(y.ptr, rowShiftPtr, B, N, tries, S, code);
+  } else {
+    candShiftPtr = f64Scratch(e, candShift!);
+    rowShiftPtr = f64Scratch(e, Float64Array.from(labels, labelShift!));
+  }
   let trueLogit = dotRows(user, gather(table, y)); // [B]
   let negLogits = matmul(user, gather(table, c), false, true); // [B, S]
   if (inp.bias) {
@@ -143,11 +165,8 @@ export function sampledSoftmaxLoss(inp: SampledSoftmaxInput): Tensor {
   const logits = concat([reshape(trueLogit, [B, 1]), negLogits]); // [B, 1+S]
   // −ln Q is a constant shift: applied in place, it changes no gradient. One kernel (split by
   // rows between threads) subtracts it in float64 and writes the accidental-hit mask.
-  const e = table.engine;
   const mask = empty([B, 1 + S], 'f32', e);
-  const rowShift = new Float64Array(B);
-  for (let b = 0; b < B; b++) rowShift[b] = labelShift(labels[b]);
-  e.k.logq_shift_mask_f32(logits.ptr, mask.ptr, B, 1 + S, f64Scratch(e, rowShift), y.ptr, c.ptr, f64Scratch(e, candShift));
+  e.k.logq_shift_mask_f32(logits.ptr, mask.ptr, B, 1 + S, rowShiftPtr, y.ptr, c.ptr, candShiftPtr);
   return softmaxCrossEntropy(logits, mask);
 }
 

@@ -7,4 +7,5 @@ export const LOSS_ABI = {
   bce_logits_bwd_f32: 'ppppifi', // (logits, labels, g, dx, n, posWeight, acc)
   softmax_xent_rows_f32: 'ppiippf', // (logits, mask, rows, n, loss, dlogits, scale): true class in column 0
   logq_shift_mask_f32: 'ppiipppp', // (logits, mask, rows, n, rowShift f64, labels i32, cand i32, candShift f64): in place, n = 1 + S
+  sampler_logq_f64: 'ppiiiii', // (ids i32, out f64, count, N, tries, S, kind): ln Q per id (assembly/sampler.ts)
 } as const satisfies AbiTable;

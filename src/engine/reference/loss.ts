@@ -3,6 +3,7 @@
 // first two arguments are the float and int heaps and pointers are element indices.
 // BCE is written with softplus of non-positive arguments only, so |logit| = 100 stays exact.
 import type { Floats } from './types.js';
+import { logQInto, type SamplerKindCode } from '../det-sampler.js';
 
 type I = Int32Array;
 
@@ -78,4 +79,14 @@ export function logq_shift_mask_f32(F: Floats, I: I, logits: number, mask: numbe
       F[mk + 1 + j] = I[cand + j] === y ? 0 : 1;
     }
   }
+}
+
+/**
+ * out[j] = ln Q of ids[j] (out: f64 in the int heap, two words each; ids i32): the sampler's
+ * expected count after `tries` draws, S of them unique, computed by the loss's own JavaScript.
+ */
+export function sampler_logq_f64(_F: Floats, I: I, ids: number, out: number, count: number, N: number, tries: number, S: number, kind: number): void {
+  const q = logQInto(new Float64Array(count), I.subarray(ids, ids + count), kind as SamplerKindCode, N, tries, S);
+  const words = new Int32Array(q.buffer);
+  I.set(words, out);
 }

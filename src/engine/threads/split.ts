@@ -214,6 +214,8 @@ export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
   softmax_xent_rows_f32: rowsOf(2, 3, [0, 1, 5], [4]),
   // (logits, mask, rows, n, rowShift f64, labels, cand, candShift): rowShift moves 8 bytes a row
   logq_shift_mask_f32: units(2, 4, arg(3), [[0, { arg: 3 }], [1, { arg: 3 }], [4, 2], [5, 1]]),
+  // (ids i32, out f64, count, N, tries, S, kind): by ranges of ids; ≈ 128 flops of log math per id
+  sampler_logq_f64: units(2, 4, () => 128, [[0, 1], [1, 2]]),
   squash_f32: rowsOf(2, 3, [0, 1]),
   squash_bwd_f32: rowsOf(3, 4, [0, 1, 2]),
   layernorm_f32: rowsOf(6, 7, [0, 3], [4, 5]),

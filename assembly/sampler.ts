@@ -1,0 +1,29 @@
+// Negative-sampler kernels: ln Q (TensorFlow's expected count) of candidate ids for the sampled
+// softmax, in float64 with the deterministic math of det-math.ts, so the result has the bits of
+// src/loss/sampled-softmax.ts's JavaScript (expectedCount, probabilityOf). Every id is independent,
+// so a call splits between threads by ranges of ids. C ABI: byte offsets and integers in.
+import { detExpm1, detLog, detLog1p } from './det-math';
+
+/** Sampler kinds, as the `kind` argument: log-uniform over 1..N−1, TF's log-uniform, uniform. */
+const LOG_UNIFORM = 0;
+const TF_LOG_UNIFORM = 1;
+
+/**
+ * out[j] = ln E[count of ids[j]] for j < count (out f64, ids i32): with P the sampler's
+ * probability over 1..N−1, E = S·P when every one of the `tries` draws was new (tries = S), else
+ * 1 − (1 − P)^tries = −expm1(tries · log1p(−P)). kind 0: P(k) = (ln(k+1) − ln k) / ln N;
+ * 1: (ln(k+2) − ln(k+1)) / (ln(N+1) − ln 2); 2: 1 / (N − 1).
+ */
+export function sampler_logq_f64(ids: usize, out: usize, count: i32, N: i32, tries: i32, S: i32, kind: i32): void {
+  const den: f64 = kind == LOG_UNIFORM ? detLog(<f64>N) : kind == TF_LOG_UNIFORM ? detLog(<f64>N + 1) - detLog(2) : 0;
+  const dt = <f64>tries;
+  for (let j = 0; j < count; j++) {
+    const k = <f64>load<i32>(ids + ((<usize>j) << 2));
+    let p: f64;
+    if (kind == LOG_UNIFORM) p = (detLog(k + 1) - detLog(k)) / den;
+    else if (kind == TF_LOG_UNIFORM) p = (detLog(k + 2) - detLog(k + 1)) / den;
+    else p = 1 / (<f64>N - 1);
+    const e = tries == S ? <f64>S * p : -detExpm1(dt * detLog1p(-p));
+    store<f64>(out + ((<usize>j) << 3), detLog(e));
+  }
+}
