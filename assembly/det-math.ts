@@ -4,21 +4,12 @@
 // reorders float operations, so the port is bit-identical wherever the JavaScript one is.
 // Keep both files in step: test/loss/sampler-logq.test.ts compares them bit for bit.
 
-const LN2_HI: f64 = 6.93147180369123816490e-01; // upper 32 bits of ln 2 (k·LN2_HI is exact)
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700e+00;
-const TWO54: f64 = 1.80143985094819840000e+16;
+import { hiWord, loWord, fromWords, withHi, pow2 } from './det-bits';
 
-// @ts-ignore: decorator
-@inline function hiWord(x: f64): i32 { return <i32>(reinterpret<u64>(x) >>> 32); }
-// @ts-ignore: decorator
-@inline function loWord(x: f64): u32 { return <u32>reinterpret<u64>(x); }
-// @ts-ignore: decorator
-@inline function fromWords(hi: i32, lo: u32): f64 { return reinterpret<f64>(((<u64><u32>hi) << 32) | <u64>lo); }
-// @ts-ignore: decorator
-@inline function withHi(x: f64, hi: i32): f64 { return fromWords(hi, loWord(x)); }
-// @ts-ignore: decorator
-@inline function pow2(k: i32): f64 { return fromWords((k + 1023) << 20, 0); }
+export const LN2_HI: f64 = 6.93147180369123816490e-01; // upper 32 bits of ln 2 (k·LN2_HI is exact)
+export const LN2_LO: f64 = 1.90821492927058770002e-10;
+export const INV_LN2: f64 = 1.44269504088896338700e+00;
+export const TWO54: f64 = 1.80143985094819840000e+16;
 
 /** Natural logarithm (fdlibm e_log.c, < 1 ulp). log(0) = −∞, log(x < 0) = NaN. */
 export function detLog(x: f64): f64 {

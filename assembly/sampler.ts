@@ -1,8 +1,10 @@
-// Negative-sampler kernels: ln Q (TensorFlow's expected count) of candidate ids for the sampled
-// softmax, in float64 with the deterministic math of det-math.ts, so the result has the bits of
-// src/loss/sampled-softmax.ts's JavaScript (expectedCount, probabilityOf). Every id is independent,
-// so a call splits between threads by ranges of ids. C ABI: byte offsets and integers in.
+// Negative-sampler kernels: log-uniform ids from uniforms, and ln Q (TensorFlow's expected count)
+// of candidate ids for the sampled softmax, in float64 with the deterministic math of det-math.ts
+// and det-pow.ts, so the results have the bits of the JavaScript (Rng.logUniform; expectedCount
+// and probabilityOf of engine/det-sampler.ts). Every element is independent, so a call splits
+// between threads by ranges. C ABI: byte offsets and integers in.
 import { detExpm1, detLog, detLog1p } from './det-math';
+import { detPowPos } from './det-pow';
 
 /** Sampler kinds, as the `kind` argument: log-uniform over 1..N−1, TF's log-uniform, uniform. */
 const LOG_UNIFORM = 0;
@@ -25,5 +27,20 @@ export function sampler_logq_f64(ids: usize, out: usize, count: i32, N: i32, tri
     else p = 1 / (<f64>N - 1);
     const e = tries == S ? <f64>S * p : -detExpm1(dt * detLog1p(-p));
     store<f64>(out + ((<usize>j) << 3), detLog(e));
+  }
+}
+
+/**
+ * Log-uniform draws over 1..n−1 from uniforms: out[j] = ⌊n^u[j]⌋ clamped to [1, n−1] (u f64 in
+ * [0, 1), out i32), Rng.logUniform's formula with detPow's bits. n >= 2. The uniforms come from the
+ * caller's generator in order, so the stream is the one the JavaScript sampler consumes.
+ */
+export function log_uniform_draws(u: usize, out: usize, count: i32, n: i32): void {
+  const dn = <f64>n;
+  const top = dn - 1;
+  for (let j = 0; j < count; j++) {
+    const y = load<f64>(u + ((<usize>j) << 3));
+    const k = Math.floor(y == 0 ? 1 : detPowPos(dn, y));
+    store<i32>(out + ((<usize>j) << 2), <i32>(k > top ? top : k < 1 ? 1 : k));
   }
 }

@@ -1,7 +1,7 @@
 // The negative sampler's probabilities and TensorFlow expected counts in deterministic float64
 // (det-math.ts): the one JavaScript definition of ln Q, used by the sampled-softmax loss and by the
 // reference kernel `sampler_logq_f64`; assembly/sampler.ts computes the same bits in wasm.
-import { detExpm1, detLog, detLog1p } from './det-math.js';
+import { detExpm1, detLog, detLog1p, detPow } from './det-math.js';
 
 /** Sampler kinds as kernels take them: log-uniform over 1..N−1, TF's log-uniform, uniform. */
 export const SAMPLER_KIND = { logUniform: 0, tfLogUniform: 1, uniform: 2 } as const;
@@ -32,4 +32,10 @@ export function logQInto(out: Float64Array, ids: ArrayLike<number>, kind: Sample
   const P = probabilityOf(kind, N);
   for (let j = 0; j < out.length; j++) out[j] = detLog(expectedCount(P(ids[j]), tries, S));
   return out;
+}
+
+/** The log-uniform index over 1..n−1 of a uniform u in [0, 1): ⌊n^u⌋ clamped (Rng.logUniform). */
+export function logUniformOf(n: number, u: number): number {
+  const k = Math.floor(detPow(n, u));
+  return k > n - 1 ? n - 1 : k < 1 ? 1 : k;
 }

@@ -2,7 +2,8 @@
 // ops, seeded through splitmix32. Every draw (negatives, routing logits, data order, synthetic
 // data) goes through it, and non-uniform draws use det-math, so a seed gives the same stream on
 // every runtime. State is four uint32 words (getState/setState) for resumable training.
-import { detCos, detLog, detPow } from './det-math.js';
+import { detCos, detLog } from './det-math.js';
+import { logUniformOf } from './det-sampler.js';
 
 const TWO_PI = 6.283185307179586;
 const TWO32 = 4294967296;
@@ -101,8 +102,7 @@ export class Rng {
    */
   logUniform(n: number): number {
     if (!(n >= 2)) throw new Error(`Rng.logUniform: n must be >= 2 (indices 1..n-1), got ${n}`);
-    const k = Math.floor(detPow(n, this.uniform()));
-    return k > n - 1 ? n - 1 : k < 1 ? 1 : k;
+    return logUniformOf(n, this.uniform());
   }
 
   /** Bernoulli draw: true with probability p. */

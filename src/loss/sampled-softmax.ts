@@ -7,7 +7,9 @@ import type { Engine } from '../engine/engine.js';
 import type { Ptr } from '../engine/abi/index.js';
 import { detLog } from '../engine/det-math.js';
 import { SAMPLER_KIND, expectedCount, logQInto, probabilityOf, type SamplerKindCode } from '../engine/det-sampler.js';
+import { currentEngine } from '../engine/current.js';
 import { Tensor, empty, idTensor } from '../tensor.js';
+import { drawUnique } from './draw-negatives.js';
 import { add, addRow, concat, dotRows, gather, matmul, reshape, softmaxCrossEntropy } from '../ops/index.js';
 
 export type NegativeKind = 'logUniform' | 'tfLogUniform' | 'uniform' | 'inBatch' | 'full';
@@ -53,27 +55,14 @@ export function capNegatives(requested: number, N: number): number {
  */
 const drawnFor = new WeakMap<NegativeSample, { N: number; tries: number }>();
 
-/** Draw S unique negatives for one batch (log-uniform, TF log-uniform or uniform). */
-export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: number): NegativeSample {
+/**
+ * Draw S unique negatives for one batch (log-uniform, TF log-uniform or uniform). The engine `e`
+ * (default: the current one; null: none) runs the log-uniform draws; every backend draws the same.
+ */
+export function sampleNegatives(rng: Rng, kind: NegativeKind, N: number, S: number, e: Engine | null = currentEngine()): NegativeSample {
   if (kind === 'inBatch' || kind === 'full') throw new Error(`sampleNegatives: kind "${kind}" is not drawn`);
   if (S > N - 1) throw new Error(`sampleNegatives: cannot draw ${S} unique ids from ${N - 1} items`);
-  const seen = new Set<number>();
-  const ids = new Int32Array(S);
-  let tries = 0;
-  let n = 0;
-  while (n < S) {
-    let k: number;
-    if (kind === 'uniform') k = 1 + rng.int(N - 1);
-    else if (kind === 'tfLogUniform') {
-      k = rng.logUniform(N + 1) - 1; // TF's range 0..N−1; 0 (padding) is rejected, not a try
-      if (k === 0) continue;
-    } else k = rng.logUniform(N);
-    tries++;
-    if (!seen.has(k)) {
-      seen.add(k);
-      ids[n++] = k;
-    }
-  }
+  const { ids, tries } = drawUnique(rng, kind, N, S, e);
   let logQ: Float64Array | null = null;
   const sample: NegativeSample = {
     ids,

@@ -3,7 +3,7 @@
 // first two arguments are the float and int heaps and pointers are element indices.
 // BCE is written with softplus of non-positive arguments only, so |logit| = 100 stays exact.
 import type { Floats } from './types.js';
-import { logQInto, type SamplerKindCode } from '../det-sampler.js';
+import { logQInto, logUniformOf, type SamplerKindCode } from '../det-sampler.js';
 
 type I = Int32Array;
 
@@ -89,4 +89,10 @@ export function sampler_logq_f64(_F: Floats, I: I, ids: number, out: number, cou
   const q = logQInto(new Float64Array(count), I.subarray(ids, ids + count), kind as SamplerKindCode, N, tries, S);
   const words = new Int32Array(q.buffer);
   I.set(words, out);
+}
+
+/** out[j] = ⌊n^u[j]⌋ clamped to 1..n−1 (u: f64 in the int heap, two words each; out i32). */
+export function log_uniform_draws(_F: Floats, I: I, u: number, out: number, count: number, n: number): void {
+  const U = new Float64Array(Int32Array.from(I.subarray(u, u + 2 * count)).buffer);
+  for (let j = 0; j < count; j++) I[out + j] = logUniformOf(n, U[j]);
 }

@@ -216,6 +216,8 @@ export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
   logq_shift_mask_f32: units(2, 4, arg(3), [[0, { arg: 3 }], [1, { arg: 3 }], [4, 2], [5, 1]]),
   // (ids i32, out f64, count, N, tries, S, kind): by ranges of ids; ≈ 128 flops of log math per id
   sampler_logq_f64: units(2, 4, () => 128, [[0, 1], [1, 2]]),
+  // (u f64, out i32, count, n): by ranges of draws; a double-double log and exp per draw
+  log_uniform_draws: units(2, 4, () => 128, [[0, 2], [1, 1]]),
   squash_f32: rowsOf(2, 3, [0, 1]),
   squash_bwd_f32: rowsOf(3, 4, [0, 1, 2]),
   layernorm_f32: rowsOf(6, 7, [0, 3], [4, 5]),

@@ -1,0 +1,77 @@
+// Drawing one batch's negatives: S unique ids by rejection from the generator's stream, exactly
+// the JavaScript loop's ids, tries and final generator state. Log-uniform draws (a double-double
+// pow each) run in the `log_uniform_draws` kernel, split between threads, on chunks of uniforms
+// taken from the stream in order; only the cheap uniqueness scan stays sequential in JavaScript.
+import type { Rng } from '../engine/random.js';
+import type { Engine } from '../engine/engine.js';
+import type { Ptr } from '../engine/abi/index.js';
+
+export type DrawnKind = 'logUniform' | 'tfLogUniform' | 'uniform';
+
+/** Ids already drawn in the current call, by id (cleared before returning; grown to the largest N). */
+let seen = new Uint8Array(0);
+
+/** Per engine: pool blocks for a chunk of uniforms (f64) and their ids (i32), `cap` entries. */
+const buffers = new WeakMap<Engine, { u: Ptr; k: Ptr; cap: number }>();
+
+/**
+ * S unique ids from 1..N−1 and the number of draws that counted (`tries`): 'uniform' by
+ * rejection-free integers, the log-uniform kinds by ⌊n^u⌋ (TF's kind over 0..N−1, rejecting 0
+ * without counting it). With an engine the log-uniform draws go through the kernel.
+ */
+export function drawUnique(rng: Rng, kind: DrawnKind, N: number, S: number, e: Engine | null): { ids: Int32Array; tries: number } {
+  if (seen.length < N) seen = new Uint8Array(N);
+  const ids = new Int32Array(S);
+  let tries = 0;
+  let n = 0;
+  const take = (k: number) => {
+    tries++;
+    if (!seen[k]) {
+      seen[k] = 1;
+      ids[n++] = k;
+    }
+  };
+  try {
+    if (kind === 'uniform' || !e) {
+      while (n < S) {
+        if (kind === 'uniform') take(1 + rng.int(N - 1));
+        else if (kind === 'tfLogUniform') {
+          const k = rng.logUniform(N + 1) - 1; // TF's range 0..N−1; 0 (padding) is rejected, not a try
+          if (k !== 0) take(k);
+        } else take(rng.logUniform(N));
+      }
+      return { ids, tries };
+    }
+    const range = kind === 'tfLogUniform' ? N + 1 : N;
+    const buf = chunkBuffers(e, S);
+    // Each chunk has S − n draws: at most one new id each, so the last chunk ends exactly at the
+    // draw that completes the sample and no uniform is taken from the stream beyond the loop's.
+    while (n < S) {
+      const m = S - n;
+      const U = new Float64Array(e.heap.store.buffer, buf.u, m); // [m] uniforms, in stream order
+      for (let j = 0; j < m; j++) U[j] = rng.uniform();
+      e.k.log_uniform_draws(buf.u, buf.k, m, range);
+      const K = e.i32;
+      const k0 = buf.k >>> 2;
+      if (kind === 'tfLogUniform') {
+        for (let j = 0; j < m; j++) if (K[k0 + j] !== 1) take(K[k0 + j] - 1);
+      } else for (let j = 0; j < m; j++) take(K[k0 + j]);
+    }
+    return { ids, tries };
+  } finally {
+    for (let j = 0; j < n; j++) seen[ids[j]] = 0;
+  }
+}
+
+function chunkBuffers(e: Engine, S: number): { u: Ptr; k: Ptr; cap: number } {
+  const had = buffers.get(e);
+  if (had && had.cap >= S) return had;
+  if (had) {
+    e.heap.free(had.u);
+    e.heap.free(had.k);
+  }
+  const cap = Math.max(S, 64);
+  const b = { u: e.heap.alloc(cap * 8), k: e.heap.alloc(cap * 4), cap };
+  buffers.set(e, b);
+  return b;
+}
