@@ -17,8 +17,8 @@ export interface HostFiles {
    * is opened once (pipes work) and `onBytes` sees the raw bytes as read.
    */
   fileChunks(path: string | UrlLike, name: string, onBytes?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array>;
-  /** Replace `path` atomically (temp file in the same folder, fsync, rename). */
-  writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void>;
+  /** Replace `path` atomically (temp file in the same folder, fsync, rename); chunks are written in order. */
+  writeFileAtomic(path: string, bytes: Uint8Array | string | readonly Uint8Array[]): Promise<void>;
 }
 
 let installed: HostFiles | null = null;

@@ -56,8 +56,12 @@ export async function removeStaleTempFiles(path: string): Promise<string[]> {
   return removed;
 }
 
-/** Write `bytes` to `path` atomically; refuses to replace a read-only file. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+/**
+ * Write `bytes` (or `chunks` one after another, e.g. a checkpoint's header and tensor views) to
+ * `path` atomically; refuses to replace a read-only file.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | string | readonly Uint8Array[]): Promise<void> {
+  const lengths = typeof bytes === 'string' || bytes instanceof Uint8Array ? [] : bytes.map((c) => c.byteLength);
   let existing: Stats | null = null;
   try {
     existing = await fs.stat(path);
@@ -76,7 +80,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
   };
   const handle = await fs.open(tmp, 'wx', existing ? existing.mode & 0o7777 : 0o666).catch((e: Error) => fail('write', e));
   try {
-    await handle.writeFile(bytes);
+    if (typeof bytes === 'string' || bytes instanceof Uint8Array) await handle.writeFile(bytes);
+    else await writeChunks(handle, bytes, lengths);
     await handle.sync();
   } catch (e) {
     await handle.close().catch(() => {});
@@ -94,4 +99,18 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     return fail('replace', e);
   }
   inFlight.delete(tmp);
+}
+
+/**
+ * Each chunk in order. A chunk that is a view of memory which changed size since the call (a
+ * wasm memory that grew detaches its old views) is refused rather than written short.
+ */
+async function writeChunks(handle: fs.FileHandle, chunks: readonly Uint8Array[], lengths: number[]): Promise<void> {
+  for (let i = 0; i < chunks.length; i++) {
+    if (chunks[i].byteLength !== lengths[i]) throw new Error(`chunk ${i} changed from ${lengths[i]} to ${chunks[i].byteLength} bytes while being written`);
+    for (let at = 0; at < lengths[i]; ) {
+      const { bytesWritten } = await handle.write(chunks[i], at, lengths[i] - at);
+      at += bytesWritten;
+    }
+  }
 }

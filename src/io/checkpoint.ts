@@ -7,7 +7,7 @@
 import type { ParamSource, ParamStore } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
 import { halfBytes, type StateEntry } from '../optim/half-state.js';
-import { decodeSafetensors, encodeSafetensors, fromTyped, type SafeTensor } from './safetensors.js';
+import { concatBytes, decodeSafetensors, fromTyped, safetensorsChunks, type SafeTensor } from './safetensors.js';
 import { parseBoundedJson } from './json-bounds.js';
 
 /** Options of every checkpoint load. */
@@ -55,6 +55,15 @@ const tensorsOf = (p: ParamStore | Map<string, Tensor>) => (p instanceof Map ? p
 
 /** Serialise a model (and optionally its optimizer and trainer state). */
 export function encodeCheckpoint(parts: CheckpointParts, opts: LoadOptions = {}): Uint8Array {
+  return concatBytes(checkpointChunks(parts, opts));
+}
+
+/**
+ * The bytes of `encodeCheckpoint` as a header and one chunk per tensor. Float32 tensors are views
+ * of the engine's memory, not copies (a 1.3M-item model's weights and Adam moments are ≈ 1 GB):
+ * write the chunks before the engine runs again.
+ */
+export function checkpointChunks(parts: CheckpointParts, opts: LoadOptions = {}): Uint8Array[] {
   if (!opts.allowNonFinite) {
     for (const [name, t] of tensorsOf(parts.params)) {
       const d = t.data;
@@ -64,10 +73,10 @@ export function encodeCheckpoint(parts: CheckpointParts, opts: LoadOptions = {})
     }
   }
   const entries: [string, SafeTensor][] = [];
-  for (const [name, t] of tensorsOf(parts.params)) entries.push([`param.${name}`, fromTyped(Float32Array.from(t.data), [...t.shape])]);
+  for (const [name, t] of tensorsOf(parts.params)) entries.push([`param.${name}`, fromTyped(asF32(t.data), [...t.shape])]);
   for (const { name, tensor, halves } of parts.optimizer?.state ?? []) {
-    if (halves) entries.push([`optim.${name}`, { dtype: 'F16', shape: [...halves], bytes: halfBytes(tensor, halves).slice() }]);
-    else entries.push([`optim.${name}`, fromTyped(Float32Array.from(tensor.data), [...tensor.shape])]);
+    if (halves) entries.push([`optim.${name}`, { dtype: 'F16', shape: [...halves], bytes: halfBytes(tensor, halves) }]);
+    else entries.push([`optim.${name}`, fromTyped(asF32(tensor.data), [...tensor.shape])]);
   }
   const metadata: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
@@ -77,8 +86,11 @@ export function encodeCheckpoint(parts: CheckpointParts, opts: LoadOptions = {})
   };
   if (parts.vocab !== undefined) metadata.vocab = JSON.stringify(parts.vocab);
   if (parts.optimizer) metadata.optimizer = JSON.stringify({ kind: parts.optimizer.kind, t: parts.optimizer.t });
-  return encodeSafetensors(entries, metadata);
+  return safetensorsChunks(entries, metadata);
 }
+
+/** Float32 data as is (a view); the float64 reference backend's data rounded to a float32 copy. */
+const asF32 = (d: Float32Array | Float64Array): Float32Array => (d instanceof Float32Array ? d : Float32Array.from(d));
 
 /** Parse and check the envelope of a checkpoint (not yet its fit to a model). */
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): DecodedCheckpoint {

@@ -59,6 +59,14 @@ export function fromTyped(data: Float32Array | Float64Array | Int32Array | Uint8
 
 /** Serialise tensors (in the given order) and string metadata. */
 export function encodeSafetensors(tensors: Map<string, SafeTensor> | [string, SafeTensor][], metadata: Record<string, string> = {}): Uint8Array {
+  return concatBytes(safetensorsChunks(tensors, metadata));
+}
+
+/**
+ * The same file as `encodeSafetensors`, as its header followed by each tensor's own bytes (views,
+ * not copies): a writer can stream a checkpoint of a large model without a second copy of it.
+ */
+export function safetensorsChunks(tensors: Map<string, SafeTensor> | [string, SafeTensor][], metadata: Record<string, string> = {}): Uint8Array[] {
   const entries = tensors instanceof Map ? [...tensors.entries()] : tensors;
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) {
@@ -73,21 +81,22 @@ export function encodeSafetensors(tensors: Map<string, SafeTensor> | [string, Sa
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + want] };
     offset += want;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
+  const json = new TextEncoder().encode(JSON.stringify(header));
   // Pad the header with spaces so the data section starts 8-byte aligned (allowed by the spec).
   const pad = (8 - (json.length % 8)) % 8;
-  if (pad) {
-    const padded = new Uint8Array(json.length + pad).fill(0x20);
-    padded.set(json);
-    json = padded;
-  }
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  let at = 8 + json.length;
-  for (const [, t] of entries) {
-    out.set(t.bytes, at);
-    at += t.bytes.byteLength;
+  const head = new Uint8Array(8 + json.length + pad).fill(0x20, 8 + json.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(json.length + pad), true);
+  head.set(json, 8);
+  return [head, ...entries.map(([, t]) => t.bytes)];
+}
+
+/** One buffer holding `chunks` one after another. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
   }
   return out;
 }

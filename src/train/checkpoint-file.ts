@@ -8,7 +8,7 @@ import type { Trainer, TrainerOptions } from './trainer.js';
 
 /** Write a trainer's checkpoint (with optional JSON `extra`, e.g. the vocabulary) to `path`. */
 export async function saveCheckpoint(trainer: Trainer, path: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await writeFileAtomic(path, trainer.checkpoint(extra));
+  await writeFileAtomic(path, trainer.checkpointChunks(extra));
 }
 
 /** Resume `trainer` from a checkpoint file written by `saveCheckpoint`. */

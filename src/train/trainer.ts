@@ -16,7 +16,8 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import type { RetrievalModel } from '../models/types.js';
 import type { TagModel } from '../models/tag-model.js';
-import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
+import { checkFinite, checkpointChunks, decodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
+import { concatBytes } from '../io/safetensors.js';
 import type { FamilyOptions, ResolvedOptions, TrainTask } from './train-task.js';
 import { RetrievalTraining } from './retrieval-training.js';
 import { TagTraining } from './tag-training.js';
@@ -292,7 +293,7 @@ export class Trainer {
         if (better) {
           this.bestRecall50 = val.score;
           this.bestStep = this.step;
-          this.best = this.params().map((t) => Float32Array.from(t.data));
+          this.keepBest();
           this.sinceBest = 0;
         } else this.sinceBest++;
         const pause = onProgress?.(progress(lossCurve.at(-1)?.loss ?? value, val));
@@ -313,6 +314,13 @@ export class Trainer {
     };
   }
 
+  /** Copy the weights as the best so far, into the arrays of the previous best when there is one. */
+  private keepBest(): void {
+    const params = this.params();
+    if (this.best?.length !== params.length || this.best.some((b, i) => b.length !== params[i].size)) this.best = params.map((t) => new Float32Array(t.size));
+    params.forEach((t, i) => this.best![i].set(t.data));
+  }
+
   /** Put the best validated weights back (no-op before the first validation). */
   restoreBest(): void {
     if (!this.best) return;
@@ -325,11 +333,20 @@ export class Trainer {
    * implicitly: a checkpoint written from `onBest` holds them as its parameters.
    */
   checkpoint(extra: Record<string, unknown> = {}): Uint8Array {
+    return concatBytes(this.checkpointChunks(extra));
+  }
+
+  /**
+   * `checkpoint()`'s bytes as a header and one chunk per tensor, the tensors viewing the engine's
+   * memory (no second copy of a large model): write them out before the next step, e.g. with
+   * `writeFileAtomic(path, chunks)` as `saveCheckpoint` does.
+   */
+  checkpointChunks(extra: Record<string, unknown> = {}): Uint8Array[] {
     if (!this.model.params) throw new Error(`Trainer.checkpoint: ${this.model.kind} has no parameters to save`);
     const state: ResumeState = {
       step: this.step, rng: this.task.state(), bestRecall50: this.bestRecall50, bestStep: this.bestStep, sinceBest: this.sinceBest,
     };
-    return encodeCheckpoint({
+    return checkpointChunks({
       kind: this.model.kind,
       config: (this.model as { config?: object }).config ?? {},
       params: this.model.params,

@@ -2,7 +2,7 @@
 // thousands of random mutations of a valid file (each loads or throws a clear error; never hangs).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeSafetensors, encodeSafetensors, fromTyped, asFloat32, asInt32 } from '../../src/io/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, fromTyped, asFloat32, asInt32, safetensorsChunks } from '../../src/io/safetensors.js';
 import { writeFileAtomic } from '../../src/io/atomic-write.js';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,27 @@ test('atomic write replaces the file and leaves no temp file behind', async () =
   assert.equal(readdirSync(dir), ['model.safetensors']);
   await assert_rejects(() => writeFileAtomic(join(dir, 'missing', 'x.bin'), 'x'), /writeFileAtomic: could not write .*x\.bin/);
   assert.is(readFileSync(path, 'utf8'), 'second');
+});
+
+test('chunks: header then each tensor as a view, the same bytes as one buffer; a chunk detached mid-write is refused, the old file kept', async () => {
+  const items = Float32Array.from({ length: 12 }, (_, i) => i / 3);
+  const tensors: [string, ReturnType<typeof fromTyped>][] = [['items', fromTyped(items, [4, 3])], ['vocab', fromTyped(Int32Array.from([5, 9, 2]), [3])]];
+  const chunks = safetensorsChunks(tensors, { model: 'ComiRecSA' });
+  assert.is(chunks.length, 3);
+  assert.is(chunks[1].buffer, items.buffer);
+  assert.is(chunks[0].byteLength % 8, 0);
+  const whole = encodeSafetensors(tensors, { model: 'ComiRecSA' });
+  const dir = mkdtempSync(join(tmpdir(), 'mirec-chunks-'));
+  const path = join(dir, 'model.safetensors');
+  await writeFileAtomic(path, chunks);
+  assert.ok(Buffer.from(readFileSync(path)).equals(Buffer.from(whole)));
+  assert.equal(Array.from(asFloat32(decodeSafetensors(readFileSync(path)).tensors.get('items')!)), Array.from(items));
+  const moving = new ArrayBuffer(64);
+  const pending = writeFileAtomic(path, [new Uint8Array(16), new Uint8Array(moving)]);
+  structuredClone(moving, { transfer: [moving] }); // detaches it, as a grown wasm memory detaches its views
+  await assert_rejects(() => pending, /chunk 1 changed from 64 to 0 bytes/);
+  assert.ok(Buffer.from(readFileSync(path)).equals(Buffer.from(whole)));
+  assert.equal(readdirSync(dir), ['model.safetensors']);
 });
 
 async function assert_rejects(fn: () => Promise<unknown>, re: RegExp) {

@@ -3,7 +3,7 @@
 // bit-identically, a NaN stops training before the bad update and keeps the last good weights.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { init } from '../../src/engine/load.js';
@@ -79,6 +79,9 @@ test('resume continues bit-identically over 20 steps (weights, Adam moments, gen
   a.fit();
   const ck = a.checkpoint();
   await saveCheckpoint(a, join(dir, 'ck.safetensors'));
+  // The file is streamed from views of the engine's memory: the same bytes as checkpoint().
+  assert.ok(Buffer.from(readFileSync(join(dir, 'ck.safetensors'))).equals(Buffer.from(ck)), 'saved file differs from checkpoint()');
+  assert.ok(a.checkpointChunks().slice(1).some((c) => c.buffer === a.model.params!.list()[0].data.buffer), 'tensor chunks are views, not copies');
   a.opts.maxSteps = 30;
   const ra = a.fit();
   const straight = snapshot(a);

@@ -96,7 +96,7 @@ export const train = defineCommand({
         // The best validation already wrote its checkpoint (weights, optimizer, generators at that
         // step, so --resume continues from it); without any validation, save the final state.
         if (trainer.bestStep === 0 && kept === undefined) {
-          await writeFileAtomic(o.out, trainer.checkpoint(extra));
+          await writeFileAtomic(o.out, trainer.checkpointChunks(extra));
           control.written = { step: trainer.step, recall50: NaN };
         }
         keptNote();
