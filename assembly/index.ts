@@ -5,6 +5,7 @@ export * from './elementwise';
 export * from './reduce';
 export * from './softmax';
 export * from './squash';
+export * from './routing';
 export * from './layernorm';
 export * from './embedding';
 export * from './optim';

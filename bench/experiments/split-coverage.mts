@@ -22,9 +22,12 @@ import { benchBatches } from '../train-step.js';
 const { SPLITTERS } = (await import(process.env.SPLIT ?? '../../src/engine/threads/split.js')) as typeof import('../../src/engine/threads/split.js');
 const steps = Number(process.argv[2] ?? 100);
 const top = Number(process.argv[3] ?? 12);
-// BUILD=threads: the threads build (shared memory) at one thread, as a 2-thread engine runs it.
-const e = process.env.BUILD === 'threads'
-  ? setEngine(await threadedEngine(await WebAssembly.compile(Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (c) => c.charCodeAt(0))), 1))
+// BUILD=threads: the threads build (shared memory) at one thread, as a 2-thread engine runs it;
+// THREADS=n (n > 1) runs it on n threads: only the parameter checksum means something then.
+const threads = Number(process.env.THREADS ?? 1);
+if (threads > 1) (await import('../../src/io/node-host.js')).installNodeHost();
+const e = process.env.BUILD === 'threads' || threads > 1
+  ? setEngine(await threadedEngine(await WebAssembly.compile(Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (c) => c.charCodeAt(0))), threads))
   : await init({ backend: 'wasm-simd', threads: 1 });
 const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
 const k = e.k as unknown as Record<string, (...a: number[]) => unknown>;
@@ -126,4 +129,5 @@ for (const [label, make] of MODELS) {
   for (const p of model.params.list()) { const d = new Uint32Array(Float32Array.from(p.data).buffer); for (let j = 0; j < d.length; j++) h = (Math.imul(h, 31) + d[j]) >>> 0; }
   console.log(`params checksum after ${10 + 2 * steps} steps: ${h.toString(16)}`);
 }
+e.close();
 console.log(`\ntimer overhead subtracted: ${overhead.toFixed(2)} µs per call; uptime: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);

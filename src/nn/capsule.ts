@@ -81,13 +81,16 @@ export function routeShared(hHat: Tensor, logits: Tensor, mask: Tensor, iteratio
   const sgH = stopGradient(hHat);
   let w = frozen as Tensor;
   if (!frozen) {
+    // Iterations 1..r−1 and the final softmax in one kernel (split by rows b between threads): per
+    // iteration c = softmax(logits, mask) (padded t and inactive k are 0), u = squash(cᵀ Ĥ)
+    // [B, K, D], logits += Ĥ uᵀ; then w = softmax(logits, mask) [B, T, K].
+    if (logits.shape.join() !== [B, T, K].join() || mask.shape.join() !== logits.shape.join()) {
+      throw new Error(`routeShared: logits ${JSON.stringify(logits.shape)} and mask ${JSON.stringify(mask.shape)} must be [${B}, ${T}, ${K}]`);
+    }
     noGrad(() => {
-      for (let r = 1; r < iterations; r++) {
-        const c = softmax(logits, mask); // [B, T, K]; padded t and inactive k are 0
-        const u = squash(bmm(c, sgH, true)); // [B, K, D]
-        gemm(e, { batch: B, M: T, N: K, K: D, a: sgH.ptr, b: u.ptr, transB: true, beta: 1, c: logits.ptr }); // logits += Ĥ uᵀ  [B, T, K]
-      }
-      w = softmax(logits, mask); // [B, T, K]
+      w = empty([B, T, K], 'f32', e);
+      const s = empty([B, K, D], 'f32', e), u = empty([B, K, D], 'f32', e); // scratch
+      e.k.route_shared_f32(sgH.ptr, logits.ptr, mask.ptr, w.ptr, s.ptr, u.ptr, B, T, K, D, Math.max(0, iterations - 1));
     });
   }
   const V = squash(bmm(w, hHat, true)); // [B, K, D] = squash(sg(w)ᵀ Ĥ)

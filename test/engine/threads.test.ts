@@ -166,6 +166,40 @@ test('scatter_add_rows and sum_cols split by column ranges give the single-threa
   }
 });
 
+test("MIND's fused routing splits by batch entries with the single-thread bits", async () => {
+  const [one, three] = await engines();
+  const plain = await instantiate(await embeddedBytes(true), 'wasm-simd');
+  const saved = { ...MIN_WORK };
+  Object.assign(MIN_WORK, FORCE);
+  try {
+    // T odd, T ≡ 2 (mod 4) and T ≡ 0 (mod 4): parts of 4, 2 and 1 entries' alignment; K 4 takes
+    // the masked softmax's 4-rows-at-a-time path.
+    for (const [B, T, K, D] of [[13, 7, 4, 16], [11, 10, 4, 8], [9, 20, 4, 64], [10, 6, 3, 5]]) {
+      const splits: number[] = [];
+      const out = [plain, one, three].map((e) => {
+        e.heap.resetArena();
+        const r = new Rng(B * T + K);
+        const h = e.heap.scratch(B * T * D * 4), logits = e.heap.scratch(B * T * K * 4), mask = e.heap.scratch(B * T * K * 4);
+        const c = e.heap.scratch(B * T * K * 4), s = e.heap.scratch(B * K * D * 4), u = e.heap.scratch(B * K * D * 4);
+        const F = e.floats;
+        for (let i = 0; i < B * T * D; i++) F[(h >> 2) + i] = r.normal();
+        for (let i = 0; i < B * T * K; i++) (F[(logits >> 2) + i] = r.normal()), (F[(mask >> 2) + i] = r.int(4) ? 1 : 0);
+        const before = e.threadSplits;
+        e.k.route_shared_f32(h, logits, mask, c, s, u, B, T, K, D, 2);
+        splits.push(e.threadSplits - before);
+        return [Float32Array.from(F.subarray(logits >> 2, (logits >> 2) + B * T * K)), Float32Array.from(e.floats.subarray(c >> 2, (c >> 2) + B * T * K))];
+      });
+      assert.equal(out[1], out[0], `${[B, T, K, D]}: threads build on 1 thread vs simd build`);
+      assert.equal(out[2], out[0], `${[B, T, K, D]}: 3 threads vs 1`);
+      assert.is(splits[2], 1, `${[B, T, K, D]}: the call was split`);
+    }
+  } finally {
+    Object.assign(MIN_WORK, saved);
+    one.close();
+    three.close();
+  }
+});
+
 function batch(B: number, T: number, N: number, seed: number): RetrievalBatch {
   const r = new Rng(seed);
   const hist = new Int32Array(B * T), mask = new Float32Array(B * T), len = new Int32Array(B), target = new Int32Array(B);

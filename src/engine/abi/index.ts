@@ -6,6 +6,7 @@ import { ELEMENTWISE_ABI } from './elementwise.js';
 import { REDUCE_ABI } from './reduce.js';
 import { SOFTMAX_ABI } from './softmax.js';
 import { SQUASH_ABI } from './squash.js';
+import { ROUTING_ABI } from './routing.js';
 import { LAYERNORM_ABI } from './layernorm.js';
 import { EMBEDDING_ABI } from './embedding.js';
 import { OPTIM_ABI } from './optim.js';
@@ -20,6 +21,7 @@ export const ABI = {
   ...REDUCE_ABI,
   ...SOFTMAX_ABI,
   ...SQUASH_ABI,
+  ...ROUTING_ABI,
   ...LAYERNORM_ABI,
   ...EMBEDDING_ABI,
   ...OPTIM_ABI,

@@ -4,6 +4,7 @@ export * from './elementwise.js';
 export * from './reduce.js';
 export * from './softmax.js';
 export * from './squash.js';
+export * from './routing.js';
 export * from './layernorm.js';
 export * from './embedding.js';
 export * from './optim.js';

@@ -162,6 +162,30 @@ function byColumns(cols: (a: Args) => [number, number], part: (a: Args, j0: numb
   };
 }
 
+/**
+ * MIND's fused routing (h, logits, mask, c, s, u, B, T, K, D, iters): by batch entries, each of
+ * which routes on its own. The masked softmax takes rows of 4 four at a time from its first row,
+ * so parts start at a row that is a multiple of 4 and all but the last hold a multiple of 4 rows
+ * (entries in multiples of 4 / gcd(T, 4)): every row takes the path it takes in the whole call.
+ * Work per entry: 2 products of T·K·D per iteration (small batched GEMMs, see entryWork).
+ */
+const routeShared: Splitter = (args, parts, minWork) => {
+  const [, , , , , , B, T, K, D, iters] = args;
+  const per = Math.max(1, (iters + 1) * 2 * T * K * D);
+  if (B * per < 2 * minWork) return null;
+  const align = 4 / (T % 4 === 0 ? 4 : T % 2 === 0 ? 2 : 1);
+  const rs = ranges(B, parts, align, Math.ceil(minWork / per));
+  if (rs.length < 2) return null;
+  return rs.map(([b0, n]) => {
+    const a = args.slice();
+    a[6] = n;
+    a[0] += 4 * b0 * T * D;
+    for (const i of [1, 2, 3]) a[i] += 4 * b0 * T * K;
+    for (const i of [4, 5]) a[i] += 4 * b0 * K * D;
+    return a;
+  });
+};
+
 /** Kernels whose parts run as another kernel (a strided variant taking column ranges). */
 export const VIA: Partial<Record<KernelName, KernelName>> = {
   scatter_add_rows_f32: 'scatter_add_cols_f32',
@@ -171,6 +195,7 @@ export const VIA: Partial<Record<KernelName, KernelName>> = {
 export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
   // (src, ids, table, rows, count, d) → scatter_add_cols_f32 (src, ids, table, rows, count, n, ld)
   scatter_add_rows_f32: byColumns((a) => [a[5], a[4]], ([src, ids, table, rows, count, d], j0, n) => [src + 4 * j0, ids, table + 4 * j0, rows, count, n, d]),
+  route_shared_f32: routeShared,
   // (x, out, rows, n, acc) → sum_cols_ld_f32 (x, out, rows, n, acc, ld)
   sum_cols_f32: byColumns((a) => [a[3], a[2]], ([x, out, rows, n, acc], j0, m) => [x + 4 * j0, out + 4 * j0, rows, m, acc, n]),
   gemm_f32_nn: gemm(false, false),
