@@ -4,7 +4,7 @@ import { embeddingSuite } from './embedding.js';
 import { optimSuite } from './optim.js';
 import { topkSuite } from './topk.js';
 import { benchGemm } from './gemm.js';
-import { benchTrainStep } from './train-step.js';
+import { benchTrainStep, benchTrainStepInterleaved } from './train-step.js';
 import { benchTrainCatalogue } from './train-catalogue.js';
 import { servingSuite } from './serving.js';
 import { annSuite } from './ann.js';
@@ -12,6 +12,7 @@ import { httpSuite } from './http.js';
 export const suites: Record<string, () => Promise<string>> = {
   gemm: benchGemm,
   'train-step': benchTrainStep,
+  'train-step-ab': benchTrainStepInterleaved,
   'train-catalogue': benchTrainCatalogue,
   softmax: softmaxSuite,
   squash: squashSuite,
@@ -25,5 +26,5 @@ export const suites: Record<string, () => Promise<string>> = {
   http: httpSuite,
 };
 
-/** Suites that run only when named (minutes long, 1M-row tables, 1.3 GB of memory; a loopback server): `npm run bench -- ann`, `-- http`, `-- train-catalogue`. */
-export const OPT_IN = new Set(['ann', 'http', 'train-catalogue']);
+/** Suites that run only when named (minutes long, 1M-row tables, 1.3 GB of memory; a loopback server; the interleaved thread ratio): `npm run bench -- ann`, `-- http`, `-- train-catalogue`, `-- train-step-ab`. */
+export const OPT_IN = new Set(['ann', 'http', 'train-catalogue', 'train-step-ab']);

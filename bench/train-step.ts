@@ -6,6 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { init } from '../src/engine/load.js';
+import { setEngine } from '../src/engine/current.js';
+import type { Engine } from '../src/engine/engine.js';
 import { installNodeHost } from '../src/io/node-host.js';
 import { Rng } from '../src/engine/random.js';
 import { backward } from '../src/autograd/tape.js';
@@ -105,4 +107,52 @@ export async function benchTrainStep(): Promise<string> {
   }
   if (bestTorch) ratios.push([`mirec ${many} threads`, bestTorch]);
   return table(rows, ratios);
+}
+
+/**
+ * 1 thread against BENCH_THREADS threads, alternating in blocks of ≈ 0.3 s inside one process
+ * (BENCH_ROUNDS rounds, default 9, the order flipped every round): each round's ratio is taken
+ * under the same machine state, so drift between cases does not enter it. Prints the median
+ * steps/s per side and the median ratio with its range.
+ */
+export async function benchTrainStepInterleaved(): Promise<string> {
+  installNodeHost();
+  const many = Number(process.env.BENCH_THREADS ?? 2);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
+  const common = { items: N, dim: D, interests: K, seqLen: T };
+  // The threaded engine first: a threaded init() closes the engine before it, a plain one does not.
+  const eMany = await init({ backend: 'wasm-simd', threads: many });
+  const manyCases = MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, 'many'));
+  const eOne = await init({ backend: 'wasm-simd', threads: 1 });
+  const oneCases = MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, 'one'));
+  const block = (e: Engine, fn: () => void): number => {
+    setEngine(e);
+    const t0 = performance.now();
+    let n = 0;
+    do {
+      fn();
+      n++;
+    } while (performance.now() - t0 < 300);
+    return (n * 1000) / (performance.now() - t0);
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const lines = [
+    `| case | mirec 1 thread (steps/s, median) | mirec ${eMany.threads} threads (steps/s, median) | ${eMany.threads} threads / 1 thread: median [min–max] of ${rounds} rounds |`,
+    '|---|---:|---:|---|',
+  ];
+  for (let m = 0; m < MODELS.length; m++) {
+    block(eOne, oneCases[m].fn); // warm-up: let TurboFan tier up both sides
+    block(eMany, manyCases[m].fn);
+    const ones: number[] = [], manys: number[] = [], ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let one: number, mn: number;
+      if (r % 2) (mn = block(eMany, manyCases[m].fn)), (one = block(eOne, oneCases[m].fn));
+      else (one = block(eOne, oneCases[m].fn)), (mn = block(eMany, manyCases[m].fn));
+      ones.push(one), manys.push(mn), ratios.push(mn / one);
+    }
+    const f = (x: number) => x.toFixed(2);
+    lines.push(`| ${MODELS[m][0]} | ${median(ones).toFixed(1)} | ${median(manys).toFixed(1)} | ${f(median(ratios))}x [${f(Math.min(...ratios))}–${f(Math.max(...ratios))}] |`);
+  }
+  eMany.close();
+  return lines.join('\n');
 }
