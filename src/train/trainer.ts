@@ -338,8 +338,8 @@ export class Trainer {
 
   /**
    * `checkpoint()`'s bytes as a header and one chunk per tensor, the tensors viewing the engine's
-   * memory (no second copy of a large model): write them out before the next step, e.g. with
-   * `writeFileAtomic(path, chunks)` as `saveCheckpoint` does.
+   * memory (no second copy of a large model): write them out, in order, before the next step
+   * (`saveCheckpoint` in `mirec/node` does).
    */
   checkpointChunks(extra: Record<string, unknown> = {}): Uint8Array[] {
     if (!this.model.params) throw new Error(`Trainer.checkpoint: ${this.model.kind} has no parameters to save`);
