@@ -12,20 +12,7 @@ import { main } from '../../src/cli/main.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { decodeSafetensors } from '../../src/io/safetensors.js';
 import { Recommender } from '../../src/serve/recommender.js';
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [o, e] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+import { capture } from '../helpers/capture-output.js';
 
 test('index → recommend --index --nprobe; embed-users to safetensors and JSONL', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mirec-ann-cli-'));

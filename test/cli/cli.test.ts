@@ -11,20 +11,7 @@ import { defineCommand } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import { COMMANDS } from '../../src/cli/registry.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [o, e] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+import { capture } from '../helpers/capture-output.js';
 
 const probe = defineCommand({
   name: 'probe', summary: 'test', usage: '',

@@ -13,22 +13,10 @@ import { DATASETS, type DatasetEntry } from '../../src/cli/datasets/catalogue.js
 import { main } from '../../src/cli/main.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { serveFixtures, tarGzOf, zipOf } from './fixture-server.js';
+import { capture } from '../helpers/capture-output.js';
 
 const sha = (b: string | Uint8Array) => createHash('sha256').update(b).digest('hex');
 const fresh = () => mkdtempSync(join(tmpdir(), 'mirec-data-'));
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [], err: string[] = [];
-  const [o, e] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
 
 const ratings = 'userId,movieId,rating,timestamp\n' + Array.from({ length: 3000 }, (_, i) => `${1 + (i % 50)},${1 + ((i * 7) % 200)},4.0,${1000 + i}`).join('\n') + '\n';
 const movies = 'movieId,title,genres\n1,Toy Story (1995),Comedy\n';

@@ -12,21 +12,7 @@ import { trainTags } from '../../src/cli/commands/train-tags.js';
 import { profile } from '../../src/cli/commands/profile.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { syntheticTagDataset } from '../../src/data/tag-datasets.js';
-
-async function capture(fn: () => Promise<unknown>): Promise<{ out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [o, e] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    await fn();
-    return { out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+import { capture } from '../helpers/capture-output.js';
 
 const usage = async (fn: () => Promise<unknown>, re: RegExp) => {
   try {
