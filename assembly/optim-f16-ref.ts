@@ -25,6 +25,19 @@ import { halfToFloat, floatToHalf, load4h, store4h, scaleExp } from './half';
   store<u16>(p + ((<usize>i) << 1), <u16>floatToHalf(x));
 }
 // @ts-ignore: decorator
+/** Adam on value i of a row in scalar f32: moments from their halves (scales sm, sv), stored back as halves (inverse scales im, iv). */
+@inline export function adamValue(p: usize, g: usize, mh: usize, vh: usize, i: i32, sm: f32, sv: f32, im: f32, iv: f32, a: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, eps: f32, rs: f32): void {
+  const o = (<usize>i) << 2;
+  const gi = load<f32>(g + o);
+  const mi = beta1 * ldh(mh, i, sm) + c1 * gi;
+  const rv = ldh(vh, i, sv);
+  const vi = beta2 * (rv * rv) + c2 * (gi * gi);
+  const sq = Mathf.sqrt(vi);
+  sth(mh, i, mi * im);
+  sth(vh, i, sq * iv);
+  store<f32>(p + o, load<f32>(p + o) - (a * mi) / (sq * rs + eps));
+}
+
 @inline export function lanesMax(x: v128): f32 {
   return max(max(f32x4.extract_lane(x, 0), f32x4.extract_lane(x, 1)), max(f32x4.extract_lane(x, 2), f32x4.extract_lane(x, 3)));
 }
@@ -100,17 +113,7 @@ export function adamRow(p: usize, g: usize, mh: usize, vh: usize, sc: usize, d: 
         v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(va, mm), den)));
       }
     }
-    for (; i < d; i++) {
-      const o = (<usize>i) << 2;
-      const gi = load<f32>(g + o);
-      const mi = beta1 * ldh(mh, i, sm) + c1 * gi;
-      const rv = ldh(vh, i, sv);
-      const vi = beta2 * (rv * rv) + c2 * (gi * gi);
-      const sq = Mathf.sqrt(vi);
-      sth(mh, i, mi * im);
-      sth(vh, i, sq * iv);
-      store<f32>(p + o, load<f32>(p + o) - (a * mi) / (sq * rs + eps));
-    }
+    for (; i < d; i++) adamValue(p, g, mh, vh, i, sm, sv, im, iv, a, beta1, beta2, c1, c2, eps, rs);
   }
 }
 

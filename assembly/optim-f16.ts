@@ -5,7 +5,7 @@
 // and the decode's two multiplies (exact ·2^112, then ·scale) fused into one by the scale 2^112·s,
 // whose product rounds the same real number once. Other rows (D > 64, a scale ≥ 2^16, the scalar
 // build) go through the reference kernels.
-import { adam_rows_f16_ref, adagrad_rows_f16_ref, adamRow, adagradRow, ldi, ldh, sth, lanesMax } from './optim-f16-ref';
+import { adam_rows_f16_ref, adagrad_rows_f16_ref, adamRow, adamValue, adagradRow, ldi, ldh, sth, lanesMax } from './optim-f16-ref';
 import { scaleExp } from './half';
 
 /** Halves j·4 … j·4+3 at h times k / 2^112: value·s when k = 2^112·s (bits h<<16, arithmetic >> 3, sign and magnitude kept). */
@@ -154,17 +154,7 @@ function adamRows(param: usize, grad: usize, m16: usize, v16: usize, scales: usi
     const em = scaleExp(mx), ev = scaleExp(Mathf.sqrt(vx));
     const im = reinterpret<f32>((254 - em) << 23), iv = reinterpret<f32>((254 - ev) << 23);
     // The tail's halves lie past the vectors' halves, which only pass 2 writes.
-    for (let i = n << 2; i < d; i++) {
-      const o = (<usize>i) << 2;
-      const gi = load<f32>(g + o);
-      const mi = beta1 * ldh(mh, i, sm) + c1 * gi;
-      const rv = ldh(vh, i, sv);
-      const vi = beta2 * (rv * rv) + c2 * (gi * gi);
-      const sq = Mathf.sqrt(vi);
-      sth(mh, i, mi * im);
-      sth(vh, i, sq * iv);
-      store<f32>(p + o, load<f32>(p + o) - (a * mi) / (sq * rs + eps));
-    }
+    for (let i = n << 2; i < d; i++) adamValue(p, g, mh, vh, i, sm, sv, im, iv, a, beta1, beta2, c1, c2, eps, rs);
     store<f32>(sc, reinterpret<f32>(em << 23));
     store<f32>(sc, reinterpret<f32>(ev << 23), 4);
     // Pass 2: the kept moments, scaled, as halves.
