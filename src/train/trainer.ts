@@ -16,11 +16,11 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import type { RetrievalModel } from '../models/types.js';
 import type { TagModel } from '../models/tag-model.js';
-import { checkFinite, checkpointChunks, decodeCheckpoint, loadOptimizerState, loadParams } from '../io/checkpoint.js';
 import { concatBytes } from '../io/safetensors.js';
 import type { FamilyOptions, ResolvedOptions, TrainTask } from './train-task.js';
 import { RetrievalTraining } from './retrieval-training.js';
 import { TagTraining } from './tag-training.js';
+import { resumeTrainer, trainerCheckpointChunks } from './trainer-state.js';
 
 export type { TrainProfile } from './train-task.js';
 
@@ -103,14 +103,6 @@ export interface TrainResult {
   lossCurve: { step: number; loss: number }[];
 }
 
-interface ResumeState {
-  step: number;
-  rng: Record<string, number[]>;
-  bestRecall50: number;
-  bestStep: number;
-  sinceBest: number;
-}
-
 const TRAINER_OPTIONS = {
   // protocol and profile values are checked by the families (their messages list the choices).
   batchSize: 'integer', protocol: 'string', lr: 'number', profile: 'string', evalEvery: 'integer', patience: 'integer',
@@ -146,8 +138,10 @@ export class Trainer {
   /** Best validation score so far (Recall@50, or mean AUC for tag models); −1 before any. */
   bestRecall50 = -1;
   bestStep = 0;
-  private best: Float32Array[] | null = null;
-  private sinceBest = 0;
+  /** @internal The best weights so far (null before the first validation); checkpoints set it (trainer-state.ts). */
+  best: Float32Array[] | null = null;
+  /** @internal Validations since the best; checkpoints carry it (trainer-state.ts). */
+  sinceBest = 0;
 
   constructor(model: RetrievalModel, data: SplitDataset, options?: TrainerOptions);
   constructor(model: TagModel, data: TagDataset, options?: TrainerOptions);
@@ -342,54 +336,13 @@ export class Trainer {
    * (`saveCheckpoint` in `mirec/node` does).
    */
   checkpointChunks(extra: Record<string, unknown> = {}): Uint8Array[] {
-    if (!this.model.params) throw new Error(`Trainer.checkpoint: ${this.model.kind} has no parameters to save`);
-    const state: ResumeState = {
-      step: this.step, rng: this.task.state(), bestRecall50: this.bestRecall50, bestStep: this.bestStep, sinceBest: this.sinceBest,
-    };
-    return checkpointChunks({
-      kind: this.model.kind,
-      config: (this.model as { config?: object }).config ?? {},
-      params: this.model.params,
-      optimizer: { kind: this.optimizerKind, t: this.optimizer.t, state: this.optimizer.state() },
-      extra: { ...extra, trainer: state },
-    });
+    return trainerCheckpointChunks(this, extra);
   }
 
   /** Continue from `checkpoint()` bytes: the following steps are identical to an uninterrupted run. */
   resume(bytes: Uint8Array, source = 'checkpoint'): void {
-    const ck = decodeCheckpoint(bytes, source);
-    if (ck.kind !== this.model.kind) throw new Error(`Trainer.resume: ${source} holds a ${ck.kind} model, not ${this.model.kind}`);
-    const x = ck.extra.trainer as ResumeState | undefined;
-    if (!x || !ck.optimizer || !this.model.params) throw new Error(`Trainer.resume: ${source} has no trainer state (written by Trainer.checkpoint?)`);
-    const differ = configDifferences(ck.config, (this.model as { config?: object }).config ?? {});
-    if (differ.length) throw new Error(`Trainer.resume: ${source} was trained with a different model config (${differ.join('; ')}); resume with the same options`);
-    checkFinite(ck, source);
-    loadParams(ck, this.model.params, source);
-    if (ck.optimizer.kind !== this.optimizerKind) {
-      const saved = [...ck.tensors.keys()].find((k) => k.startsWith(`optim.${ck.optimizer!.kind}.`));
-      throw new Error(`Trainer.resume: ${source} was trained with optimizer '${ck.optimizer.kind}'${saved ? ` (it holds ${saved})` : ''}, this trainer uses '${this.optimizerKind}'; resume with optimizer '${ck.optimizer.kind}' (--optimizer ${ck.optimizer.kind})`);
-    }
-    loadOptimizerState(ck, this.optimizer.state(), source);
-    this.optimizer.t = ck.optimizer.t;
-    this.step = x.step;
-    this.task.setState(x.rng, source);
-    this.bestRecall50 = x.bestRecall50;
-    this.bestStep = x.bestStep;
-    this.sinceBest = x.sinceBest;
-    // A checkpoint taken at its best step holds the best weights themselves.
-    this.best = x.bestStep === x.step && x.bestStep > 0 ? this.params().map((t) => Float32Array.from(t.data)) : null;
+    resumeTrainer(this, bytes, source);
   }
-}
-
-/**
- * Keys whose JSON values differ between a saved config and a live one, e.g. `alignment: "left" in
- * the file, "right" here`. Keys the file lacks (written before the option existed) are not compared.
- */
-export function configDifferences(saved: unknown, live: object): string[] {
-  const a = (saved ?? {}) as Record<string, unknown>, b = JSON.parse(JSON.stringify(live)) as Record<string, unknown>;
-  return Object.keys(a)
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => `${k}: ${JSON.stringify(a[k])} in the file, ${JSON.stringify(b[k])} here`);
 }
 
 /** Σ g² over every gradient of the last backward (dense and row-sparse pieces): NaN/Inf if any is. */
