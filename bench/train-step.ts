@@ -9,6 +9,7 @@ import { init } from '../src/engine/load.js';
 import { setEngine } from '../src/engine/current.js';
 import type { Engine } from '../src/engine/engine.js';
 import { installNodeHost } from '../src/io/node-host.js';
+import { SPLIT } from '../src/engine/threads/index.js';
 import { Rng } from '../src/engine/random.js';
 import { backward } from '../src/autograd/tape.js';
 import { Adam } from '../src/optim/adam.js';
@@ -111,22 +112,27 @@ export async function benchTrainStep(): Promise<string> {
 
 /**
  * 1 thread against BENCH_THREADS threads, alternating in blocks of ≈ 0.3 s inside one process
- * (BENCH_ROUNDS rounds, default 9, the order flipped every round): each round's ratio is taken
+ * (BENCH_ROUNDS rounds, default 9, the order rotated every round): each round's ratio is taken
  * under the same machine state, so drift between cases does not enter it. Prints the median
- * steps/s per side and the median ratio with its range.
+ * steps/s per side and the median ratio with its range. BENCH_CHUNKS=1,4 times the threaded
+ * engine once per setting of chunks per thread (SPLIT.chunksPerThread; 1 = one fixed part per
+ * thread) in the same rounds; the default is the library's setting only.
  */
 export async function benchTrainStepInterleaved(): Promise<string> {
   installNodeHost();
   const many = Number(process.env.BENCH_THREADS ?? 2);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
+  const chunkSettings = (process.env.BENCH_CHUNKS ?? String(SPLIT.chunksPerThread)).split(',').map(Number);
   const common = { items: N, dim: D, interests: K, seqLen: T };
   // The threaded engine first: a threaded init() closes the engine before it, a plain one does not.
   const eMany = await init({ backend: 'wasm-simd', threads: many });
   const manyCases = MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, 'many'));
   const eOne = await init({ backend: 'wasm-simd', threads: 1 });
   const oneCases = MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, 'one'));
-  const block = (e: Engine, fn: () => void): number => {
+  const saved = SPLIT.chunksPerThread;
+  const block = (e: Engine, fn: () => void, chunks = saved): number => {
     setEngine(e);
+    SPLIT.chunksPerThread = chunks;
     const t0 = performance.now();
     let n = 0;
     do {
@@ -136,23 +142,32 @@ export async function benchTrainStepInterleaved(): Promise<string> {
     return (n * 1000) / (performance.now() - t0);
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const f = (x: number) => x.toFixed(2);
+  const label = (c: number) => `mirec ${eMany.threads} threads${chunkSettings.length > 1 ? `, ${c} chunks/thread` : ''}`;
   const lines = [
-    `| case | mirec 1 thread (steps/s, median) | mirec ${eMany.threads} threads (steps/s, median) | ${eMany.threads} threads / 1 thread: median [min–max] of ${rounds} rounds |`,
-    '|---|---:|---:|---|',
+    `| case | mirec 1 thread (steps/s, median) | ${chunkSettings.map((c) => `${label(c)} (steps/s, median) | ${eMany.threads} threads / 1 thread: median [min–max] of ${rounds} rounds`).join(' | ')} |`,
+    `|---|---:|${chunkSettings.map(() => '---:|---|').join('')}`,
   ];
   for (let m = 0; m < MODELS.length; m++) {
     block(eOne, oneCases[m].fn); // warm-up: let TurboFan tier up both sides
-    block(eMany, manyCases[m].fn);
-    const ones: number[] = [], manys: number[] = [], ratios: number[] = [];
+    for (const c of chunkSettings) block(eMany, manyCases[m].fn, c);
+    const ones: number[] = [];
+    const manys = chunkSettings.map(() => [] as number[]);
+    const ratios = chunkSettings.map(() => [] as number[]);
+    // Each round times the 1-thread side and every threaded setting, in an order rotated per round.
+    const sides = chunkSettings.length + 1;
     for (let r = 0; r < rounds; r++) {
-      let one: number, mn: number;
-      if (r % 2) (mn = block(eMany, manyCases[m].fn)), (one = block(eOne, oneCases[m].fn));
-      else (one = block(eOne, oneCases[m].fn)), (mn = block(eMany, manyCases[m].fn));
-      ones.push(one), manys.push(mn), ratios.push(mn / one);
+      const got = new Array<number>(sides);
+      for (let j = 0; j < sides; j++) {
+        const side = (j + r) % sides;
+        got[side] = side === 0 ? block(eOne, oneCases[m].fn) : block(eMany, manyCases[m].fn, chunkSettings[side - 1]);
+      }
+      ones.push(got[0]);
+      chunkSettings.forEach((_, i) => (manys[i].push(got[i + 1]), ratios[i].push(got[i + 1] / got[0])));
     }
-    const f = (x: number) => x.toFixed(2);
-    lines.push(`| ${MODELS[m][0]} | ${median(ones).toFixed(1)} | ${median(manys).toFixed(1)} | ${f(median(ratios))}x [${f(Math.min(...ratios))}–${f(Math.max(...ratios))}] |`);
+    lines.push(`| ${MODELS[m][0]} | ${median(ones).toFixed(1)} | ${chunkSettings.map((_, i) => `${median(manys[i]).toFixed(1)} | ${f(median(ratios[i]))}x [${f(Math.min(...ratios[i]))}–${f(Math.max(...ratios[i]))}]`).join(' | ')} |`);
   }
+  SPLIT.chunksPerThread = saved;
   eMany.close();
   return lines.join('\n');
 }

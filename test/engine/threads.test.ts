@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { embeddedBytes, engine, instantiate, setEngine } from '../../src/engine/load.js';
 import type { Engine } from '../../src/engine/engine.js';
-import { MIN_WORK, threadedEngine, threadsUnavailable } from '../../src/engine/threads/index.js';
+import { MIN_WORK, SPLIT, threadedEngine, threadsUnavailable, type ThreadPool } from '../../src/engine/threads/index.js';
 import { ranges } from '../../src/engine/threads/split.js';
 import { Rng } from '../../src/engine/random.js';
 import { asPtr } from '../../src/engine/abi/index.js';
@@ -259,6 +259,39 @@ test('every retrieval model: training steps and retrieval are bit-identical on 3
     }
   } finally {
     Object.assign(MIN_WORK, saved);
+    one.close();
+    three.close();
+  }
+});
+
+test('a call cut into more chunks than threads runs every chunk exactly once, on any thread', async () => {
+  const [one, three] = await engines();
+  const saved = { ...MIN_WORK }, savedChunks = SPLIT.chunksPerThread;
+  Object.assign(MIN_WORK, FORCE);
+  try {
+    for (const chunks of [1, 4, 10]) {
+      SPLIT.chunksPerThread = chunks;
+      const before = { ...(three as unknown as { pool: ThreadPool }).pool.stats };
+      // y += x: a chunk run twice or skipped shows in y; 200 calls so workers win some chunks.
+      const n = 64 * 3 * chunks * 7 + 13;
+      const out = [one, three].map((e) => {
+        e.heap.resetArena();
+        const x = e.heap.scratch(n * 4), y = e.heap.scratch(n * 4);
+        const F = e.floats;
+        for (let i = 0; i < n; i++) (F[(x >> 2) + i] = i % 97), (F[(y >> 2) + i] = 1);
+        for (let r = 0; r < 200; r++) e.k.axpy_f32(n, 1, x, y);
+        return Float32Array.from(e.floats.subarray(y >> 2, (y >> 2) + n));
+      });
+      assert.equal(out[1], out[0], `${chunks} chunks per thread`);
+      const st = (three as unknown as { pool: ThreadPool }).pool.stats;
+      assert.is(st.splits - before.splits, 200);
+      assert.is(st.chunks - before.chunks, 200 * ranges(n, 3 * chunks, 64, 1).length, `${chunks} per thread: the chunks of ranges()`);
+      assert.ok(ranges(n, 3 * chunks, 64, 1).length >= 2 * chunks + 1, "more chunks than threads");
+      assert.ok(st.callerChunks - before.callerChunks <= st.chunks - before.chunks);
+    }
+  } finally {
+    Object.assign(MIN_WORK, saved);
+    SPLIT.chunksPerThread = savedChunks;
     one.close();
     three.close();
   }

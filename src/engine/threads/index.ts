@@ -6,7 +6,7 @@
 import { ABI, type KernelName } from '../abi/index.js';
 import { Engine, type KernelFn } from '../engine.js';
 import { SPLITTERS, VIA } from './split.js';
-import { ThreadPool } from './pool.js';
+import { MAX_CHUNKS, ThreadPool } from './pool.js';
 import { hostCores, threadsUnavailable } from './spawn.js';
 
 export { threadsUnavailable, hostCores } from './spawn.js';
@@ -17,6 +17,13 @@ export const AUTO_THREADS_CAP = 4;
 
 /** Work (elements, or GEMM multiply-adds) below which a call runs whole on the caller. */
 export const MIN_WORK = { gemm: 1 << 17, other: 1 << 15 };
+
+/**
+ * Chunks a split call is cut into per thread (each still at least MIN_WORK). More chunks than
+ * threads let a thread that starts late (a worker waking up) or runs slower (the other vCPU busy)
+ * take fewer of them; 1 gives each thread one fixed part. Benchmarks compare settings.
+ */
+export const SPLIT = { chunksPerThread: 4 };
 
 /** Threads for a `threads` option: a positive integer, or 'auto' = the host's cores capped. */
 export async function resolveThreads(threads: number | 'auto' | undefined): Promise<number> {
@@ -73,7 +80,7 @@ export async function threadedEngine(module: WebAssembly.Module, threads: number
     const partFn = whole[partName];
     const isGemm = name.startsWith('gemm');
     kernels[name] = (...args: number[]) => {
-      const parts = split(args, threads, isGemm ? MIN_WORK.gemm : MIN_WORK.other);
+      const parts = split(args, Math.min(MAX_CHUNKS, threads * SPLIT.chunksPerThread), isGemm ? MIN_WORK.gemm : MIN_WORK.other);
       if (!parts || pool.isClosed) return fn(...args);
       pool.run(partIndex, partFn, parts);
     };

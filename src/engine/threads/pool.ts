@@ -1,16 +1,24 @@
 // The thread pool behind a threaded engine: N-1 kernel workers on the engine's shared memory,
-// driven through a shared control block (see worker-source.ts). A split kernel call posts parts
-// 1.. to the workers, runs part 0 on the calling thread and waits for the rest, so a call
-// returns with its whole output written, exactly as on one thread. Waiting spins briefly before
-// sleeping (a wake-up from Atomics.wait costs tens of µs; most kernels take less).
+// driven through one shared control block (layout in worker-source.ts). A split kernel call is a
+// list of chunks (fixed, aligned argument lists: split.ts); the caller and every worker claim the
+// next unclaimed chunk with one compare-exchange until none is left, so a worker that wakes late
+// or runs slower takes fewer chunks instead of holding the call up. Which thread runs a chunk
+// never changes its bits. The call returns when every chunk is done, output whole as on one
+// thread. Waiting spins briefly before sleeping (a wake-up from Atomics.wait costs tens of µs).
 import type { KernelFn } from '../engine.js';
 import { spawnWorker, type WorkerHandle } from './spawn.js';
 
-const SLOTS = 16;
-const ARGS = 32;
+/** Control block words (Int32Array); see worker-source.ts. */
+const CTL = { seq: 0, next: 1, kernel: 2, argc: 3, error: 4, chunks: 5, done: 6, words: 16 } as const;
+/** Most chunks per call, and most arguments per chunk. */
+export const MAX_CHUNKS = 32;
+const ARGS = 16;
 /** Spins of a waiting worker before it sleeps (≈ 20-50 µs), and of the caller before it sleeps. */
 const WORKER_SPIN = 20_000;
 const CALLER_SPIN = 200_000;
+/** The chunk counter holds (sequence tag << 6) | next chunk index: a worker still holding the
+ *  previous call's sequence can never claim a chunk of the next call. */
+const TAG_MASK = 0xffffff;
 
 export interface PoolStart {
   module: WebAssembly.Module;
@@ -23,22 +31,27 @@ export interface PoolStart {
   scratch: (w: number) => number;
 }
 
+/** Counters of split calls (tests and profiling read them; they never change a result). */
+export interface PoolStats {
+  /** Kernel calls split so far. */
+  splits: number;
+  /** Chunks of those calls. */
+  chunks: number;
+  /** Chunks the calling thread ran itself (the rest ran on workers). */
+  callerChunks: number;
+}
+
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly args: Float64Array;
-  private readonly seq: number[];
-  /** Last sequence claimed per worker slot (by the worker or by the caller). */
-  private readonly claimed: number[];
+  private seq = 0;
   private readonly canBlock: boolean;
   private closed = false;
-  /** Kernel calls split so far (tests and benchmarks check that threads were used). */
-  splits = 0;
+  readonly stats: PoolStats = { splits: 0, chunks: 0, callerChunks: 0 };
 
   private constructor(private readonly handles: WorkerHandle[], control: SharedArrayBuffer, args: SharedArrayBuffer) {
     this.ctl = new Int32Array(control);
     this.args = new Float64Array(args);
-    this.seq = handles.map(() => 0);
-    this.claimed = handles.map(() => 0);
     this.canBlock = callerCanBlock(this.ctl);
   }
 
@@ -51,9 +64,14 @@ export class ThreadPool {
     return this.handles.length + 1;
   }
 
+  /** Kernel calls split so far (tests and benchmarks check that threads were used). */
+  get splits(): number {
+    return this.stats.splits;
+  }
+
   static async start(o: PoolStart): Promise<ThreadPool> {
-    const control = new SharedArrayBuffer(o.workers * SLOTS * 4);
-    const args = new SharedArrayBuffer(o.workers * ARGS * 8);
+    const control = new SharedArrayBuffer(CTL.words * 4);
+    const args = new SharedArrayBuffer(MAX_CHUNKS * ARGS * 8);
     const handles: WorkerHandle[] = new Array(o.workers);
     try {
       await Promise.all(
@@ -62,7 +80,7 @@ export class ThreadPool {
           handles[index] = h;
           await new Promise<void>((resolve, reject) => {
             h.onMessage((m) => (m.ready ? resolve() : m.error ? reject(new Error(`mirec: kernel worker ${index}: ${m.error}`)) : undefined));
-            h.post({ module: o.module, memory: o.memory, names: o.names, control, args, index, scratch: o.scratch(index), spin: WORKER_SPIN });
+            h.post({ module: o.module, memory: o.memory, names: o.names, control, args, scratch: o.scratch(index), spin: WORKER_SPIN, argStride: ARGS });
           });
         }),
       );
@@ -75,63 +93,62 @@ export class ThreadPool {
   }
 
   /**
-   * Run `parts` of one kernel call: parts[1..] on workers (kernel `index` of the start names),
-   * parts[0] here with `fn`. Returns when every part is done.
+   * Run the `chunks` of one kernel call (argument lists of kernel `index` of the start names;
+   * `fn` is the same kernel on this thread). Returns when every chunk is done.
    */
-  run(index: number, fn: KernelFn, parts: number[][]): void {
+  run(index: number, fn: KernelFn, chunks: number[][]): void {
     if (this.closed) throw new Error('mirec: the thread pool is closed');
-    const { ctl, args } = this;
-    const used = Math.min(parts.length - 1, this.handles.length);
-    this.splits++;
-    for (let w = 0; w < used; w++) {
-      const p = parts[w + 1];
-      const base = w * SLOTS;
-      args.set(p, w * ARGS);
-      ctl[base + 2] = index;
-      ctl[base + 3] = p.length;
-      const s = (this.seq[w] = (this.seq[w] % 0x3fffffff) + 1);
-      Atomics.store(ctl, base, s);
-      Atomics.notify(ctl, base);
-    }
+    const n = chunks.length;
+    if (n > MAX_CHUNKS) throw new Error(`mirec: ${n} chunks in one split call (at most ${MAX_CHUNKS})`);
+    const { ctl, args, stats } = this;
+    const argc = chunks[0].length;
+    if (argc > ARGS) throw new Error(`mirec: a split kernel takes ${argc} arguments (at most ${ARGS})`);
+    for (let i = 0; i < n; i++) args.set(chunks[i], i * ARGS);
+    ctl[CTL.kernel] = index;
+    ctl[CTL.argc] = argc;
+    ctl[CTL.chunks] = n;
+    Atomics.store(ctl, CTL.done, 0);
+    const s = (this.seq = (this.seq % 0x3fffffff) + 1);
+    const tag = (s & TAG_MASK) << 6;
+    Atomics.store(ctl, CTL.next, tag);
+    Atomics.store(ctl, CTL.seq, s);
+    Atomics.notify(ctl, CTL.seq);
+    stats.splits++;
+    stats.chunks += n;
+    // Claim chunks like a worker does, until none is left.
     let failure: unknown = null;
-    try {
-      fn(...parts[0]);
-    } catch (e) {
-      failure = e;
-    }
-    // Run every part no worker has started yet here; wait for the others.
-    for (let w = 0; w < used; w++) {
-      const prev = this.claimed[w];
-      const s = this.seq[w];
-      this.claimed[w] = s;
-      if (Atomics.compareExchange(ctl, w * SLOTS + 5, prev, s) === prev) {
-        if (!failure) {
-          try {
-            fn(...parts[w + 1]);
-          } catch (e) {
-            failure = e;
-          }
+    let mine = 0;
+    for (;;) {
+      const v = Atomics.load(ctl, CTL.next);
+      const i = v & 63;
+      if (i >= n) break;
+      if (Atomics.compareExchange(ctl, CTL.next, v, v + 1) !== v) continue;
+      mine++;
+      if (!failure) {
+        try {
+          fn(...chunks[i]);
+        } catch (e) {
+          failure = e;
         }
-      } else this.await(w);
-    }
-    if (failure) throw failure;
-    for (let w = 0; w < used; w++) {
-      if (ctl[w * SLOTS + 4]) {
-        ctl[w * SLOTS + 4] = 0;
-        throw new Error(`mirec: a kernel worker failed (kernel #${index}); see the worker's error above`);
       }
+    }
+    stats.callerChunks += mine;
+    // Chunks claimed by workers: wait until they are done (the counter counts only those).
+    this.await(n - mine);
+    if (failure) throw failure;
+    if (ctl[CTL.error]) {
+      ctl[CTL.error] = 0;
+      throw new Error(`mirec: a kernel worker failed (kernel #${index}); see the worker's error above`);
     }
   }
 
-  private await(w: number): void {
+  private await(want: number): void {
     const { ctl } = this;
-    const at = w * SLOTS + 1;
-    const want = this.seq[w];
     for (let n = 0; ; n++) {
-      const got = Atomics.load(ctl, at);
+      const got = Atomics.load(ctl, CTL.done);
       if (got === want) return;
       if (n >= CALLER_SPIN && this.canBlock) {
-        Atomics.wait(ctl, at, got, 1000);
+        Atomics.wait(ctl, CTL.done, got, 1000);
         n = 0;
       }
     }
@@ -141,10 +158,8 @@ export class ThreadPool {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (let w = 0; w < this.handles.length; w++) {
-      Atomics.store(this.ctl, w * SLOTS, -1);
-      Atomics.notify(this.ctl, w * SLOTS);
-    }
+    Atomics.store(this.ctl, CTL.seq, -1);
+    Atomics.notify(this.ctl, CTL.seq);
     for (const h of this.handles) h.terminate();
   }
 }

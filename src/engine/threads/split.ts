@@ -7,7 +7,7 @@
 // every element still adds its sources in order; layernorm_bwd (dgamma) always runs whole.
 import type { KernelName } from '../abi/index.js';
 
-/** Arguments of one kernel call, and the argument lists of its parts (part 0 runs on the caller). */
+/** Arguments of one kernel call, and the argument lists of its parts (chunks; any thread may run any of them). */
 export type Args = number[];
 export type Splitter = (args: Args, parts: number, minWork: number) => Args[] | null;
 
@@ -64,16 +64,20 @@ const rowsOf = (rowsAt: number, nAt: number, full: number[], perRow: number[] = 
   ]);
 
 /**
- * GEMM (M, N, K, alpha, a, lda, b, ldb, beta, c, ldc): by rows of C in multiples of 4 (parts of
- * at least 12 rows, so no part takes the few-rows direct path unless the whole call does), else
- * by columns in multiples of 8. `aT` says A is stored transposed [K, M] (TN), `bT` B [N, K] (NT).
+ * GEMM (M, N, K, alpha, a, lda, b, ldb, beta, c, ldc): by columns of C in multiples of 8 (the
+ * kernel's outer loop runs over 8-column panels of B, so a column split repeats no work), or by
+ * rows in multiples of 4 when that gives more chunks (parts of at least 12 rows, so no part takes
+ * the few-rows direct path unless the whole call does; each row part packs B again). Every chunk
+ * holds at least `minWork` multiply-adds. `aT` says A is stored transposed [K, M] (TN), `bT` B
+ * [N, K] (NT).
  */
 function gemm(aT: boolean, bT: boolean): Splitter {
   return (args, parts, minWork) => {
     const [M, N, K, , , lda, , ldb, , , ldc] = args;
     if (M * N * K < 2 * minWork) return null;
-    const byRows = M >= 24 ? ranges(M, parts, 4, 12) : [];
-    if (byRows.length >= 2) {
+    const byCols = ranges(N, parts, 8, Math.max(8, Math.ceil(minWork / Math.max(1, M * K))));
+    const byRows = M >= 24 ? ranges(M, parts, 4, Math.max(12, Math.ceil(minWork / Math.max(1, N * K)))) : [];
+    if (byRows.length > byCols.length) {
       return byRows.map(([s, n]) => {
         const x = args.slice();
         x[0] = n;
@@ -82,7 +86,6 @@ function gemm(aT: boolean, bT: boolean): Splitter {
         return x;
       });
     }
-    const byCols = ranges(N, parts, 8, 8);
     if (byCols.length < 2) return null;
     return byCols.map(([s, n]) => {
       const x = args.slice();
