@@ -8,5 +8,5 @@ installNodeHost();
 export * from './index.js';
 export { installNodeHost } from './io/node-host.js';
 export { writeFileAtomic } from './io/atomic-write.js';
-export { saveCheckpoint, loadCheckpoint, keepBestAt } from './train/checkpoint-file.js';
+export { saveCheckpoint, loadCheckpoint, keepBestAt, type LoadCheckpointOptions, type KeepBestOptions } from './train/checkpoint-file.js';
 export { safetensorsRowSource, buildIvfFile } from './ann/node-files.js';

@@ -5,9 +5,10 @@
 // bits); an existing read-only output is refused; and an existing checkpoint at --out keeps its
 // place unless this run scores better or --overwrite is given.
 import { constants } from 'node:fs';
-import { open, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { open, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { decodeCheckpoint } from '../io/checkpoint.js';
+import { checkpointHeader } from '../io/checkpoint.js';
+import { readSafetensorsHeader } from '../io/safetensors-file.js';
 import { removeStaleTempFiles } from '../io/atomic-write.js';
 import { UsageError } from './args.js';
 
@@ -84,15 +85,15 @@ export async function checkOutputs(inputs: FlagPath[], outputs: FlagPath[], same
  * replacing it takes --overwrite.
  */
 export async function existingBest(path: string): Promise<number | undefined> {
-  let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    if (!(await stat(path)).isFile()) return undefined;
   } catch {
     return undefined;
   }
   let extra: Record<string, unknown>;
   try {
-    extra = decodeCheckpoint(bytes, path).extra;
+    // The header alone: the best score is metadata, the tensors may be a gigabyte.
+    extra = checkpointHeader(await readSafetensorsHeader(path), path).extra;
   } catch (e) {
     throw new UsageError(`--out ${path} exists and is not a readable mirec checkpoint (${(e as Error).message.replace(/^(checkpoint|safetensors): /, '')}); pass --overwrite to replace it, or choose another path`);
   }

@@ -7,8 +7,7 @@ import { modelSettings, type RetrievalModelName, createModel } from '../models/r
 import type { RetrievalModel } from '../models/types.js';
 import { Trainer, type TrainResult } from '../train/trainer.js';
 import { keepBestAt, loadCheckpoint } from '../train/checkpoint-file.js';
-import { readFileSync } from 'node:fs';
-import { decodeCheckpoint } from '../io/checkpoint.js';
+import type { CheckpointHeader } from '../io/checkpoint.js';
 import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
 import { capNegatives } from '../loss/sampled-softmax.js';
 import { UsageError, closest } from './args.js';
@@ -90,10 +89,10 @@ export interface Trained {
 /**
  * The rows of a resumed checkpoint are items of the vocabulary it was trained on: data whose items
  * are the same in another order (another file, --filter or --split-seed) would silently train the
- * wrong rows. Checkpoints of `mirec train --out` and of the studio carry their vocabulary.
+ * wrong rows. Checkpoints of `mirec train --out` and of the studio carry their vocabulary. Called
+ * with the header alone, before any tensor is read.
  */
-function checkResumeVocabulary(path: string, ds: SplitDataset): void {
-  const ck = decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+function checkResumeVocabulary(path: string, ck: CheckpointHeader, ds: SplitDataset): void {
   const raw = ck.vocab ?? ck.extra.vocab;
   if (raw === undefined) return; // written by Trainer.checkpoint() without one: the config check is all there is
   let saved: Vocabulary;
@@ -128,10 +127,10 @@ export async function trainOne(name: string, ds: SplitDataset, o: TrainRunOption
     onBest: o.out !== undefined ? keepBestAt(o.out, extra, { above: control.keepAbove, onWrite: (b) => { control.written = b; } }) : undefined,
   });
   if (o.resume !== undefined) {
-    await loadCheckpoint(trainer, o.resume).catch((e: Error) => {
-      throw new UsageError(`--resume: ${e.message}`);
+    const path = o.resume;
+    await loadCheckpoint(trainer, path, { check: (header) => checkResumeVocabulary(path, header, ds) }).catch((e: Error) => {
+      throw e instanceof UsageError ? e : new UsageError(`--resume: ${e.message}`);
     });
-    checkResumeVocabulary(o.resume, ds);
     process.stderr.write(`mirec: resumed ${o.resume} at step ${trainer.step}\n`);
   }
   const result = await trainer.fitAsync(control.signal ? { signal: control.signal, yieldEvery: 1 } : {});

@@ -7,7 +7,7 @@
 import type { ParamSource, ParamStore } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
 import { halfBytes, type StateEntry } from '../optim/half-state.js';
-import { concatBytes, decodeSafetensors, fromTyped, safetensorsChunks, type SafeTensor } from './safetensors.js';
+import { concatBytes, decodeSafetensors, fromTyped, safetensorsChunks, type SafeDType, type SafeEntry, type SafeHeader, type SafeTensor } from './safetensors.js';
 import { parseBoundedJson } from './json-bounds.js';
 
 /** Options of every checkpoint load. */
@@ -40,16 +40,30 @@ export interface CheckpointParts {
   extra?: Record<string, unknown>;
 }
 
-export interface DecodedCheckpoint {
+/** What a checkpoint's header says of a tensor. */
+export interface TensorInfo {
+  dtype: SafeDType;
+  shape: number[];
+}
+
+/**
+ * A checkpoint's envelope: metadata and its tensors' names, dtypes and shapes; `T` adds where
+ * each tensor's values are (its bytes once decoded, its place in the file when only the header
+ * was read).
+ */
+export interface CheckpointHeader<T extends TensorInfo = SafeEntry> {
   kind: string;
   config: unknown;
   vocab?: unknown;
   extra: Record<string, unknown>;
   optimizer?: { kind: string; t: number };
   /** Every tensor: `param.<name>` and `optim.<name>`. */
-  tensors: Map<string, SafeTensor>;
+  tensors: Map<string, T>;
   metadata: Record<string, string>;
 }
+
+/** A checkpoint read whole: its header and every tensor's bytes. */
+export type DecodedCheckpoint = CheckpointHeader<SafeTensor>;
 
 const tensorsOf = (p: ParamStore | Map<string, Tensor>) => (p instanceof Map ? p : p.tensors);
 
@@ -95,7 +109,15 @@ const asF32 = (d: Float32Array | Float64Array): Float32Array => (d instanceof Fl
 /** Parse and check the envelope of a checkpoint (not yet its fit to a model). */
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): DecodedCheckpoint {
   const file = decodeSafetensors(bytes, source);
-  const m = file.metadata;
+  return checkpointOf(file.tensors, file.metadata, source);
+}
+
+/** `decodeCheckpoint`'s checks on a header read alone (`readSafetensorsHeader`): no tensor is read. */
+export function checkpointHeader(header: SafeHeader, source = 'checkpoint'): CheckpointHeader {
+  return checkpointOf(header.entries, header.metadata, source);
+}
+
+function checkpointOf<T extends TensorInfo>(tensors: Map<string, T>, m: Record<string, string>, source: string): CheckpointHeader<T> {
   const bad = (msg: string): never => {
     throw new Error(`checkpoint: ${source}: ${msg}`);
   };
@@ -110,21 +132,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
     return v as Record<string, unknown> | undefined;
   };
   if (typeof m.kind !== 'string' || !m.kind) bad('metadata has no model kind');
-  for (const [name, t] of file.tensors) {
+  for (const [name, t] of tensors) {
     if (!name.startsWith('param.') && !name.startsWith('optim.')) bad(`unexpected tensor "${name}"`);
     if (t.dtype !== 'F32' && !(t.dtype === 'F16' && name.startsWith('optim.'))) bad(`tensor "${name}" is ${t.dtype}, expected F32${name.startsWith('optim.') ? ' (or F16 moments)' : ''}`);
   }
   const optimizer = object('optimizer') as { kind: string; t: number } | undefined;
   if (optimizer && !(typeof optimizer.kind === 'string' && Number.isSafeInteger(optimizer.t) && optimizer.t >= 0)) bad('metadata "optimizer" needs { kind: string, t: whole number ≥ 0 }');
-  return {
-    kind: m.kind,
-    config: object('config'),
-    vocab: json('vocab'),
-    extra: object('extra') ?? {},
-    optimizer,
-    tensors: file.tensors,
-    metadata: m,
-  };
+  return { kind: m.kind, config: object('config'), vocab: json('vocab'), extra: object('extra') ?? {}, optimizer, tensors, metadata: m };
 }
 
 /** A short description of a JSON value for messages: `null`, `a string`, `an array`, `the number 3`. */
@@ -157,28 +171,34 @@ export function paramSourceOf(ckpt: DecodedCheckpoint, source: string, prefix = 
 /** Throw naming the first tensor (and index) holding NaN or ±Infinity, unless allowed. */
 export function checkFinite(ckpt: DecodedCheckpoint, source: string, opts: LoadOptions = {}): void {
   if (opts.allowNonFinite) return;
-  for (const [name, t] of ckpt.tensors) {
-    if (t.dtype === 'F16') {
-      const h = new Uint16Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 2);
-      for (let i = 0; i < h.length; i++) {
-        if ((h[i] & 0x7c00) === 0x7c00) throw new Error(`checkpoint: ${source}: tensor ${name} holds a non-finite float16 at index ${i} (shape [${t.shape.join(',')}]); the run that wrote it diverged`);
-      }
-      continue;
+  for (const [name, t] of ckpt.tensors) checkFiniteBytes(name, t, t.bytes, 0, source);
+}
+
+/**
+ * Throw naming the tensor and index when `bytes`, values `first`, `first + 1`, … of tensor `name`,
+ * hold NaN or ±Infinity (a resume streaming a file checks each chunk as it lands).
+ */
+export function checkFiniteBytes(name: string, t: TensorInfo, bytes: Uint8Array, first: number, source: string): void {
+  if (t.dtype === 'F16') {
+    const h = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+    for (let i = 0; i < h.length; i++) {
+      if ((h[i] & 0x7c00) === 0x7c00) throw new Error(`checkpoint: ${source}: tensor ${name} holds a non-finite float16 at index ${first + i} (shape [${t.shape.join(',')}]); the run that wrote it diverged`);
     }
-    const v = new Float32Array(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength / 4);
-    for (let i = 0; i < v.length; i++) {
-      if (v[i] - v[i] !== 0) {
-        throw new Error(`checkpoint: ${source}: tensor ${name} holds ${v[i]} at index ${i} (shape [${t.shape.join(',')}]); the run that wrote it diverged. Pass allowNonFinite: true to load it for inspection only`);
-      }
+    return;
+  }
+  const v = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] - v[i] !== 0) {
+      throw new Error(`checkpoint: ${source}: tensor ${name} holds ${v[i]} at index ${first + i} (shape [${t.shape.join(',')}]); the run that wrote it diverged. Pass allowNonFinite: true to load it for inspection only`);
     }
   }
 }
 
 /**
- * Copy `param.*` tensors into `params`. Every model tensor must be present with the same shape
- * and the file may hold no extra ones; nothing is written unless everything matches.
+ * Throw naming the first `param.*` tensor that is missing, of another shape or not in the model
+ * (up to five problems): the check `loadParams` makes before writing anything.
  */
-export function loadParams(ckpt: DecodedCheckpoint, params: ParamStore | Map<string, Tensor>, source = 'checkpoint'): void {
+export function checkParamsFit(ckpt: CheckpointHeader<TensorInfo>, params: ParamStore | Map<string, Tensor>, source = 'checkpoint'): void {
   const target = tensorsOf(params);
   const problems: string[] = [];
   for (const [name, t] of target) {
@@ -192,9 +212,51 @@ export function loadParams(ckpt: DecodedCheckpoint, params: ParamStore | Map<str
     if (name.startsWith('param.') && !target.has(name.slice(6))) problems.push(`unexpected tensor ${name} (not in this model)`);
   }
   if (problems.length) throw new Error(`checkpoint: ${source} does not fit ${ckpt.kind}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; … ${problems.length - 5} more` : ''}`);
-  for (const [name, t] of target) {
+}
+
+/**
+ * Copy `param.*` tensors into `params`. Every model tensor must be present with the same shape
+ * and the file may hold no extra ones; nothing is written unless everything matches.
+ */
+export function loadParams(ckpt: DecodedCheckpoint, params: ParamStore | Map<string, Tensor>, source = 'checkpoint'): void {
+  checkParamsFit(ckpt, params, source);
+  for (const [name, t] of tensorsOf(params)) {
     const f = ckpt.tensors.get(`param.${name}`)!;
     t.data.set(new Float32Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength / 4));
+  }
+}
+
+/**
+ * Throw naming the first `optim.*` tensor that is missing or whose storage (F16 or F32) or shape
+ * differs from the optimizer's: the checks `loadOptimizerState` makes before reading values.
+ */
+export function checkOptimizerFit(ckpt: CheckpointHeader<TensorInfo>, state: StateEntry[], source = 'checkpoint'): void {
+  const fail = (msg: string): never => {
+    throw new Error(`checkpoint: ${source}: ${msg}`);
+  };
+  for (const { name, tensor, halves } of state) {
+    const key = `optim.${name}`;
+    const f = ckpt.tensors.get(key);
+    if (!f) return fail(`missing optimizer tensor ${key}`);
+    if (halves) {
+      if (f.dtype !== 'F16') fail(`${key} holds ${f.dtype} moments but this optimizer keeps float16 state (optimizerState 'f16'); resume with optimizerState 'f32' (--optimizer-state f32), the storage the checkpoint was written with`);
+      if (f.shape.length !== halves.length || f.shape.some((s, i) => s !== halves[i])) fail(`${key} is [${f.shape.join(',')}], expected [${halves.join(',')}]`);
+    } else {
+      if (f.dtype === 'F16') fail(`${key} holds float16 moments (written with optimizerState 'f16') but this optimizer keeps float32 state; resume with optimizerState 'f16' (--optimizer-state f16)`);
+      const n = f.shape.reduce((a, b) => a * b, 1);
+      if (n !== tensor.size) fail(`${key} has ${n} values, expected ${tensor.size}`);
+    }
+  }
+}
+
+/** Throw unless every f32 in `bytes` (values `first`, … of tensor `key`) is a positive power of two: f16 state's row scales. */
+export function checkRowScales(key: string, bytes: Uint8Array, first: number, source: string): void {
+  const u = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  for (let i = 0; i < u.length; i++) {
+    const e = u[i] >>> 23;
+    if ((u[i] & 0x7fffff) !== 0 || e < 1 || e > 254) {
+      throw new Error(`checkpoint: ${source}: ${key} holds ${new Float32Array(u.buffer, u.byteOffset + 4 * i, 1)[0]} at index ${first + i}; row scales are positive powers of two`);
+    }
   }
 }
 
@@ -205,28 +267,8 @@ export function loadParams(ckpt: DecodedCheckpoint, params: ParamStore | Map<str
  * written unless every tensor fits.
  */
 export function loadOptimizerState(ckpt: DecodedCheckpoint, state: StateEntry[], source = 'checkpoint'): void {
-  const fail = (msg: string): never => {
-    throw new Error(`checkpoint: ${source}: ${msg}`);
-  };
-  for (const { name, tensor, halves, rowScales } of state) {
-    const f = ckpt.tensors.get(`optim.${name}`);
-    if (!f) fail(`missing optimizer tensor optim.${name}`);
-    const key = `optim.${name}`;
-    if (halves) {
-      if (f!.dtype !== 'F16') fail(`${key} holds ${f!.dtype} moments but this optimizer keeps float16 state (optimizerState 'f16'); resume with optimizerState 'f32' (--optimizer-state f32), the storage the checkpoint was written with`);
-      if (f!.shape.length !== halves.length || f!.shape.some((s, i) => s !== halves[i])) fail(`${key} is [${f!.shape.join(',')}], expected [${halves.join(',')}]`);
-    } else {
-      if (f!.dtype === 'F16') fail(`${key} holds float16 moments (written with optimizerState 'f16') but this optimizer keeps float32 state; resume with optimizerState 'f16' (--optimizer-state f16)`);
-      if (f!.bytes.byteLength !== tensor.size * 4) fail(`${key} has ${f!.bytes.byteLength / 4} values, expected ${tensor.size}`);
-      if (rowScales) {
-        const u = new Uint32Array(f!.bytes.buffer, f!.bytes.byteOffset, tensor.size);
-        for (let i = 0; i < u.length; i++) {
-          const e = u[i] >>> 23;
-          if ((u[i] & 0x7fffff) !== 0 || e < 1 || e > 254) fail(`${key} holds ${new Float32Array(u.buffer, u.byteOffset + 4 * i, 1)[0]} at index ${i}; row scales are positive powers of two`);
-        }
-      }
-    }
-  }
+  checkOptimizerFit(ckpt, state, source);
+  for (const { name, rowScales } of state) if (rowScales) checkRowScales(`optim.${name}`, ckpt.tensors.get(`optim.${name}`)!.bytes, 0, source);
   for (const { name, tensor, halves } of state) {
     const f = ckpt.tensors.get(`optim.${name}`)!;
     if (halves) halfBytes(tensor, halves).set(f.bytes);

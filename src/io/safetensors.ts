@@ -101,19 +101,46 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Parse and validate a safetensors file. `source` names it in errors. */
-export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): SafeFile {
+/** A tensor's place in a file: dtype, shape and its bytes [begin, end) of the data section. */
+export interface SafeEntry {
+  dtype: SafeDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A file's header, checked against the size of its data section (the tensors not yet read). */
+export interface SafeHeader {
+  /** Tensors in the header's order. */
+  entries: Map<string, SafeEntry>;
+  metadata: Record<string, string>;
+  /** Bytes before the data section: 8 + the header length. */
+  dataStart: number;
+}
+
+/**
+ * The header length of a file of `fileBytes` bytes from its first 8 bytes, refused when it runs
+ * past the end of the file or exceeds MAX_HEADER_BYTES (so a reader never allocates more).
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileBytes: number, source = 'checkpoint'): number {
+  if (fileBytes < 8 || first8.byteLength < 8) throw new Error(`safetensors: ${source}: file is ${fileBytes} bytes, shorter than the 8-byte header length`);
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(fileBytes - 8)) throw new Error(`safetensors: ${source}: header length ${n} runs past the end of the file (${fileBytes} bytes)`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new Error(`safetensors: ${source}: header length ${n} exceeds ${MAX_HEADER_BYTES}`);
+  return Number(n);
+}
+
+/**
+ * Parse and validate a header (`json`: its bytes after the length) for a data section of
+ * `dataBytes`: dtypes, shapes, offsets inside the section, covering it without holes or overlaps.
+ */
+export function parseSafetensorsHeader(json: Uint8Array, dataBytes: number, source = 'checkpoint'): SafeHeader {
   const bad = (msg: string): never => {
     throw new Error(`safetensors: ${source}: ${msg}`);
   };
-  if (bytes.byteLength < 8) bad(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
-  const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (n > BigInt(bytes.byteLength - 8)) bad(`header length ${n} runs past the end of the file (${bytes.byteLength} bytes)`);
-  if (n > BigInt(MAX_HEADER_BYTES)) bad(`header length ${n} exceeds ${MAX_HEADER_BYTES}`);
-  const hlen = Number(n);
   let text = '';
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + hlen));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(json);
   } catch (e) {
     bad(`header is not valid UTF-8 (${(e as Error).message})`);
   }
@@ -128,10 +155,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
   if (typeof header !== 'object' || header === null || Array.isArray(header)) bad('header is not a JSON object');
   const count = Object.keys(header as object).length;
   if (count > MAX_TENSORS + 1) bad(`header lists ${count} entries, more than the ${MAX_TENSORS} tensors a file may hold`);
-  const data = bytes.subarray(8 + hlen);
   const metadata: Record<string, string> = {};
   const spans: [number, number, string][] = [];
-  const entries: [string, SafeDType, number[], number, number][] = [];
+  const entries = new Map<string, SafeEntry>();
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('__metadata__ is not an object');
@@ -151,7 +177,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
     const off = t.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o) && o >= 0)) bad(`${name}: data_offsets ${JSON.stringify(off)} are not two non-negative integers`);
     const [begin, end] = off as number[];
-    if (begin > end || end > data.byteLength) bad(`${name}: data_offsets [${begin}, ${end}] outside the ${data.byteLength}-byte data section`);
+    if (begin > end || end > dataBytes) bad(`${name}: data_offsets [${begin}, ${end}] outside the ${dataBytes}-byte data section`);
     const shape = t.shape as number[];
     const dtype = t.dtype as SafeDType;
     let numel = 1;
@@ -160,9 +186,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
       bad(`${name}: ${dtype}[${shape.join(',')}] needs ${numel * DTYPE_BYTES[dtype]} bytes but data_offsets span ${end - begin}`);
     }
     spans.push([begin, end, name]);
-    entries.push([name, dtype, shape, begin, end]);
+    entries.set(name, { dtype, shape, begin, end });
   }
-  // The buffer must be covered exactly: sorted spans start where the previous one ended.
+  // The section must be covered exactly: sorted spans start where the previous one ended.
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let at = 0;
   for (const [begin, end, name] of spans) {
@@ -170,10 +196,18 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): Saf
     if (begin > at) bad(`${name}: a hole in the data section at bytes [${at}, ${begin})`);
     at = end;
   }
-  if (at !== data.byteLength) bad(`data section has ${data.byteLength - at} trailing bytes no tensor indexes`);
+  if (at !== dataBytes) bad(`data section has ${dataBytes - at} trailing bytes no tensor indexes`);
+  return { entries, metadata, dataStart: 8 + json.byteLength };
+}
+
+/** Parse and validate a safetensors file. `source` names it in errors. */
+export function decodeSafetensors(bytes: Uint8Array, source = 'checkpoint'): SafeFile {
+  const hlen = safetensorsHeaderLength(bytes, bytes.byteLength, source);
+  const { entries, metadata } = parseSafetensorsHeader(bytes.subarray(8, 8 + hlen), bytes.byteLength - 8 - hlen, source);
+  const data = bytes.subarray(8 + hlen);
   // Copy only now that the spans are known not to overlap: the copies total the data section.
   const tensors = new Map<string, SafeTensor>();
-  for (const [name, dtype, shape, begin, end] of entries) {
+  for (const [name, { dtype, shape, begin, end }] of entries) {
     const copy = new Uint8Array(new ArrayBuffer(end - begin));
     copy.set(data.subarray(begin, end));
     tensors.set(name, { dtype, shape, bytes: copy });

@@ -142,6 +142,8 @@ export class Trainer {
   best: Float32Array[] | null = null;
   /** @internal Validations since the best; checkpoints carry it (trainer-state.ts). */
   sinceBest = 0;
+  /** @internal Set by a resume that failed after it began writing the weights: why the trainer refuses to run. */
+  damaged: string | null = null;
 
   constructor(model: RetrievalModel, data: SplitDataset, options?: TrainerOptions);
   constructor(model: TagModel, data: TagDataset, options?: TrainerOptions);
@@ -184,6 +186,7 @@ export class Trainer {
 
   /** Validation score of the current weights (Recall@50, or the tag models' mean AUC). */
   validate(): number {
+    if (this.damaged) throw new Error(`Trainer.validate: ${this.damaged}`);
     return this.task.validate().score;
   }
 
@@ -218,6 +221,7 @@ export class Trainer {
     const t0 = performance.now();
     let trainMs = 0;
     const startStep = this.step;
+    if (this.damaged) throw new Error(`Trainer.fit: ${this.damaged}`);
     if (!this.params().length) {
       return { steps: this.step, bestStep: 0, bestRecall50: -1, stoppedBy: 'nothingToTrain', message: `${this.model.kind} has no trainable parameters`, stepsPerSec: NaN, seconds: 0, lossCurve };
     }
@@ -339,7 +343,12 @@ export class Trainer {
     return trainerCheckpointChunks(this, extra);
   }
 
-  /** Continue from `checkpoint()` bytes: the following steps are identical to an uninterrupted run. */
+  /**
+   * Continue from `checkpoint()` bytes: the following steps are identical to an uninterrupted run.
+   * Every check (model kind and config, optimizer, each tensor's name, shape and values, the
+   * trainer state) runs before anything is written, so a refused checkpoint leaves the trainer
+   * untouched. For a file, `loadCheckpoint` in `mirec/node` streams it instead of reading it whole.
+   */
   resume(bytes: Uint8Array, source = 'checkpoint'): void {
     resumeTrainer(this, bytes, source);
   }

@@ -165,6 +165,10 @@ test('train → checkpoint → recommend with raw ids', async () => {
   const bad = await capture(() => main(['train', '--data', file, '--format', 'comirec', '--filter', 'false', '--dim', '8', '--resume', ck]));
   assert.is(bad.code, 2);
   assert.match(bad.err, /--resume: /);
+  // Another split orders the items differently: refused from the checkpoint's header, before a tensor is read.
+  const vocab = await capture(() => main(['train', '--data', file, '--format', 'comirec', '--no-filter', '--dim', '16', '--batch', '64', '--max-steps', '90', '--split-seed', '7', '--resume', ck]));
+  assert.is(vocab.code, 2, vocab.err);
+  assert.match(vocab.err, /--resume .*m\.safetensors: trained on another item vocabulary than this data's/);
   const hist = lines.slice(0, 5).map((l) => l.split(',')[1]).join(',');
   const rec = await capture(() => main(['recommend', '--checkpoint', ck, '--history', hist, '--topN', '5']));
   assert.is(rec.code, 0, rec.err);
