@@ -26,7 +26,7 @@ export { YouTubeDNN, type YouTubeDNNConfig } from './models/youtube-dnn.js';
 export { MostPopular } from './models/most-popular.js';
 export { createModel, modelNameOfKind, RETRIEVAL_MODELS } from './models/registry.js';
 export { Trainer, type TrainerOptions, type FitOptions, type TrainProgress, type TrainResult, type TrainProfile } from './train/trainer.js';
-export { evaluateRetrieval, recallAt, plantedTruth, interestRecovery, type EvaluateOptions, type PlantedTruth, type RecoveryReport } from './train/evaluate.js';
+export { evaluateRetrieval, evaluateRetrievalAsync, recallAt, plantedTruth, interestRecovery, type EvaluateOptions, type EvaluateAsyncOptions, type PlantedTruth, type RecoveryReport } from './train/evaluate.js';
 export { retrieve, type RetrieveOptions } from './serve/retrieve.js';
 export { Recommender, type RecommendOptions, type Recommendation } from './serve/recommender.js';
 export { mergeInterests, candidatePool, mergeDense, type ScoredItems, type ScoredList } from './eval/merge.js';

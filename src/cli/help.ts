@@ -13,7 +13,7 @@ export const EXIT_CODE_TABLE: readonly { code: number; short: string; meaning: s
   { code: 0, short: 'success', meaning: 'success (also `--help`, `--version`)' },
   { code: 1, short: 'runtime failure (download, diverged run, write error)', meaning: 'runtime failure while working: a failed download or hash check, a diverged training run, an error writing stdout, stderr or an output file (ENOSPC, EIO)' },
   { code: 2, short: 'usage error (bad command, flag or value; an input file that is missing, unreadable or malformed)', meaning: 'usage error: unknown command or flag, a flag of another command, a bad value, a missing required flag, an input named by a flag (data file, checkpoint, categories file) that is missing, unreadable or malformed' },
-  { code: 130, short: 'interrupted by SIGINT (143: SIGTERM)', meaning: 'interrupted by SIGINT (143: SIGTERM): training stops after the current step, keeps the best checkpoint and writes its report marked interrupted' },
+  { code: 130, short: 'interrupted by SIGINT (143: SIGTERM)', meaning: 'interrupted by SIGINT (143: SIGTERM): training stops after the current step (the test pass after the current batch of users), keeps the best checkpoint and writes its report marked interrupted' },
   { code: 141, short: 'stdout or stderr closed early (piped to head)', meaning: 'the reader of stdout or stderr went away (a closed pipe, e.g. the output piped to `head -1`); the command ends quietly, as one killed by SIGPIPE' },
 ];
 

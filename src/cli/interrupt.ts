@@ -11,13 +11,15 @@ export interface Interrupt {
   readonly signal: 'SIGINT' | 'SIGTERM' | null;
   /** Exit code of the signal: 130 (SIGINT) or 143 (SIGTERM). */
   readonly code: number;
+  /** Name the work a first signal stops from now on (e.g. 'the test pass after the current batch of users'). */
+  doing(what: string): void;
   /** Remove the handlers. */
   dispose(): void;
 }
 
 const CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Install the handlers; `what` names the work in the message (e.g. 'training'). */
+/** Install the handlers; `what` names the work in the message (e.g. 'training after the current step'). */
 export function onInterrupt(what: string): Interrupt {
   const state = { aborted: false, signal: null as 'SIGINT' | 'SIGTERM' | null };
   const handler = (sig: 'SIGINT' | 'SIGTERM') => {
@@ -28,7 +30,7 @@ export function onInterrupt(what: string): Interrupt {
     }
     state.aborted = true;
     state.signal = sig;
-    process.stderr.write(`\nmirec: ${sig}: stopping ${what} after the current step (the best checkpoint is kept; send it again to stop at once)\n`);
+    process.stderr.write(`\nmirec: ${sig}: stopping ${what} (the best checkpoint is kept; send it again to stop at once)\n`);
   };
   const onExit = () => removeTempFiles();
   process.on('SIGINT', handler);
@@ -38,6 +40,7 @@ export function onInterrupt(what: string): Interrupt {
     get aborted() { return state.aborted; },
     get signal() { return state.signal; },
     get code() { return state.signal ? CODES[state.signal] : 0; },
+    doing(now: string) { what = now; },
     dispose() {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);

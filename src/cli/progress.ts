@@ -29,3 +29,22 @@ function formatTime(s: number): string {
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m${Math.round(s % 60)}s` : `${Math.round(s)}s`;
 }
+
+/**
+ * Progress of a test pass (`onBatch` of evaluateRetrievalAsync): a live line on a TTY, else a
+ * plain line at every further tenth of the users, with the time left at the rate so far.
+ */
+export function testProgress(): (done: number, total: number) => void {
+  const tty = !!process.stderr.isTTY;
+  const t0 = Date.now();
+  let tenths = 0;
+  return (done, total) => {
+    const seconds = (Date.now() - t0) / 1000;
+    const line = `mirec: test pass ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} users (${Math.floor((100 * done) / total)} %), ${formatTime((seconds * (total - done)) / done)} left`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K${done === total ? '\n' : ''}`);
+    else if (Math.floor((10 * done) / total) > tenths) {
+      tenths = Math.floor((10 * done) / total);
+      process.stderr.write(line + '\n');
+    }
+  };
+}

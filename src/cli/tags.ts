@@ -137,7 +137,7 @@ async function trainTags(o: Opts): Promise<number> {
   };
   // SIGINT / SIGTERM: the step in flight finishes, the model keeps its best epoch, and the
   // checkpoint is written (atomically) when every model has one; exit 130 / 143.
-  const interrupt = onInterrupt('training');
+  const interrupt = onInterrupt('training after the current step');
   try {
     for (const m of models) {
       process.stderr.write(`mirec: ${m.toString()}\n`);

@@ -13,6 +13,7 @@ import { RetrievalAccumulator, type RetrievalReport } from '../eval/retrieval-ac
 import type { CategoryLookup } from '../eval/categories.js';
 import type { RetrievalModel } from '../models/types.js';
 import { retrieve } from '../serve/retrieve.js';
+import { nextTurn } from './event-loop.js';
 
 export interface EvaluateOptions {
   /** Cutoffs (default [20, 50]). */
@@ -27,8 +28,8 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
-/** Metrics of `model` on `cases`, averaged over users (a user without a hit counts 0). */
-export function evaluateRetrieval(model: RetrievalModel, cases: EvalCases, opts: EvaluateOptions = {}): RetrievalReport {
+/** The evaluation one batch of users at a time: yields the users scored so far, returns the report. */
+function* evaluateBatches(model: RetrievalModel, cases: EvalCases, opts: EvaluateOptions): Generator<number, RetrievalReport> {
   checkOptions('evaluateRetrieval options', opts, { ns: 'array', categories: 'any', filterHistory: 'boolean', diversity: 'any', batchSize: 'integer' });
   const ns = opts.ns ?? [20, 50];
   const acc = new RetrievalAccumulator({ ns, categories: opts.categories });
@@ -40,8 +41,43 @@ export function evaluateRetrieval(model: RetrievalModel, cases: EvalCases, opts:
   for (let start = 0; start < cases.B; start += step) {
     const batch = casesBatch(cases, start, step);
     e.step(() => retrieve(model, batch, { topN, filterHistory: opts.filterHistory, diversity }).forEach((l, i) => acc.add(l.ids, cases.truth[start + i])));
+    yield Math.min(start + step, cases.B);
   }
   return acc.result();
+}
+
+/** Metrics of `model` on `cases`, averaged over users (a user without a hit counts 0). */
+export function evaluateRetrieval(model: RetrievalModel, cases: EvalCases, opts: EvaluateOptions = {}): RetrievalReport {
+  const batches = evaluateBatches(model, cases, opts);
+  for (;;) {
+    const r = batches.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Options of `evaluateRetrievalAsync`. */
+export interface EvaluateAsyncOptions extends EvaluateOptions {
+  /** Checked after every batch of users; once `aborted` is set the evaluation stops and returns null. */
+  signal?: { readonly aborted: boolean };
+  /** Called after every batch with the users scored so far and the total. */
+  onBatch?: (done: number, total: number) => void;
+}
+
+/**
+ * As `evaluateRetrieval`, with one turn of the event loop after every batch of users, so that a
+ * signal handler or timer runs during a long test pass (a million-item catalogue takes minutes);
+ * the same report, or null when `signal.aborted` stopped it.
+ */
+export async function evaluateRetrievalAsync(model: RetrievalModel, cases: EvalCases, opts: EvaluateAsyncOptions = {}): Promise<RetrievalReport | null> {
+  const { signal, onBatch, ...rest } = opts;
+  const batches = evaluateBatches(model, cases, rest);
+  for (;;) {
+    if (signal?.aborted) return null;
+    const r = batches.next();
+    if (r.done) return r.value;
+    onBatch?.(r.value, cases.B);
+    await nextTurn();
+  }
 }
 
 /** Recall@N of a report (throws if N was not evaluated). */

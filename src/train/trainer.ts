@@ -21,6 +21,7 @@ import type { FamilyOptions, ResolvedOptions, TrainTask } from './train-task.js'
 import { RetrievalTraining } from './retrieval-training.js';
 import { TagTraining } from './tag-training.js';
 import { resumeTrainer, trainerCheckpointChunks } from './trainer-state.js';
+import { nextTurn } from './event-loop.js';
 
 export type { TrainProfile } from './train-task.js';
 
@@ -64,11 +65,6 @@ export interface FitOptions {
   yieldEvery?: number;
 }
 
-/** One turn of the event loop (setImmediate where the host has it). */
-const turn = (): Promise<void> => new Promise((r) => {
-  const si = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
-  if (si) si(r); else setTimeout(r, 0);
-});
 
 export interface TrainProgress {
   step: number;
@@ -245,7 +241,7 @@ export class Trainer {
       message = `${what} became ${value} at step ${this.step + 1}; stopped before updating and ${kept}. Lower the learning rate (now ${this.opts.lr}) or check the data.`;
     };
     while (this.step < maxSteps) {
-      if (yieldEvery > 0 && this.step % yieldEvery === 0) yield { pause: turn() };
+      if (yieldEvery > 0 && this.step % yieldEvery === 0) yield { pause: nextTurn() };
       if (signal?.aborted) {
         stoppedBy = 'stopped';
         message = `stopped at step ${this.step}; fit again to continue`;

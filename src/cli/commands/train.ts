@@ -6,7 +6,7 @@
 import { evalCases } from '../../data/protocol.js';
 import { leaveOneOut } from '../../data/leave-one-out.js';
 import { init } from '../../engine/load.js';
-import { evaluateRetrieval } from '../../train/evaluate.js';
+import { evaluateRetrievalAsync } from '../../train/evaluate.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { defineCommand } from '../command.js';
 import { loadData } from '../inputs.js';
@@ -16,6 +16,7 @@ import { trainOne, type RunControl } from '../train-one.js';
 import { UsageError } from '../args.js';
 import { checkOutputs, existingBest, sameFile } from '../outputs.js';
 import { onInterrupt } from '../interrupt.js';
+import { testProgress } from '../progress.js';
 import { LIBRARY_VERSION } from '../version.js';
 
 export const train = defineCommand({
@@ -46,7 +47,7 @@ export const train = defineCommand({
     const { ds, sha256, source } = await loadData(o);
     process.stderr.write(`mirec: ${source}: ${ds.stats.users} users, ${ds.stats.items} items, ${ds.stats.events} events after filtering\n`);
     const extra = { vocab: ds.vocab.toJSON(), dataSha256: sha256 };
-    const interrupt = onInterrupt('training');
+    const interrupt = onInterrupt('training after the current step');
     const control: RunControl = { signal: interrupt, keepAbove: kept, written: null };
     try {
       const { model, result, trainer } = await trainOne(name, ds, o, extra, control);
@@ -74,12 +75,13 @@ export const train = defineCommand({
           process.stderr.write(`mirec: kept the existing ${o.out} (validation Recall@50 ${kept.toFixed(4)}; this run did not beat it); pass --overwrite to replace it\n`);
         }
       };
-      if (interrupt.aborted) {
+      const stopped = async () => {
         keptNote();
         if (control.written) process.stderr.write(`mirec: checkpoint (step ${control.written.step}) at ${o.out}\n`);
         await writeReport(`interrupted (${interrupt.signal})`, null);
         return interrupt.code;
-      }
+      };
+      if (interrupt.aborted) return stopped();
       if (result?.stoppedBy === 'nonFinite') {
         keptNote();
         await writeReport('diverged', null);
@@ -88,9 +90,13 @@ export const train = defineCommand({
       }
       const T = model.config.seqLen;
       const loo = o.protocol === 'loo';
-      const report = loo
-        ? evaluateRetrieval(model, (trainer?.loo ?? leaveOneOut(ds, T)).test, { ns: [10, 50, 100] })
-        : evaluateRetrieval(model, evalCases(ds, 'test', T));
+      // The test pass scores every test user against the whole catalogue (minutes at a million
+      // items): it yields between batches so that SIGINT/SIGTERM stop it, and says how far it is.
+      interrupt.doing('the test pass after the current batch of users');
+      const report = await evaluateRetrievalAsync(model, loo ? (trainer?.loo ?? leaveOneOut(ds, T)).test : evalCases(ds, 'test', T), {
+        ...(loo ? { ns: [10, 50, 100] } : {}), signal: interrupt, onBatch: testProgress(),
+      });
+      if (report === null) return stopped();
       process.stdout.write((loo ? looTable : metricsTable)([{ name, report, stepsPerSec: result?.stepsPerSec }]) + '\n');
       if (trainer && o.out !== undefined) {
         // The best validation already wrote its checkpoint (weights, optimizer, generators at that
