@@ -182,6 +182,7 @@ test('train → checkpoint → recommend with raw ids', async () => {
   const ev2 = await capture(() => main(['eval', '--checkpoint', ck, '--data', file, '--format', 'comirec', '--filter', 'false', '--categories', cats, '--lambdas', '0,0.1,1', '--report', sweepFile]));
   assert.is(ev2.code, 0, ev2.err);
   assert.match(ev2.out, /Div@50/);
+  assert.match(ev2.err, /mirec: test pass ([\d,]+)\/\1 users \(100 %\)/, 'the test pass reports its progress');
   assert.match(ev2.out, /Controllable aggregation \(docs\/protocols\.md#aggregation-sweep\), N = 50, median top-1 score/);
   assert.match(ev2.out, /shape checks: recallNonIncreasing (yes|NO)/);
   const sw = JSON.parse(readFileSync(sweepFile, 'utf8')).sweep;

@@ -3,7 +3,7 @@
 // sweep over λ.
 import { evalCases } from '../../data/protocol.js';
 import { leaveOneOut } from '../../data/leave-one-out.js';
-import { evaluateRetrieval } from '../../train/evaluate.js';
+import { evaluateRetrievalAsync } from '../../train/evaluate.js';
 import { diversitySweep, type DiversitySweep } from '../../train/diversity-sweep.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { checkOutputs } from '../outputs.js';
@@ -12,6 +12,7 @@ import { defineCommand } from '../command.js';
 import { loadCategories, loadData, loadModel } from '../inputs.js';
 import { CHECKPOINT_OPTION, DATA_OPTIONS, REPORT_OPTION, THREADS_OPTION } from '../options.js';
 import { looTable, metricsTable, sweepTable } from '../table.js';
+import { testProgress } from '../progress.js';
 
 export const evalCommand = defineCommand({
   name: 'eval',
@@ -38,7 +39,7 @@ export const evalCommand = defineCommand({
     const cats = o.categories !== undefined ? await loadCategories(o.categories, ds) : undefined;
     const loo = o.protocol === 'loo';
     const cases = loo ? leaveOneOut(ds, model.config.seqLen).test : evalCases(ds, 'test', model.config.seqLen);
-    const report = evaluateRetrieval(model, cases, { filterHistory: !!o.filterHistory, categories: cats, ...(loo ? { ns: [10, 50, 100] } : {}) });
+    const report = (await evaluateRetrievalAsync(model, cases, { filterHistory: !!o.filterHistory, categories: cats, ...(loo ? { ns: [10, 50, 100] } : {}), onBatch: testProgress() }))!;
     process.stdout.write((loo ? looTable : metricsTable)([{ name: model.kind + (o.filterHistory ? ' (history filtered)' : ''), report }]) + '\n');
     let sweep: DiversitySweep | undefined;
     if (o.lambdas !== undefined) {
