@@ -2,6 +2,7 @@
 // Pointers are byte offsets into the imported memory; TypeScript owns all allocation.
 export * from './gemm';
 export * from './elementwise';
+export * from './layout';
 export * from './reduce';
 export * from './softmax';
 export * from './squash';

@@ -21,7 +21,7 @@ export function gather(table: Tensor, ids: Tensor): Tensor {
       return;
     }
     const { grad, acc } = gradSlot(table);
-    if (!acc) e.heap.zero(grad.ptr, grad.size);
+    if (!acc) e.k.fill_f32(grad.ptr, 0, grad.size);
     e.k.scatter_add_rows_f32(out.grad!.ptr, ids.ptr, grad.ptr, N, count, D);
   });
 }

@@ -27,7 +27,7 @@ export function scatterRows(x: Tensor, rows: Tensor, shape: readonly number[]): 
   }
   const e = x.engine;
   const out = empty(shape, 'f32', e);
-  e.heap.zero(out.ptr, out.size);
+  e.k.fill_f32(out.ptr, 0, out.size); // a kernel: split between threads like the rest
   // Positions are distinct, so the scatter-add kernel is a scatter-copy into the zeros.
   if (n > 0 && C > 0) e.k.scatter_add_rows_f32(x.ptr, rows.ptr, out.ptr, R, n, C);
   return record('scatterRows', [x], out, () => {

@@ -1,8 +1,11 @@
 // Shape ops that copy: concatenation and slicing along the last axis, and the last-two-axes
-// transpose. Copies go through typed-array views (memmove speed on every backend).
+// transpose. The copies are kernels (copy_rows_f32, transpose_f32: wasm, split between threads by
+// rows or blocks), not loops on the calling thread; each element is copied or added once, so the
+// bits are those of the plain loops.
 import { Tensor, empty } from '../tensor.js';
 import { gradSlot, record } from '../autograd/tape.js';
 import { checkInputs, fail } from './check.js';
+import { asPtr } from '../engine/abi/index.js';
 
 /** Concatenate along the last axis: every input [..., n_i] with equal leading shape → [..., Σ n_i]. */
 export function concat(xs: Tensor[]): Tensor {
@@ -14,11 +17,10 @@ export function concat(xs: Tensor[]): Tensor {
   const widths = xs.map((x) => x.cols);
   const total = widths.reduce((a, b) => a + b, 0);
   const e = xs[0].engine;
-  const out = empty([...lead, total], 'f32', e);
-  const F = e.floats;
+  const out = empty([...lead, total], 'f32', e); // [..., Σ n_i]
   let off = 0;
   xs.forEach((x, i) => {
-    copyBlock(F, x.ptr >>> 2, widths[i], out.ptr >>> 2, total, off, rows, widths[i]);
+    e.k.copy_rows_f32(x.ptr, widths[i], asPtr(out.ptr + 4 * off), total, rows, widths[i], 0);
     off += widths[i];
   });
   return record('concat', xs, out, () => {
@@ -27,15 +29,7 @@ export function concat(xs: Tensor[]): Tensor {
       const w = widths[i];
       if (x.requiresGrad) {
         const { grad, acc } = gradSlot(x);
-        const G = e.floats;
-        const g = out.grad!.ptr >>> 2;
-        const d = grad.ptr >>> 2;
-        for (let r = 0; r < rows; r++) {
-          const src = g + r * total + at;
-          const dst = d + r * w;
-          if (acc) for (let j = 0; j < w; j++) G[dst + j] += G[src + j];
-          else G.copyWithin(dst, src, src + w);
-        }
+        e.k.copy_rows_f32(asPtr(out.grad!.ptr + 4 * at), total, grad.ptr, w, rows, w, acc);
       }
       at += w;
     });
@@ -49,16 +43,13 @@ export function sliceLast(x: Tensor, start: number, width: number): Tensor {
   if (start < 0 || width < 0 || start + width > n) fail('sliceLast', `columns [${start}, ${start + width}) out of range ${n}`, x);
   const rows = x.rows;
   const e = x.engine;
-  const out = empty([...x.shape.slice(0, -1), width], 'f32', e);
-  const F = e.floats;
-  for (let r = 0; r < rows; r++) F.copyWithin((out.ptr >>> 2) + r * width, (x.ptr >>> 2) + r * n + start, (x.ptr >>> 2) + r * n + start + width);
+  const out = empty([...x.shape.slice(0, -1), width], 'f32', e); // [..., width]
+  e.k.copy_rows_f32(asPtr(x.ptr + 4 * start), n, out.ptr, width, rows, width, 0);
   return record('sliceLast', [x], out, () => {
     const { grad, acc } = gradSlot(x);
-    const G = e.floats;
-    const d = grad.ptr >>> 2;
-    const g = out.grad!.ptr >>> 2;
-    if (!acc) G.fill(0, d, d + x.size);
-    for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) G[d + r * n + start + j] += G[g + r * width + j];
+    // Zero then add (not copy) on the first write: 0 + (−0) is +0, as the gradient always was.
+    if (!acc) e.k.fill_f32(grad.ptr, 0, x.size);
+    e.k.copy_rows_f32(out.grad!.ptr, width, asPtr(grad.ptr + 4 * start), n, rows, width, 1);
   });
 }
 
@@ -71,26 +62,9 @@ export function transpose(x: Tensor): Tensor {
   const batch = x.size / Math.max(1, R * C);
   const e = x.engine;
   const out = empty([...x.shape.slice(0, -2), C, R], 'f32', e);
-  transposeInto(e.floats, x.ptr >>> 2, out.ptr >>> 2, batch, R, C, false);
+  e.k.transpose_f32(x.ptr, out.ptr, batch, R, C, 0);
   return record('transpose', [x], out, () => {
     const { grad, acc } = gradSlot(x);
-    transposeInto(e.floats, out.grad!.ptr >>> 2, grad.ptr >>> 2, batch, C, R, acc === 1);
+    e.k.transpose_f32(out.grad!.ptr, grad.ptr, batch, C, R, acc);
   });
-}
-
-function transposeInto(F: Float32Array | Float64Array, src: number, dst: number, batch: number, R: number, C: number, acc: boolean): void {
-  for (let b = 0; b < batch; b++) {
-    const s = src + b * R * C;
-    const d = dst + b * R * C;
-    for (let i = 0; i < R; i++) {
-      for (let j = 0; j < C; j++) {
-        if (acc) F[d + j * R + i] += F[s + i * C + j];
-        else F[d + j * R + i] = F[s + i * C + j];
-      }
-    }
-  }
-}
-
-function copyBlock(F: Float32Array | Float64Array, src: number, srcLd: number, dst: number, dstLd: number, dstOff: number, rows: number, w: number): void {
-  for (let r = 0; r < rows; r++) F.copyWithin(dst + r * dstLd + dstOff, src + r * srcLd, src + r * srcLd + w);
 }

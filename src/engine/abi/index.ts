@@ -13,6 +13,7 @@ import { OPTIM_ABI } from './optim.js';
 import { TOPK_ABI } from './topk.js';
 import { LOSS_ABI } from './loss.js';
 import { QUANT_ABI } from './quant.js';
+import { LAYOUT_ABI } from './layout.js';
 import type { KernelArgs } from './types.js';
 
 export const ABI = {
@@ -28,6 +29,7 @@ export const ABI = {
   ...TOPK_ABI,
   ...LOSS_ABI,
   ...QUANT_ABI,
+  ...LAYOUT_ABI,
 } as const;
 
 export type KernelName = keyof typeof ABI;

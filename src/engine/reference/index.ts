@@ -1,6 +1,7 @@
 // All reference kernels, keyed by the same export names as the wasm build.
 export * from './gemm.js';
 export * from './elementwise.js';
+export * from './layout.js';
 export * from './reduce.js';
 export * from './softmax.js';
 export * from './squash.js';

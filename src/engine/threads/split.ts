@@ -189,6 +189,22 @@ const routeShared: Splitter = (args, parts, minWork) => {
   });
 };
 
+/** Batched transpose (src, dst, batch, R, C, acc): by whole [R, C] blocks. */
+const transposeBlocks: Splitter = (args, parts, minWork) => {
+  const [, , batch, R, C] = args;
+  const per = Math.max(1, R * C);
+  if (batch * per < 2 * minWork) return null;
+  const rs = ranges(batch, parts, 1, Math.ceil(minWork / per));
+  if (rs.length < 2) return null;
+  return rs.map(([b0, n]) => {
+    const a = args.slice();
+    a[2] = n;
+    a[0] += 4 * b0 * per;
+    a[1] += 4 * b0 * per;
+    return a;
+  });
+};
+
 /** Kernels whose parts run as another kernel (a strided variant taking column ranges). */
 export const VIA: Partial<Record<KernelName, KernelName>> = {
   scatter_add_rows_f32: 'scatter_add_cols_f32',
@@ -199,6 +215,9 @@ export const SPLITTERS: Partial<Record<KernelName, Splitter>> = {
   // (src, ids, table, rows, count, d) → scatter_add_cols_f32 (src, ids, table, rows, count, n, ld)
   scatter_add_rows_f32: byColumns((a) => [a[5], a[4]], ([src, ids, table, rows, count, d], j0, n) => [src + 4 * j0, ids, table + 4 * j0, rows, count, n, d]),
   route_shared_f32: routeShared,
+  // (src, lds, dst, ldd, rows, n, acc): by rows, each pointer moving its own stride
+  copy_rows_f32: units(4, 4, (a) => a[5] + ROW_OVERHEAD, [[0, { arg: 1 }], [2, { arg: 3 }]]),
+  transpose_f32: transposeBlocks,
   // (x, out, rows, n, acc) → sum_cols_ld_f32 (x, out, rows, n, acc, ld)
   sum_cols_f32: byColumns((a) => [a[3], a[2]], ([x, out, rows, n, acc], j0, m) => [x + 4 * j0, out + 4 * j0, rows, m, acc, n]),
   gemm_f32_nn: gemm(false, false),
