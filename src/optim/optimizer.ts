@@ -84,7 +84,7 @@ export abstract class Optimizer {
     }
     for (let i = 0; i < u; i++) slot[uniqV[i]] = -1;
     const rows = empty([u, D], 'f32', e);
-    e.heap.zero(rows.ptr, u * D);
+    e.k.fill_f32(rows.ptr, 0, u * D); // [u, D] zeros by a kernel: split between threads, not a fill on the caller
     at = 0;
     for (const piece of pieces) {
       const c = piece.ids.size;
