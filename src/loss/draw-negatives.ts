@@ -1,7 +1,8 @@
 // Drawing one batch's negatives: S unique ids by rejection from the generator's stream, exactly
 // the JavaScript loop's ids, tries and final generator state. Log-uniform draws (a double-double
-// pow each) run in the `log_uniform_draws` kernel, split between threads, on chunks of uniforms
-// taken from the stream in order; only the cheap uniqueness scan stays sequential in JavaScript.
+// pow each) run in the `log_uniform_draws` kernel, split between threads, about twice as many as
+// still needed per call (the generator is rewound to the draws actually taken); only the
+// uniforms and the cheap uniqueness scan stay sequential in JavaScript.
 import type { Rng } from '../engine/random.js';
 import type { Engine } from '../engine/engine.js';
 import type { Ptr } from '../engine/abi/index.js';
@@ -10,6 +11,9 @@ export type DrawnKind = 'logUniform' | 'tfLogUniform' | 'uniform';
 
 /** Ids already drawn in the current call, by id (cleared before returning; grown to the largest N). */
 let seen = new Uint8Array(0);
+
+/** Most draws computed ahead in one kernel call (bounds the buffers at 12 bytes a draw). */
+const MAX_AHEAD = 1 << 20;
 
 /** Per engine: pool blocks for a chunk of uniforms (f64) and their ids (i32), `cap` entries. */
 const buffers = new WeakMap<Engine, { u: Ptr; k: Ptr; cap: number }>();
@@ -43,19 +47,26 @@ export function drawUnique(rng: Rng, kind: DrawnKind, N: number, S: number, e: E
       return { ids, tries };
     }
     const range = kind === 'tfLogUniform' ? N + 1 : N;
-    const buf = chunkBuffers(e, S);
-    // Each chunk has S − n draws: at most one new id each, so the last chunk ends exactly at the
-    // draw that completes the sample and no uniform is taken from the stream beyond the loop's.
     while (n < S) {
-      const m = S - n;
+      // Draw ahead: about twice the ids still missing in one kernel call (split between threads),
+      // then take them in stream order until S are unique. The generator is rewound and advanced
+      // by the draws taken, so ids, tries and its final state are those of one draw at a time.
+      const m = Math.min(2 * (S - n) + 64, MAX_AHEAD);
+      const buf = chunkBuffers(e, m);
+      const saved = rng.getState();
       const U = new Float64Array(e.heap.store.buffer, buf.u, m); // [m] uniforms, in stream order
       for (let j = 0; j < m; j++) U[j] = rng.uniform();
       e.k.log_uniform_draws(buf.u, buf.k, m, range);
       const K = e.i32;
       const k0 = buf.k >>> 2;
+      let used = 0;
       if (kind === 'tfLogUniform') {
-        for (let j = 0; j < m; j++) if (K[k0 + j] !== 1) take(K[k0 + j] - 1);
-      } else for (let j = 0; j < m; j++) take(K[k0 + j]);
+        for (; used < m && n < S; used++) if (K[k0 + used] !== 1) take(K[k0 + used] - 1);
+      } else for (; used < m && n < S; used++) take(K[k0 + used]);
+      if (used < m) {
+        rng.setState(saved);
+        for (let j = 0; j < used; j++) rng.uniform();
+      }
     }
     return { ids, tries };
   } finally {
