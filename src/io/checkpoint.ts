@@ -7,7 +7,7 @@
 import type { ParamSource, ParamStore } from '../nn/params.js';
 import type { Tensor } from '../tensor.js';
 import { halfBytes, type StateEntry } from '../optim/half-state.js';
-import { concatBytes, decodeSafetensors, fromTyped, safetensorsChunks, type SafeDType, type SafeEntry, type SafeHeader, type SafeTensor } from './safetensors.js';
+import { concatBytes, decodeSafetensors, fromTyped, parseSafetensorsHeader, safetensorsChunks, safetensorsHeaderLength, type SafeDType, type SafeEntry, type SafeHeader, type SafeTensor } from './safetensors.js';
 import { parseBoundedJson } from './json-bounds.js';
 
 /** Options of every checkpoint load. */
@@ -115,6 +115,12 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Deco
 /** `decodeCheckpoint`'s checks on a header read alone (`readSafetensorsHeader`): no tensor is read. */
 export function checkpointHeader(header: SafeHeader, source = 'checkpoint'): CheckpointHeader {
   return checkpointOf(header.entries, header.metadata, source);
+}
+
+/** The header of checkpoint `bytes` already in memory, without copying a tensor (e.g. to learn its kind). */
+export function decodeCheckpointHeader(bytes: Uint8Array, source = 'checkpoint'): CheckpointHeader {
+  const hlen = safetensorsHeaderLength(bytes, bytes.byteLength, source);
+  return checkpointHeader(parseSafetensorsHeader(bytes.subarray(8, 8 + hlen), bytes.byteLength - 8 - hlen, source), source);
 }
 
 function checkpointOf<T extends TensorInfo>(tensors: Map<string, T>, m: Record<string, string>, source: string): CheckpointHeader<T> {

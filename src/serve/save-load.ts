@@ -3,7 +3,7 @@
 // path in Node, Deno and Bun, or just returned as bytes — and `load(source)` reads bytes, a path
 // or a URL and gives back whichever of the two the file holds; `loadRecommender` and
 // `loadTagProfiler` are the typed forms that refuse the other family with a clear error.
-import { decodeCheckpoint, type LoadOptions } from '../io/checkpoint.js';
+import { decodeCheckpointHeader, type LoadOptions } from '../io/checkpoint.js';
 import { readCheckpointSource, type CheckpointSource } from '../io/read-source.js';
 import { hostFiles } from '../data/host-files.js';
 import { checkOptions } from '../engine/check-options.js';
@@ -28,7 +28,7 @@ export async function save(model: Recommender | TagProfiler, target?: string): P
 export async function load(source: CheckpointSource, opts: LoadOptions = {}): Promise<Recommender | TagProfiler> {
   checkOptions('load options', opts, LOAD_OPTIONS);
   const { bytes, name } = await readCheckpointSource(source);
-  const kind = decodeCheckpoint(bytes, name).kind;
+  const kind = decodeCheckpointHeader(bytes, name).kind;
   return kind === TAG_CHECKPOINT_KIND ? TagProfiler.fromBytes(bytes, name, opts) : Recommender.fromBytes(bytes, name, opts);
 }
 
@@ -47,7 +47,7 @@ export async function load(source: CheckpointSource, opts: LoadOptions = {}): Pr
 export async function loadRecommender(source: CheckpointSource, opts: LoadOptions = {}): Promise<Recommender> {
   checkOptions('loadRecommender options', opts, LOAD_OPTIONS);
   const { bytes, name } = await readCheckpointSource(source);
-  if (decodeCheckpoint(bytes, name).kind === TAG_CHECKPOINT_KIND) {
+  if (decodeCheckpointHeader(bytes, name).kind === TAG_CHECKPOINT_KIND) {
     throw new Error(`loadRecommender: ${name} holds user-tag profile models (written by \`mirec train-tags\` or save(tagProfiler)), not a retrieval model; load it with loadTagProfiler()`);
   }
   return Recommender.fromBytes(bytes, name, opts);
@@ -67,7 +67,7 @@ export async function loadRecommender(source: CheckpointSource, opts: LoadOption
 export async function loadTagProfiler(source: CheckpointSource, opts: LoadOptions = {}): Promise<TagProfiler> {
   checkOptions('loadTagProfiler options', opts, LOAD_OPTIONS);
   const { bytes, name } = await readCheckpointSource(source);
-  const kind = decodeCheckpoint(bytes, name).kind;
+  const kind = decodeCheckpointHeader(bytes, name).kind;
   if (kind !== TAG_CHECKPOINT_KIND) {
     throw new Error(`loadTagProfiler: ${name} holds a retrieval model (${kind}; written by \`mirec train\` or save(recommender)), not user-tag profile models; load it with loadRecommender()`);
   }

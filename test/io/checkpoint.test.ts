@@ -6,7 +6,7 @@ import { oracle } from '../helpers/engines.js';
 import { setEngine } from '../../src/engine/load.js';
 import { Rng } from '../../src/engine/random.js';
 import { ParamStore } from '../../src/nn/params.js';
-import { decodeCheckpoint, encodeCheckpoint, loadParams, loadOptimizerState } from '../../src/io/checkpoint.js';
+import { decodeCheckpoint, decodeCheckpointHeader, encodeCheckpoint, loadParams, loadOptimizerState } from '../../src/io/checkpoint.js';
 import { encodeSafetensors, fromTyped } from '../../src/io/safetensors.js';
 import { poolTensor } from '../../src/tensor.js';
 
@@ -47,6 +47,20 @@ test('refusals name the problem and never half-load', () => {
   const c = store(4);
   c.create('extra', [2]);
   assert.throws(() => loadParams(ck, c), /missing tensor param\.extra/);
+});
+
+test('decodeCheckpointHeader: the metadata and each tensor\'s place, the same checks, no tensor copied', () => {
+  const m = poolTensor([4, 4], Array.from({ length: 16 }, (_, i) => i));
+  const bytes = encodeCheckpoint({ kind: 'toy', config: { dim: 4 }, params: store(1), optimizer: { kind: 'adam', t: 7, state: [{ name: 'm.w', tensor: m }] }, extra: { step: 7 } });
+  const full = decodeCheckpoint(bytes, 'toy.safetensors'), head = decodeCheckpointHeader(bytes, 'toy.safetensors');
+  assert.equal([head.kind, head.config, head.extra, head.optimizer], [full.kind, full.config, full.extra, full.optimizer]);
+  assert.equal([...head.tensors.keys()], [...full.tensors.keys()]);
+  for (const [name, t] of head.tensors) {
+    assert.equal(t.shape, full.tensors.get(name)!.shape);
+    assert.is(t.end - t.begin, full.tensors.get(name)!.bytes.byteLength);
+    assert.not.ok('bytes' in t, 'a header entry holds no bytes');
+  }
+  assert.throws(() => decodeCheckpointHeader(bytes.subarray(0, bytes.length - 4), 'cut.safetensors'), /cut\.safetensors: .*outside the \d+-byte data section/);
 });
 
 test.run();
