@@ -48,8 +48,15 @@ test('malformed lines cost about what good lines cost', async () => {
   const badLines = Array.from({ length: n }, (_, i) => `${i % 997}\t${i % 331}\t4\tnot-a-time`).join('\n');
   const time = async (text: string) => { const t0 = performance.now(); try { await readEvents({ text, name: 'u.data' }, { format: 'movielens-tab' }); } catch { /* all bad */ } return performance.now() - t0; };
   await time(good.slice(0, 1e5));
-  const g = await time(good), b = await time(`1\t1\t1\t1\n${badLines}`);
-  assert.ok(b < 2.5 * g + 200, `malformed ${b.toFixed(0)} ms vs good ${g.toFixed(0)} ms for ${n} lines`);
+  // A guard against a quadratic or throwing-per-line path, not a benchmark: the two alternate
+  // three times and the fastest of each is compared, so a burst of load on a shared machine
+  // (one run took 3x longer under other work) does not decide it.
+  let g = Infinity, b = Infinity;
+  for (let round = 0; round < 3; round++) {
+    g = Math.min(g, await time(good));
+    b = Math.min(b, await time(`1\t1\t1\t1\n${badLines}`));
+  }
+  assert.ok(b < 2.5 * g + 200, `malformed ${b.toFixed(0)} ms vs good ${g.toFixed(0)} ms for ${n} lines (fastest of 3 each)`);
 });
 
 test('binary garbage, truncated gzip, invalid UTF-8 and escape sequences end in clean errors', async () => {
