@@ -2,12 +2,12 @@
 // its sha256 for reports), a checkpoint as a Recommender, and item categories for Diversity@N;
 // every failure is a UsageError naming the flag and the file.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readEvents } from '../data/read-events.js';
 import type { Columns } from '../data/formats.js';
 import { prepareRetrieval, type SplitDataset } from '../data/protocol.js';
 import { readItemCategories } from '../data/categories-file.js';
 import { Recommender } from '../serve/recommender.js';
+import { readCheckpointParams } from '../io/checkpoint-params-file.js';
 import { UsageError, closest } from './args.js';
 import type { EventFormat } from '../data/formats.js';
 import { DATASETS, datasetNamed } from './datasets/catalogue.js';
@@ -76,16 +76,12 @@ function parseDelimiter(d: string | undefined): string | undefined {
 
 /** The --checkpoint file as a Recommender. */
 export async function loadModel(path: string): Promise<Recommender> {
-  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    // The parameters alone: a training checkpoint's optimizer moments are never read.
+    return Recommender.fromCheckpoint(await readCheckpointParams(path), path);
   } catch (e) {
-    throw new UsageError(`--checkpoint ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return Recommender.fromBytes(bytes, path);
-  } catch (e) {
-    throw new UsageError(`--checkpoint ${(e as Error).message.replace(/^(Recommender\.load|checkpoint|safetensors): /, '')}`);
+    const msg = (e as Error).message.replace(`safetensors: could not read ${path}: `, `${path}: `);
+    throw new UsageError(`--checkpoint ${msg.replace(/^(Recommender\.load|checkpoint|safetensors): /, '')}`);
   }
 }
 

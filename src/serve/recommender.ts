@@ -7,7 +7,7 @@
 import type { RetrievalBatch, RetrievalModel } from '../models/types.js';
 import { createModel, modelNameOfKind } from '../models/registry.js';
 import { Vocabulary, type VocabularyJSON } from '../data/vocab.js';
-import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourceOf, type LoadOptions } from '../io/checkpoint.js';
+import { checkFinite, decodeCheckpoint, encodeCheckpoint, loadParams, paramSourceOf, type DecodedCheckpoint, type LoadOptions } from '../io/checkpoint.js';
 import { checkRetrievalConfig } from '../models/check-config.js';
 import { withParamSource } from '../nn/params.js';
 import { engine } from '../engine/current.js';
@@ -243,7 +243,14 @@ export class Recommender {
   static fromBytes(bytes: Uint8Array, name = 'checkpoint', opts: LoadOptions = {}): Recommender {
     // `index` is Recommender.load's, passed through.
     checkOptions('load options', opts, { allowNonFinite: 'boolean', index: 'any' });
-    const ck = decodeCheckpoint(bytes, name);
+    return Recommender.fromCheckpoint(decodeCheckpoint(bytes, name), name, opts);
+  }
+
+  /**
+   * As `fromBytes`, from a checkpoint already decoded; only its `param.*` tensors are used, so
+   * a reader may leave the optimizer's out (the CLI reads a file's parameters alone).
+   */
+  static fromCheckpoint(ck: DecodedCheckpoint, name = 'checkpoint', opts: LoadOptions = {}): Recommender {
     const kind = modelNameOfKind(ck.kind);
     if (!kind || kind === 'most-popular') throw new Error(`Recommender.load: ${name} holds a ${JSON.stringify(ck.kind)} model, which is not a retrieval model`);
     const config = checkRetrievalConfig(kind, ck.config, `Recommender.load: ${name}: config`);
