@@ -43,7 +43,7 @@ export function benchBatches(count: number, seed = 1): RetrievalBatch[] {
   });
 }
 
-function stepCase(name: string, model: RetrievalModel, lr: number, impl: string): BenchCase {
+export function stepCase(name: string, model: RetrievalModel, lr: number, impl: string): BenchCase {
   const e = model.itemTable().engine;
   const opt = new Adam(model.params.list(), { lr });
   const batches = benchBatches(20);

@@ -6,6 +6,9 @@ removal, sparse embedding gradients (SparseAdam on the table, Adam on the rest);
 (default 1).
 Prints one JSON line: {"steps_per_sec": ..., "ms_per_step": ..., "torch": ..., "threads": 1}.
 Run: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/torch/comirec_sa_step.py [steps] [threads]
+With steps = "serve" it reads lines "THREADS SECONDS" on stdin and answers each with one JSON line
+{"steps": n, "seconds": s} after stepping that long on that many threads (bench/torch-ab.ts
+alternates it with mirec's step in one run).
 """
 import json
 import math
@@ -17,7 +20,8 @@ import torch
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
 torch.manual_seed(1)
 B, T, D, K, S, N = 128, 20, 64, 4, 1280, 50_000
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+serve = len(sys.argv) > 1 and sys.argv[1] == 'serve'
+steps = 200 if serve else int(sys.argv[1]) if len(sys.argv) > 1 else 200
 
 
 class ComiRecSA(torch.nn.Module):
@@ -101,6 +105,20 @@ def step(b):
 batches = [batch() for _ in range(20)]
 for i in range(10):
     step(batches[i % 20])
+if serve:
+    done = 0
+    for line in sys.stdin:
+        threads, seconds = line.split()
+        torch.set_num_threads(int(threads))
+        n, t0 = 0, time.perf_counter()
+        while True:
+            step(batches[(done + n) % 20])
+            n += 1
+            if time.perf_counter() - t0 >= float(seconds):
+                break
+        done += n
+        print(json.dumps({"steps": n, "seconds": time.perf_counter() - t0, "threads": torch.get_num_threads()}), flush=True)
+    sys.exit(0)
 t0 = time.perf_counter()
 for i in range(steps):
     step(batches[i % 20])
