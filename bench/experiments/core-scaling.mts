@@ -1,13 +1,11 @@
 // What two threads can give on this machine, in wall-clock time (run it on a QUIET machine):
-// (A) the hardware ceiling: the step's largest GEMM run in 1 worker, then in 2 workers at once on
-// separate (unshared) memories: aggregate throughput 2 / 1 (≈ 2.0 on two real cores, ≈ 1.1–1.3 when
-// the two vCPUs are SMT siblings of one core, which a KVM guest cannot see); (B) each large kernel
-// call of the ComiRec-SA step on a threaded engine at 1 and 2 threads, back to back and after
-// 400 µs of caller work (a worker that has gone to sleep pays its wake-up).
+// (B) each large kernel call of the ComiRec-SA step on a threaded engine at 1 and 2 threads, back
+// to back and after 400 µs of caller work (a worker that has gone to sleep pays its wake-up). The
+// two sides run one after the other, so the machine's drift enters the ratio: the hardware ceiling
+// is core-ceiling.mts and one call's split interleaved is split-chunks.mts. (The sequential
+// hardware-ceiling case (A) moved to core-ceiling.mts, interleaved.)
 // Run: node --import tsx bench/experiments/core-scaling.mts [seconds per case]
-import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { embeddedBytes } from '../../src/engine/load.js';
 import * as gen from '../../src/engine/wasm-bytes.generated.js';
 import { threadedEngine } from '../../src/engine/threads/index.js';
 import { installNodeHost } from '../../src/io/node-host.js';
@@ -16,33 +14,6 @@ import type { KernelName } from '../../src/engine/abi/index.js';
 
 installNodeHost();
 const seconds = Number(process.argv[2] ?? 2);
-const simd = await embeddedBytes(true);
-
-// (A) independent GEMMs, C[128, 1280] = A[128, 64] · B[1280, 64]ᵀ (the sampled-logits GEMM).
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536 });
-const x = new WebAssembly.Instance(new WebAssembly.Module(workerData.bytes), { env: { memory, abort() { throw new Error('abort'); } } }).exports;
-const f = new Float32Array(memory.buffer);
-const a = 65536, b = a + 128 * 64 * 4, c = b + 1280 * 64 * 4;
-for (let i = 0; i < (c + 128 * 1280 * 4 - a) / 4; i++) f[a / 4 + i] = Math.sin(i);
-for (let i = 0; i < 50; i++) x.gemm_f32_nt(128, 1280, 64, 1, a, 64, b, 64, 0, c, 1280);
-parentPort.postMessage('ready');
-parentPort.once('message', (until) => {
-  let n = 0;
-  while (Date.now() < until) { x.gemm_f32_nt(128, 1280, 64, 1, a, 64, b, 64, 0, c, 1280); n++; }
-  parentPort.postMessage(n);
-});`;
-async function independent(workers: number): Promise<number> {
-  const ws = Array.from({ length: workers }, () => new Worker(WORKER, { eval: true, workerData: { bytes: simd } }));
-  await Promise.all(ws.map((w) => new Promise((r) => w.once('message', r))));
-  const until = Date.now() + seconds * 1000;
-  const counts = await Promise.all(ws.map((w) => new Promise<number>((r) => { w.once('message', r); w.postMessage(until); })));
-  await Promise.all(ws.map((w) => w.terminate()));
-  return counts.reduce((s, n) => s + n, 0) / seconds;
-}
-const one = await independent(1), two = await independent(2);
-console.log(`(A) independent 128x1280x64 GEMMs: 1 worker ${one.toFixed(0)} calls/s, 2 workers ${two.toFixed(0)} calls/s together: ${(two / one).toFixed(2)}x`);
 
 // (B) the step's large calls on a threaded engine, 1 vs 2 threads.
 const module = await WebAssembly.compile(Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (ch) => ch.charCodeAt(0)));
