@@ -103,14 +103,20 @@ export class ThreadPool {
     const { ctl, args, stats } = this;
     const argc = chunks[0].length;
     if (argc > ARGS) throw new Error(`mirec: a split kernel takes ${argc} arguments (at most ${ARGS})`);
+    const s = (this.seq = (this.seq % 0x3fffffff) + 1);
+    const tag = (s & TAG_MASK) << 6;
+    // The counter takes the new tag before any field of the call changes: a worker still in the
+    // previous call's claim loop expects the old tag, so its compare-exchange fails from here on.
+    // (Written after the fields, a worker that read the old counter and the new chunk count could
+    // claim a chunk past the old call's end: that chunk of this call ran twice and the done count
+    // overshot, so the caller waited forever. CI hung on it.)
+    Atomics.store(ctl, CTL.next, tag);
     for (let i = 0; i < n; i++) args.set(chunks[i], i * ARGS);
     ctl[CTL.kernel] = index;
     ctl[CTL.argc] = argc;
     ctl[CTL.chunks] = n;
     Atomics.store(ctl, CTL.done, 0);
-    const s = (this.seq = (this.seq % 0x3fffffff) + 1);
-    const tag = (s & TAG_MASK) << 6;
-    Atomics.store(ctl, CTL.next, tag);
+    // Workers learn the tag from the sequence word, stored last.
     Atomics.store(ctl, CTL.seq, s);
     Atomics.notify(ctl, CTL.seq);
     stats.splits++;
@@ -147,6 +153,7 @@ export class ThreadPool {
     for (let n = 0; ; n++) {
       const got = Atomics.load(ctl, CTL.done);
       if (got === want) return;
+      if (got > want) throw new Error(`mirec: thread pool: ${got} chunks reported done, ${want} claimed by workers (a chunk ran twice)`);
       if (n >= CALLER_SPIN && this.canBlock) {
         Atomics.wait(ctl, CTL.done, got, 1000);
         n = 0;

@@ -8,7 +8,8 @@
 // arguments at chunk · argStride in a Float64Array. Whoever (caller or worker) wins the
 // compare-exchange on [1] runs that chunk; the chunks are the same whoever runs them, and so are
 // the bits. The sequence tag in [1] keeps a worker that slept through a call from claiming a
-// chunk of the next one.
+// chunk of the next one: the caller gives [1] the new tag before it writes any other field of
+// the next call, and stores [0] last.
 
 export const WORKER_SOURCE = String.raw`
 const start = (msg, post) => {
@@ -35,7 +36,7 @@ const start = (msg, post) => {
     const tag = (s & 0xffffff) << 6;
     for (;;) {
       const v = Atomics.load(ctl, 1);
-      if ((v & ~63) !== tag || (v & 63) >= ctl[5]) break; // another call, or no chunk left
+      if ((v & ~63) !== tag || (v & 63) >= Atomics.load(ctl, 5)) break; // another call, or no chunk left
       if (Atomics.compareExchange(ctl, 1, v, v + 1) !== v) continue;
       // Claimed: the call cannot finish before this chunk is done, so its data stays put.
       const count = ctl[3], at = (v & 63) * argStride;
