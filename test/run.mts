@@ -10,7 +10,7 @@ const GRACE_MS = 20_000;
 
 process.env.FORCE_COLOR ??= '1'; // as uvu's bin does
 const { suites } = await parse(dir, pattern, {});
-await run(suites, {});
+await run(suites, { bail: false });
 setTimeout(() => {
   const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout');
   process.stderr.write(`\ntest run: the suites finished ${GRACE_MS / 1000} s ago, but ${open.join(', ') || 'something'} still holds the process open (a test left it running)\n`);
