@@ -10,6 +10,7 @@ import { setEngine } from '../src/engine/current.js';
 import type { Engine } from '../src/engine/engine.js';
 import { installNodeHost } from '../src/io/node-host.js';
 import { SPLIT } from '../src/engine/threads/index.js';
+import { SPLIT_COST } from '../src/engine/threads/split.js';
 import { Rng } from '../src/engine/random.js';
 import { backward } from '../src/autograd/tape.js';
 import { Adam } from '../src/optim/adam.js';
@@ -116,13 +117,17 @@ export async function benchTrainStep(): Promise<string> {
  * under the same machine state, so drift between cases does not enter it. Prints the median
  * steps/s per side and the median ratio with its range. BENCH_CHUNKS=1,4 times the threaded
  * engine once per setting of chunks per thread (SPLIT.chunksPerThread; 1 = one fixed part per
- * thread) in the same rounds; the default is the library's setting only.
+ * thread) in the same rounds; BENCH_MIN_COLUMNS=16,256 likewise times settings of the narrowest
+ * column part (SPLIT_COST.minColumns). The default is the library's setting only.
  */
 export async function benchTrainStepInterleaved(): Promise<string> {
   installNodeHost();
   const many = Number(process.env.BENCH_THREADS ?? 2);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
-  const chunkSettings = (process.env.BENCH_CHUNKS ?? String(SPLIT.chunksPerThread)).split(',').map(Number);
+  const chunkList = (process.env.BENCH_CHUNKS ?? String(SPLIT.chunksPerThread)).split(',').map(Number);
+  const costList = (process.env.BENCH_MIN_COLUMNS ?? String(SPLIT_COST.minColumns)).split(',').map(Number);
+  const chunkSettings = chunkList.flatMap((chunks) => costList.map((minColumns) => ({ chunks, minColumns })));
+  const savedCost = { ...SPLIT_COST };
   const common = { items: N, dim: D, interests: K, seqLen: T };
   // The threaded engine first: a threaded init() closes the engine before it, a plain one does not.
   const eMany = await init({ backend: 'wasm-simd', threads: many });
@@ -130,9 +135,10 @@ export async function benchTrainStepInterleaved(): Promise<string> {
   const eOne = await init({ backend: 'wasm-simd', threads: 1 });
   const oneCases = MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, 'one'));
   const saved = SPLIT.chunksPerThread;
-  const block = (e: Engine, fn: () => void, chunks = saved): number => {
+  const block = (e: Engine, fn: () => void, setting = { chunks: saved, ...savedCost }): number => {
     setEngine(e);
-    SPLIT.chunksPerThread = chunks;
+    SPLIT.chunksPerThread = setting.chunks;
+    SPLIT_COST.minColumns = setting.minColumns;
     const t0 = performance.now();
     let n = 0;
     do {
@@ -143,7 +149,8 @@ export async function benchTrainStepInterleaved(): Promise<string> {
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
   const f = (x: number) => x.toFixed(2);
-  const label = (c: number) => `mirec ${eMany.threads} threads${chunkSettings.length > 1 ? `, ${c} chunks/thread` : ''}`;
+  const label = (c: (typeof chunkSettings)[number]) =>
+    `mirec ${eMany.threads} threads${chunkList.length > 1 ? `, ${c.chunks} chunks/thread` : ''}${costList.length > 1 ? `, column parts ≥ ${c.minColumns}` : ''}`;
   const lines = [
     `| case | mirec 1 thread (steps/s, median) | ${chunkSettings.map((c) => `${label(c)} (steps/s, median) | ${eMany.threads} threads / 1 thread: median [min–max] of ${rounds} rounds`).join(' | ')} |`,
     `|---|---:|${chunkSettings.map(() => '---:|---|').join('')}`,
@@ -168,6 +175,7 @@ export async function benchTrainStepInterleaved(): Promise<string> {
     lines.push(`| ${MODELS[m][0]} | ${median(ones).toFixed(1)} | ${chunkSettings.map((_, i) => `${median(manys[i]).toFixed(1)} | ${f(median(ratios[i]))}x [${f(Math.min(...ratios[i]))}–${f(Math.max(...ratios[i]))}]`).join(' | ')} |`);
   }
   SPLIT.chunksPerThread = saved;
+  Object.assign(SPLIT_COST, savedCost);
   eMany.close();
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { embeddedBytes, engine, instantiate, setEngine } from '../../src/engine/load.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { MIN_WORK, SPLIT, threadedEngine, threadsUnavailable, type ThreadPool } from '../../src/engine/threads/index.js';
-import { ranges } from '../../src/engine/threads/split.js';
+import { ranges, SPLITTERS, SPLIT_COST } from '../../src/engine/threads/split.js';
 import { Rng } from '../../src/engine/random.js';
 import { asPtr } from '../../src/engine/abi/index.js';
 import { backward } from '../../src/autograd/tape.js';
@@ -131,8 +131,9 @@ test('batched gemm: entries side by side in the same rows split by entry, overla
 test('scatter_add_rows and sum_cols split by column ranges give the single-thread bits', async () => {
   const [one, three] = await engines();
   const plain = await instantiate(await embeddedBytes(true), 'wasm-simd');
-  const saved = { ...MIN_WORK };
+  const saved = { ...MIN_WORK }, savedCost = { ...SPLIT_COST };
   Object.assign(MIN_WORK, FORCE);
+  SPLIT_COST.minColumns = 1; // parts as narrow as the alignment (16 floats) allows
   try {
     for (const d of [64, 40, 100, 17]) {
       const splits: number[] = [];
@@ -162,9 +163,17 @@ test('scatter_add_rows and sum_cols split by column ranges give the single-threa
     }
   } finally {
     Object.assign(MIN_WORK, saved);
+    Object.assign(SPLIT_COST, savedCost);
     one.close();
     three.close();
   }
+});
+
+test('split costs: column parts narrower than minColumns are not cut', () => {
+  const parts = (args: number[]) => SPLITTERS.sum_cols_f32!(args, 8, MIN_WORK.other)?.length ?? 1;
+  assert.is(parts([0, 0, 2560, SPLIT_COST.minColumns, 0]), 1, 'one part of minColumns stays whole');
+  const wide = parts([0, 0, 2560, 4 * SPLIT_COST.minColumns, 0]);
+  assert.ok(wide >= 2 && wide <= 4, `${wide} column parts of at least minColumns`);
 });
 
 test("MIND's fused routing splits by batch entries with the single-thread bits", async () => {

@@ -11,6 +11,16 @@ import type { KernelName } from '../abi/index.js';
 export type Args = number[];
 export type Splitter = (args: Args, parts: number, minWork: number) => Args[] | null;
 
+/**
+ * Costs the splitters weigh (benchmarks compare settings; a setting changes which calls split,
+ * never a bit of a result). `minColumns`: fewest columns in a column part (sum_cols,
+ * scatter_add_rows). Each part pays the per-row cost (a call and a loop set-up per row) again, so
+ * narrow parts cost more than they share: in a ComiRec-SA step on 2 threads, sum_cols over 2560
+ * rows of 256 ran 0.38x in parts of 32 columns and 0.74x in parts of 128, scatter_add_rows over
+ * rows of 64 in parts of 16 0.61x (bench/experiments/split-efficiency.mts).
+ */
+export const SPLIT_COST = { minColumns: 256 };
+
 /** Split `count` units into at most `parts` ranges aligned to `align` (the last takes the rest). */
 export function ranges(count: number, parts: number, align: number, minUnits: number): [number, number][] {
   const want = Math.min(parts, Math.floor(count / Math.max(align, minUnits)));
@@ -159,7 +169,7 @@ function byColumns(cols: (a: Args) => [number, number], part: (a: Args, j0: numb
   return (args, parts, minWork) => {
     const [n, per] = cols(args);
     if (n * per < 2 * minWork) return null;
-    const rs = ranges(n, parts, 16, Math.ceil(minWork / Math.max(1, per)));
+    const rs = ranges(n, parts, 16, Math.max(SPLIT_COST.minColumns, Math.ceil(minWork / Math.max(1, per))));
     if (rs.length < 2) return null;
     return rs.map(([j0, m]) => part(args, j0, m));
   };
