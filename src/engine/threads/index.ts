@@ -6,7 +6,7 @@
 import { ABI, type KernelName } from '../abi/index.js';
 import { Engine, type KernelFn } from '../engine.js';
 import { SPLITTERS, VIA } from './split.js';
-import { MAX_CHUNKS, ThreadPool } from './pool.js';
+import { MAX_CHUNKS, ThreadPool, WORKER_SPIN } from './pool.js';
 import { hostCores, threadsUnavailable } from './spawn.js';
 
 export { threadsUnavailable, hostCores } from './spawn.js';
@@ -21,9 +21,10 @@ export const MIN_WORK = { gemm: 1 << 17, other: 1 << 15 };
 /**
  * Chunks a split call is cut into per thread (each still at least MIN_WORK). More chunks than
  * threads let a thread that starts late (a worker waking up) or runs slower (the other vCPU busy)
- * take fewer of them; 1 gives each thread one fixed part. Benchmarks compare settings.
+ * take fewer of them; 1 gives each thread one fixed part. `workerSpin`: spins of an idle worker
+ * before it sleeps (read when an engine starts). Benchmarks compare settings.
  */
-export const SPLIT = { chunksPerThread: 4 };
+export const SPLIT = { chunksPerThread: 4, workerSpin: WORKER_SPIN };
 
 /** Threads for a `threads` option: a positive integer, or 'auto' = the host's cores capped. */
 export async function resolveThreads(threads: number | 'auto' | undefined): Promise<number> {
@@ -67,6 +68,7 @@ export async function threadedEngine(module: WebAssembly.Module, threads: number
     names,
     workers: threads - 1,
     scratch: () => engine.heap.alloc(scratchBytes),
+    workerSpin: SPLIT.workerSpin,
   });
   const kernels = engine.k as unknown as Record<string, KernelFn>;
   const whole = { ...kernels };

@@ -14,7 +14,7 @@ const CTL = { seq: 0, next: 1, kernel: 2, argc: 3, error: 4, chunks: 5, done: 6,
 export const MAX_CHUNKS = 32;
 const ARGS = 16;
 /** Spins of a waiting worker before it sleeps (≈ 20-50 µs), and of the caller before it sleeps. */
-const WORKER_SPIN = 20_000;
+export const WORKER_SPIN = 20_000;
 const CALLER_SPIN = 200_000;
 /** The chunk counter holds (sequence tag << 6) | next chunk index: a worker still holding the
  *  previous call's sequence can never claim a chunk of the next call. */
@@ -29,6 +29,8 @@ export interface PoolStart {
   workers: number;
   /** A scratch block for worker w (thread_scratch_bytes() bytes, 64-aligned) in the shared memory. */
   scratch: (w: number) => number;
+  /** Spins of an idle worker before it sleeps (default WORKER_SPIN). */
+  workerSpin?: number;
 }
 
 /** Counters of split calls (tests and profiling read them; they never change a result). */
@@ -80,7 +82,7 @@ export class ThreadPool {
           handles[index] = h;
           await new Promise<void>((resolve, reject) => {
             h.onMessage((m) => (m.ready ? resolve() : m.error ? reject(new Error(`mirec: kernel worker ${index}: ${m.error}`)) : undefined));
-            h.post({ module: o.module, memory: o.memory, names: o.names, control, args, scratch: o.scratch(index), spin: WORKER_SPIN, argStride: ARGS });
+            h.post({ module: o.module, memory: o.memory, names: o.names, control, args, scratch: o.scratch(index), spin: o.workerSpin ?? WORKER_SPIN, argStride: ARGS });
           });
         }),
       );
