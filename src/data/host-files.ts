@@ -19,6 +19,20 @@ export interface HostFiles {
   fileChunks(path: string | UrlLike, name: string, onBytes?: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array>;
   /** Replace `path` atomically (temp file in the same folder, fsync, rename); chunks are written in order. */
   writeFileAtomic(path: string, bytes: Uint8Array | string | readonly Uint8Array[]): Promise<void>;
+  /**
+   * A regular file opened for reads by byte range (a checkpoint's header, then its weights only);
+   * errors as readFile's.
+   */
+  openRanges(path: string | UrlLike): Promise<RangeFile>;
+}
+
+/** A file read by byte ranges. Close it. */
+export interface RangeFile {
+  /** Size when opened. */
+  readonly size: number;
+  /** Read up to `length` bytes from `position` into dest[offset…]; resolves to the count read (0 at the end). */
+  read(dest: Uint8Array, offset: number, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 let installed: HostFiles | null = null;

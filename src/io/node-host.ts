@@ -4,6 +4,7 @@
 // `mirec` under the `node` export condition and by the CLI; never by the main entry.
 import { readFile, stat } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
+import { openRangeFile } from './safetensors-file.js';
 import { nodeFileChunks } from '../data/node-io.js';
 import { setHostFiles, type HostFiles } from '../data/host-files.js';
 import { setNodeWorkers } from '../engine/threads/spawn.js';
@@ -25,6 +26,7 @@ export const nodeFiles: HostFiles = {
   },
   fileChunks: nodeFileChunks,
   writeFileAtomic,
+  openRanges: openRangeFile,
 };
 
 /** Install node:fs as the library's file system and worker_threads for threads (idempotent). */

@@ -5,6 +5,9 @@
 // a fetched body is refused past `maxBytes` before it is buffered.
 import type { UrlLike } from '../engine/web-types.js';
 import { hasHostFiles, hostFiles } from '../data/host-files.js';
+import { decodeCheckpoint, type DecodedCheckpoint } from './checkpoint.js';
+import { readCheckpointParamsFrom } from './checkpoint-params.js';
+import { openSafetensorsRanges } from './safetensors-ranges.js';
 
 /** Largest checkpoint read by default (4 GiB: a 16M-item × 64-dim table is 4 GB of float32). */
 export const MAX_CHECKPOINT_BYTES = 2 ** 32;
@@ -72,4 +75,35 @@ async function fetchBytes(text: string, maxBytes: number): Promise<{ bytes: Uint
   let at = 0;
   for (const p of parts) { bytes.set(p, at); at += p.byteLength; }
   return { bytes, name: text };
+}
+
+/**
+ * A checkpoint to serve from any source: a path (or file: URL) on a host with a file system is
+ * read by byte range, its header and `param.*` tensors only (a training checkpoint's optimizer
+ * moments, twice the weights with Adam, are never read); bytes and fetched URLs are decoded
+ * whole. Refused past `maxBytes` (of parameters, for a file) before the weights are read.
+ */
+export async function readServingCheckpoint(source: CheckpointSource, maxBytes = MAX_CHECKPOINT_BYTES): Promise<{ checkpoint: DecodedCheckpoint; name: string }> {
+  const path = hostPathOf(source);
+  if (path === null) {
+    const { bytes, name } = await readCheckpointSource(source, maxBytes);
+    return { checkpoint: decodeCheckpoint(bytes, name), name };
+  }
+  const text = isUrlObject(source) ? source.href : (source as string);
+  let file;
+  try {
+    file = await openSafetensorsRanges(await hostFiles('load', text).openRanges(path), text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.includes(text) ? msg : `load: ${text}: ${msg}`);
+  }
+  return { checkpoint: await readCheckpointParamsFrom(file, maxBytes), name: text };
+}
+
+/** The path (or file: URL) that `source` names on this host's file system, or null (bytes, a fetched URL, no file system). */
+function hostPathOf(source: CheckpointSource): string | UrlLike | null {
+  if (!hasHostFiles()) return null;
+  if (isUrlObject(source)) return source.protocol === 'file:' ? source : null;
+  if (typeof source !== 'string' || source === '' || /^(https?|blob|data):/i.test(source)) return null;
+  return /^file:/i.test(source) ? new URL(source) : source;
 }

@@ -1,55 +1,52 @@
-// A safetensors file read piece by piece (Node, Deno and Bun; reached through `mirec/node` and the
-// CLI, never the main entry): the header alone, its length bounded by MAX_HEADER_BYTES and every
-// offset checked against the size `stat` gives before anything else is read, then byte ranges
-// straight into a caller's buffer (e.g. a view of the engine's memory), so a 1 GB checkpoint is
-// never held whole in memory. Errors name the file.
+// Safetensors files on Node's file system (Node, Deno and Bun; reached through `mirec/node` and
+// the CLI, never the main entry): `openRangeFile` opens a regular file for reads by byte range
+// (also `mirec/node`'s HostFiles.openRanges), `openSafetensors` reads and checks its header
+// (safetensors-ranges.ts), after which tensors are read by range.
 import { open, type FileHandle } from 'node:fs/promises';
-import { parseSafetensorsHeader, safetensorsHeaderLength, type SafeHeader } from './safetensors.js';
+import type { RangeFile } from '../data/host-files.js';
+import type { UrlLike } from '../engine/web-types.js';
+import type { SafeHeader } from './safetensors.js';
+import { openSafetensorsRanges, type SafetensorsFile } from './safetensors-ranges.js';
 
-/** Bytes per read of a tensor: large enough for few system calls, small enough for a scratch buffer. */
-export const READ_CHUNK_BYTES = 4 << 20;
+export { READ_CHUNK_BYTES, type SafetensorsFile } from './safetensors-ranges.js';
 
-/** An open safetensors file whose header is checked. Close it. */
-export interface SafetensorsFile {
-  readonly path: string;
-  /** File size from `stat` when opened. */
-  readonly size: number;
-  readonly header: SafeHeader;
-  /**
-   * Fill `dest` with the data section's bytes from `at` (relative to the data section): an error
-   * names the file and `what` when the file ends first (truncated, or changed while being read).
-   */
-  read(dest: Uint8Array, at: number, what: string): Promise<void>;
-  close(): Promise<void>;
+/** A regular file opened for reads by byte range; errors say why in a few words (no such file, is a folder, permission denied). */
+export async function openRangeFile(path: string | UrlLike): Promise<RangeFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path as string | URL, 'r');
+    const st = await handle.stat().catch(async (e) => {
+      await handle.close();
+      throw e;
+    });
+    if (st.isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    }
+    if (!st.isFile()) {
+      await handle.close();
+      throw new Error('is not a regular file');
+    }
+    return {
+      size: st.size,
+      read: async (dest, offset, length, position) => (await handle.read(dest, offset, length, position)).bytesRead,
+      close: () => handle.close(),
+    };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a checkpoint file' : code === 'EACCES' ? 'permission denied' : (e as Error).message);
+  }
 }
 
 /** Open `path` and read and check its header only. */
 export async function openSafetensors(path: string): Promise<SafetensorsFile> {
-  let handle: FileHandle;
+  let file: RangeFile;
   try {
-    handle = await open(path, 'r');
+    file = await openRangeFile(path);
   } catch (e) {
     throw new Error(`safetensors: could not read ${path}: ${(e as Error).message}`);
   }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new Error(`safetensors: ${path} is not a regular file`);
-    const size = st.size;
-    const first8 = new Uint8Array(8);
-    if (size >= 8) await readExactly(handle, path, first8, 0, 'the 8-byte header length');
-    const hlen = safetensorsHeaderLength(first8, size, path);
-    const json = new Uint8Array(hlen);
-    await readExactly(handle, path, json, 8, 'the header');
-    const header = parseSafetensorsHeader(json, size - 8 - hlen, path);
-    return {
-      path, size, header,
-      read: (dest, at, what) => readExactly(handle, path, dest, header.dataStart + at, what),
-      close: () => handle.close(),
-    };
-  } catch (e) {
-    await handle.close().catch(() => {});
-    throw e;
-  }
+  return openSafetensorsRanges(file, path);
 }
 
 /** The checked header of the safetensors file at `path`, without reading its tensors. */
@@ -57,18 +54,4 @@ export async function readSafetensorsHeader(path: string): Promise<SafeHeader> {
   const file = await openSafetensors(path);
   await file.close();
   return file.header;
-}
-
-async function readExactly(handle: FileHandle, path: string, dest: Uint8Array, position: number, what: string): Promise<void> {
-  let done = 0;
-  while (done < dest.byteLength) {
-    let n: number;
-    try {
-      ({ bytesRead: n } = await handle.read(dest, done, dest.byteLength - done, position + done));
-    } catch (e) {
-      throw new Error(`safetensors: ${path}: reading ${what} failed at byte ${position + done}: ${(e as Error).message}`);
-    }
-    if (n === 0) throw new Error(`safetensors: ${path}: the file ends at byte ${position + done}, inside ${what} (truncated, or changed while being read)`);
-    done += n;
-  }
 }

@@ -14,7 +14,7 @@ import { engine } from '../engine/current.js';
 import { checkOptions } from '../engine/check-options.js';
 import { noGrad } from '../autograd/tape.js';
 import { hashString } from '../engine/random.js';
-import { readCheckpointSource, type CheckpointSource } from '../io/read-source.js';
+import { readCheckpointSource, readServingCheckpoint, type CheckpointSource } from '../io/read-source.js';
 import { hostFiles } from '../data/host-files.js';
 import { retrieve } from './retrieve.js';
 import { CompactItemTable, type CompactFormat } from './compact.js';
@@ -226,10 +226,15 @@ export class Recommender {
     await hostFiles('Recommender.save', path).writeFileAtomic(path, this.toBytes());
   }
 
-  /** Rebuild from checkpoint bytes, a path (Node, Deno, Bun) or a URL (fetch; file: URLs read from disk). */
+  /**
+   * Rebuild from checkpoint bytes, a path (Node, Deno, Bun) or a URL (fetch; file: URLs read from
+   * disk). A path is read by byte range, the weights only: a training checkpoint's optimizer state
+   * is never read.
+   */
   static async load(source: CheckpointSource, opts: LoadOptions & { index?: CheckpointSource } = {}): Promise<Recommender> {
-    const { bytes, name } = await readCheckpointSource(source);
-    const rec = Recommender.fromBytes(bytes, name, opts);
+    checkOptions('load options', opts, { allowNonFinite: 'boolean', index: 'any' });
+    const { checkpoint, name } = await readServingCheckpoint(source);
+    const rec = Recommender.fromCheckpoint(checkpoint, name, opts);
     if (opts.index !== undefined) await rec.loadIndex(opts.index);
     return rec;
   }

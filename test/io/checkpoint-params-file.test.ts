@@ -15,6 +15,8 @@ import { Trainer } from '../../src/train/trainer.js';
 import { decodeCheckpointHeader } from '../../src/io/checkpoint.js';
 import { readCheckpointParams } from '../../src/io/checkpoint-params-file.js';
 import { Recommender } from '../../src/serve/recommender.js';
+import { setHostFiles } from '../../src/data/host-files.js';
+import { nodeFiles } from '../../src/io/node-host.js';
 
 const ds = prepareRetrieval(generateSynthetic('tiny').events, { filter: false });
 const dir = mkdtempSync(join(tmpdir(), 'mirec-params-file-'));
@@ -70,8 +72,36 @@ test('a NaN weight, a cut file and a missing file are errors naming the file and
   writeFileSync(path, bytes);
   truncateSync(path, bytes.length - 100);
   await readCheckpointParams(path).then(() => assert.unreachable('a cut file loaded'), (e: Error) => assert.ok(e.message.includes(path) && /ends|offset|beyond|size/.test(e.message), e.message));
-  await readCheckpointParams(join(dir, 'none.safetensors')).then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /none\.safetensors: ENOENT/));
+  await readCheckpointParams(join(dir, 'none.safetensors')).then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /none\.safetensors: no such file/));
   assert.ok(readFileSync(path).length === bytes.length - 100);
+});
+
+test('Recommender.load of a path reads the header and the weights only, never the optimizer state', async () => {
+  const { path, bytes } = await trainedFile();
+  const reads: [number, number][] = [];
+  setHostFiles({
+    ...nodeFiles,
+    async openRanges(p) {
+      const f = await nodeFiles.openRanges(p);
+      return { size: f.size, close: () => f.close(), read: (d, o, l, at) => (reads.push([at, at + l]), f.read(d, o, l, at)) };
+    },
+  });
+  try {
+    const rec = await Recommender.load(path);
+    const history = ds.vocab.ids.slice(1, 8);
+    assert.equal(rec.recommend(history, { topN: 10 }), Recommender.fromBytes(bytes, path).recommend(history, { topN: 10 }));
+  } finally {
+    setHostFiles(nodeFiles);
+  }
+  const names = [...decodeCheckpointHeader(bytes).tensors.keys()];
+  const optim = names.filter((n) => n.startsWith('optim.')).map((n) => span(bytes, n));
+  assert.ok(optim.length > 0);
+  for (const [a, b] of reads) assert.ok(optim.every(([x, y]) => b <= x || a >= y), `read [${a}, ${b}) overlaps an optimizer tensor`);
+  const params = names.filter((n) => n.startsWith('param.')).map((n) => span(bytes, n)).reduce((s, [a, b]) => s + b - a, 0);
+  const read = reads.reduce((s, [a, b]) => s + b - a, 0);
+  const headerBytes = span(bytes, names[0])[0] - decodeCheckpointHeader(bytes).tensors.get(names[0])!.begin;
+  assert.is(read, headerBytes + params, 'the header, then each parameter once');
+  await Recommender.load(join(dir, 'none.safetensors')).then(() => assert.unreachable(), (e: Error) => assert.match(e.message, /none\.safetensors: no such file/));
 });
 
 test.run();
