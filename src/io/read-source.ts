@@ -8,6 +8,7 @@ import { hasHostFiles, hostFiles } from '../data/host-files.js';
 import { decodeCheckpoint, type DecodedCheckpoint } from './checkpoint.js';
 import { readCheckpointParamsFrom } from './checkpoint-params.js';
 import { openSafetensorsRanges } from './safetensors-ranges.js';
+import { openHttpRanges } from './http-range-file.js';
 
 /** Largest checkpoint read by default (4 GiB: a 16M-item × 64-dim table is 4 GB of float32). */
 export const MAX_CHECKPOINT_BYTES = 2 ** 32;
@@ -43,14 +44,24 @@ export async function readCheckpointSource(source: CheckpointSource, maxBytes = 
   }
 }
 
+/** A fetch's transport error as load's error naming the URL. */
+function fetchFailed(text: string, e: unknown): never {
+  const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+  throw new Error(`load: ${text}: fetch failed (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+}
+
 async function fetchBytes(text: string, maxBytes: number): Promise<{ bytes: Uint8Array; name: string }> {
   let res: Response;
   try {
     res = await fetch(text);
   } catch (e) {
-    const cause = (e as { cause?: { message?: string; code?: string } }).cause;
-    throw new Error(`load: ${text}: fetch failed (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+    fetchFailed(text, e);
   }
+  return bodyBytes(res, text, maxBytes);
+}
+
+/** The whole body of a fetched checkpoint, refused past `maxBytes` before it is all buffered. */
+async function bodyBytes(res: Response, text: string, maxBytes: number): Promise<{ bytes: Uint8Array; name: string }> {
   if (!res.ok) throw new Error(`load: ${text}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
   const declared = Number(res.headers.get('content-length'));
   if (declared > maxBytes) throw new Error(`load: ${text}: the server announces ${declared} bytes, more than the ${maxBytes} allowed`);
@@ -80,10 +91,21 @@ async function fetchBytes(text: string, maxBytes: number): Promise<{ bytes: Uint
 /**
  * A checkpoint to serve from any source: a path (or file: URL) on a host with a file system is
  * read by byte range, its header and `param.*` tensors only (a training checkpoint's optimizer
- * moments, twice the weights with Adam, are never read); bytes and fetched URLs are decoded
- * whole. Refused past `maxBytes` (of parameters, for a file) before the weights are read.
+ * moments, twice the weights with Adam, are never read), and so is an http(s) URL whose server
+ * answers Range requests (http-range-file.ts); bytes, other URLs and servers that send the whole
+ * file are decoded whole. Refused past `maxBytes` (of parameters, when read by range) before the
+ * weights are read.
  */
 export async function readServingCheckpoint(source: CheckpointSource, maxBytes = MAX_CHECKPOINT_BYTES): Promise<{ checkpoint: DecodedCheckpoint; name: string }> {
+  const url = httpUrlOf(source);
+  if (url !== null) {
+    const first = await openHttpRanges(url, (e) => fetchFailed(url, e));
+    if ('whole' in first) {
+      const { bytes } = await bodyBytes(first.whole, url, maxBytes);
+      return { checkpoint: decodeCheckpoint(bytes, url), name: url };
+    }
+    return { checkpoint: await readCheckpointParamsFrom(await openSafetensorsRanges(first.ranges, url), maxBytes), name: url };
+  }
   const path = hostPathOf(source);
   if (path === null) {
     const { bytes, name } = await readCheckpointSource(source, maxBytes);
@@ -98,6 +120,12 @@ export async function readServingCheckpoint(source: CheckpointSource, maxBytes =
     throw new Error(msg.includes(text) ? msg : `load: ${text}: ${msg}`);
   }
   return { checkpoint: await readCheckpointParamsFrom(file, maxBytes), name: text };
+}
+
+/** The http(s) URL `source` names, or null. */
+function httpUrlOf(source: CheckpointSource): string | null {
+  const text = isUrlObject(source) ? source.href : typeof source === 'string' ? source : '';
+  return /^https?:/i.test(text) ? text : null;
 }
 
 /** The path (or file: URL) that `source` names on this host's file system, or null (bytes, a fetched URL, no file system). */
