@@ -135,7 +135,7 @@ export async function benchTrainStepInterleaved(): Promise<string> {
   const eOne = await init({ backend: 'wasm-simd', threads: 1 });
   const oneCases = MODELS.map(([name, make, lr]) => stepCase(name, make(common), lr, 'one'));
   const saved = SPLIT.chunksPerThread;
-  const block = (e: Engine, fn: () => void, setting = { chunks: saved, ...savedCost }): number => {
+  const block = (e: Engine, fn: () => void, setting: { chunks: number; minColumns: number } = { chunks: saved, minColumns: savedCost.minColumns }): number => {
     setEngine(e);
     SPLIT.chunksPerThread = setting.chunks;
     SPLIT_COST.minColumns = setting.minColumns;

@@ -17,9 +17,12 @@ export type Splitter = (args: Args, parts: number, minWork: number) => Args[] | 
  * scatter_add_rows). Each part pays the per-row cost (a call and a loop set-up per row) again, so
  * narrow parts cost more than they share: in a ComiRec-SA step on 2 threads, sum_cols over 2560
  * rows of 256 ran 0.38x in parts of 32 columns and 0.74x in parts of 128, scatter_add_rows over
- * rows of 64 in parts of 16 0.61x (bench/experiments/split-efficiency.mts).
+ * rows of 64 in parts of 16 0.61x (bench/experiments/split-efficiency.mts). `gemmPrefer`
+ * forces a GEMM's split by rows or by columns (benchmarks only; 'auto' takes columns unless rows
+ * give more parts: the step's NN and NT shapes tie in 41 alternating rounds, TN runs 1.88x by
+ * columns against 1.65x by rows, bench/experiments/gemm-split-ab.mts).
  */
-export const SPLIT_COST = { minColumns: 256 };
+export const SPLIT_COST = { minColumns: 256, gemmPrefer: 'auto' as 'auto' | 'rows' | 'cols' };
 
 /** Split `count` units into at most `parts` ranges aligned to `align` (the last takes the rest). */
 export function ranges(count: number, parts: number, align: number, minUnits: number): [number, number][] {
@@ -87,7 +90,10 @@ function gemm(aT: boolean, bT: boolean): Splitter {
     if (M * N * K < 2 * minWork) return null;
     const byCols = ranges(N, parts, 8, Math.max(8, Math.ceil(minWork / Math.max(1, M * K))));
     const byRows = M >= 24 ? ranges(M, parts, 4, Math.max(12, Math.ceil(minWork / Math.max(1, N * K)))) : [];
-    if (byRows.length > byCols.length) {
+    const rows = SPLIT_COST.gemmPrefer === 'rows' ? byRows.length >= 2
+      : SPLIT_COST.gemmPrefer === 'cols' ? byCols.length < 2 && byRows.length >= 2
+      : byRows.length > byCols.length;
+    if (rows) {
       return byRows.map(([s, n]) => {
         const x = args.slice();
         x[0] = n;
