@@ -56,6 +56,23 @@ export function gradSlot(t: Tensor): { grad: Tensor; acc: 0 | 1 } {
   return { grad: t.grad, acc };
 }
 
+/**
+ * For an op whose gradient to `t` is its output's gradient unchanged (add, sub's first input, a
+ * bias add's input): when `t` is a step tensor with no gradient yet in this pass, it takes over
+ * `out`'s gradient buffer instead of a copy. `out`'s gradient is final once its node runs and
+ * nothing reads it after, so `out` gives it up (its `grad` becomes null). Returns false (the
+ * caller copies or adds) when `t` must keep its own buffer: a parameter, sparse, or already
+ * holding a gradient.
+ */
+export function takeGrad(t: Tensor, out: Tensor): boolean {
+  const g = out.grad;
+  if (!g || t.lifetime !== 'arena' || g.lifetime !== 'arena' || t.sparseGrad || t.gradStep === step || t.engine !== out.engine || g.size !== t.size) return false;
+  t.grad = g.shape.length === t.shape.length && g.shape.every((d, i) => d === t.shape[i]) ? g : viewAs(g, t.shape);
+  t.gradStep = step;
+  out.grad = null;
+  return true;
+}
+
 /** Append a row-sparse gradient piece to a table (see ops/embedding). */
 export function addSparseGrad(table: Tensor, ids: Tensor, rows: Tensor): void {
   if (table.gradStep !== step || !table.sparse) table.sparse = [];

@@ -3,7 +3,7 @@
 import { Tensor, empty } from '../tensor.js';
 import { gradSlot, record } from '../autograd/tape.js';
 import { checkInputs, fail, sameShape } from './check.js';
-import { accumulate, writeOrAdd } from './grad-util.js';
+import { accumulate, passGrad, writeOrAdd } from './grad-util.js';
 
 function binary(op: string, a: Tensor, b: Tensor): Tensor {
   checkInputs(op, a, b);
@@ -16,8 +16,9 @@ export function add(a: Tensor, b: Tensor): Tensor {
   const out = binary('add', a, b);
   a.engine.k.add_f32(a.ptr, b.ptr, out.ptr, out.size);
   return record('add', [a, b], out, () => {
-    if (a.requiresGrad) accumulate(a, out.grad!.ptr);
-    if (b.requiresGrad) accumulate(b, out.grad!.ptr);
+    const g = out.grad!.ptr; // [out.size]; a may take the buffer over
+    if (b.requiresGrad) accumulate(b, g);
+    if (a.requiresGrad) passGrad(a, out, g);
   });
 }
 
@@ -27,12 +28,13 @@ export function sub(a: Tensor, b: Tensor): Tensor {
   const k = a.engine.k;
   k.sub_f32(a.ptr, b.ptr, out.ptr, out.size);
   return record('sub', [a, b], out, () => {
-    if (a.requiresGrad) accumulate(a, out.grad!.ptr);
+    const g = out.grad!.ptr; // [out.size]; a takes the buffer over last, once b has read it
     if (b.requiresGrad) {
       const { grad, acc } = gradSlot(b);
-      if (acc) k.axpy_f32(out.size, -1, out.grad!.ptr, grad.ptr);
-      else k.scale_f32(out.grad!.ptr, -1, grad.ptr, out.size);
+      if (acc) k.axpy_f32(out.size, -1, g, grad.ptr);
+      else k.scale_f32(g, -1, grad.ptr, out.size);
     }
+    if (a.requiresGrad) passGrad(a, out, g);
   });
 }
 
@@ -74,11 +76,12 @@ export function addRow(x: Tensor, bias: Tensor): Tensor {
   const k = x.engine.k;
   k.add_row_f32(x.ptr, bias.ptr, out.ptr, x.rows, n);
   return record('addRow', [x, bias], out, () => {
-    if (x.requiresGrad) accumulate(x, out.grad!.ptr);
+    const g = out.grad!.ptr; // [rows, n]; x takes the buffer over last, once the bias has read it
     if (bias.requiresGrad) {
       const { grad, acc } = gradSlot(bias);
-      k.sum_cols_f32(out.grad!.ptr, grad.ptr, x.rows, n, acc);
+      k.sum_cols_f32(g, grad.ptr, x.rows, n, acc);
     }
+    if (x.requiresGrad) passGrad(x, out, g);
   });
 }
 

@@ -2,7 +2,7 @@
 // the kernel at hand has an accumulate flag.
 import type { Tensor } from '../tensor.js';
 import { empty } from '../tensor.js';
-import { gradSlot } from '../autograd/tape.js';
+import { gradSlot, takeGrad } from '../autograd/tape.js';
 import type { Ptr } from '../engine/abi/index.js';
 
 /** grad(t) (+)= the `t.size` floats at `src`. */
@@ -11,6 +11,15 @@ export function accumulate(t: Tensor, src: Ptr): void {
   const k = t.engine.k;
   if (acc) k.add_f32(grad.ptr, src, grad.ptr, t.size);
   else k.copy_f32(src, grad.ptr, t.size);
+}
+
+/**
+ * grad(t) (+)= grad(out) for an input whose gradient is the output's unchanged: takes over out's
+ * buffer when it can (autograd/tape.ts takeGrad), else copies or adds. `src` is out's gradient,
+ * read by the caller before (out gives its buffer up).
+ */
+export function passGrad(t: Tensor, out: Tensor, src: Ptr): void {
+  if (!takeGrad(t, out)) accumulate(t, src);
 }
 
 /**
