@@ -44,3 +44,27 @@ export function log_uniform_draws(u: usize, out: usize, count: i32, n: i32): voi
     store<i32>(out + ((<usize>j) << 2), <i32>(k > top ? top : k < 1 ? 1 : k));
   }
 }
+
+/**
+ * `count` draws of Rng.uniform into out (f64), from the xoshiro128** state at `state` (four u32),
+ * which is advanced in place: each double takes two 32-bit outputs, the high 27 and 26 bits, as
+ * in engine/random.ts, so the stream and the final state are the JavaScript generator's bits.
+ */
+export function rng_uniforms(state: usize, out: usize, count: i32): void {
+  let s0 = load<u32>(state), s1 = load<u32>(state, 4), s2 = load<u32>(state, 8), s3 = load<u32>(state, 12);
+  for (let j = 0; j < count; j++) {
+    let r = rotl<u32>(s1 * 5, 7) * 9;
+    let t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const a = r >>> 5;
+    r = rotl<u32>(s1 * 5, 7) * 9;
+    t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+    const b = r >>> 6;
+    store<f64>(out + ((<usize>j) << 3), (<f64>a * 67108864 + <f64>b) / 9007199254740992);
+  }
+  store<u32>(state, s0);
+  store<u32>(state, s1, 4);
+  store<u32>(state, s2, 8);
+  store<u32>(state, s3, 12);
+}

@@ -1,8 +1,9 @@
 // Drawing one batch's negatives: S unique ids by rejection from the generator's stream, exactly
 // the JavaScript loop's ids, tries and final generator state. Log-uniform draws (a double-double
 // pow each) run in the `log_uniform_draws` kernel, split between threads, about twice as many as
-// still needed per call (the generator is rewound to the draws actually taken); only the
-// uniforms and the cheap uniqueness scan stay sequential in JavaScript.
+// still needed per call; the uniforms come from the `rng_uniforms` kernel, the generator's own
+// bits from its state, which is rewound to the draws actually taken. Only the cheap uniqueness
+// scan stays in JavaScript.
 import type { Rng } from '../engine/random.js';
 import type { Engine } from '../engine/engine.js';
 import type { Ptr } from '../engine/abi/index.js';
@@ -15,8 +16,8 @@ let seen = new Uint8Array(0);
 /** Most draws computed ahead in one kernel call (bounds the buffers at 12 bytes a draw). */
 const MAX_AHEAD = 1 << 20;
 
-/** Per engine: pool blocks for a chunk of uniforms (f64) and their ids (i32), `cap` entries. */
-const buffers = new WeakMap<Engine, { u: Ptr; k: Ptr; cap: number }>();
+/** Per engine: pool blocks for a chunk of uniforms (f64) and their ids (i32), `cap` entries, and the generator's state (four words). */
+const buffers = new WeakMap<Engine, { u: Ptr; k: Ptr; state: Ptr; cap: number }>();
 
 /**
  * S unique ids from 1..N−1 and the number of draws that counted (`tries`): 'uniform' by
@@ -54,8 +55,9 @@ export function drawUnique(rng: Rng, kind: DrawnKind, N: number, S: number, e: E
       const m = Math.min(2 * (S - n) + 64, MAX_AHEAD);
       const buf = chunkBuffers(e, m);
       const saved = rng.getState();
-      const U = new Float64Array(e.heap.store.buffer, buf.u, m); // [m] uniforms, in stream order
-      for (let j = 0; j < m; j++) U[j] = rng.uniform();
+      const w = buf.state >>> 2;
+      e.i32.set(saved, w);
+      e.k.rng_uniforms(buf.state, buf.u, m); // [m] uniforms, in stream order
       e.k.log_uniform_draws(buf.u, buf.k, m, range);
       const K = e.i32;
       const k0 = buf.k >>> 2;
@@ -64,9 +66,11 @@ export function drawUnique(rng: Rng, kind: DrawnKind, N: number, S: number, e: E
         for (; used < m && n < S; used++) if (K[k0 + used] !== 1) take(K[k0 + used] - 1);
       } else for (; used < m && n < S; used++) take(K[k0 + used]);
       if (used < m) {
-        rng.setState(saved);
-        for (let j = 0; j < used; j++) rng.uniform();
+        // Rewind: the generator advances by the draws taken only.
+        e.i32.set(saved, w);
+        e.k.rng_uniforms(buf.state, buf.u, used);
       }
+      rng.setState(Array.from(e.i32.subarray(w, w + 4), (x) => x >>> 0));
     }
     return { ids, tries };
   } finally {
@@ -74,15 +78,16 @@ export function drawUnique(rng: Rng, kind: DrawnKind, N: number, S: number, e: E
   }
 }
 
-function chunkBuffers(e: Engine, S: number): { u: Ptr; k: Ptr; cap: number } {
+function chunkBuffers(e: Engine, S: number): { u: Ptr; k: Ptr; state: Ptr; cap: number } {
   const had = buffers.get(e);
   if (had && had.cap >= S) return had;
   if (had) {
     e.heap.free(had.u);
     e.heap.free(had.k);
+    e.heap.free(had.state);
   }
   const cap = Math.max(S, 64);
-  const b = { u: e.heap.alloc(cap * 8), k: e.heap.alloc(cap * 4), cap };
+  const b = { u: e.heap.alloc(cap * 8), k: e.heap.alloc(cap * 4), state: e.heap.alloc(16), cap };
   buffers.set(e, b);
   return b;
 }

@@ -1,4 +1,5 @@
-// Negatives drawn through the `log_uniform_draws` kernel against the sequential JavaScript loop:
+// Negatives drawn through the `rng_uniforms` and `log_uniform_draws` kernels against the
+// sequential JavaScript loop: rng_uniforms gives Rng.uniform's stream and state;
 // the kernel's ⌊n^u⌋ has Rng.logUniform's bits (many n, uniforms at the edges and in between, every
 // backend), and sampleNegatives with an engine returns the same ids and tries and leaves the
 // generator in the same state as without one, for every kind, on every backend and on 3 threads.
@@ -42,6 +43,28 @@ test('log_uniform_draws: Rng.logUniform bits for edge and random uniforms, every
   // and the JavaScript generator itself draws ⌊n^u⌋ of its own uniforms
   const a = new Rng(3), b = new Rng(3);
   for (let i = 0; i < 200; i++) assert.is(a.logUniform(1000), logUniformOf(1000, b.uniform()));
+});
+
+test('rng_uniforms: Rng.uniform\'s stream and final state from any state, every backend', async () => {
+  const seeds = [1, 77, 2 ** 40 + 3, -5];
+  for (const e of [...(await f32Backends()), oracle()]) {
+    for (const seed of seeds) {
+      const js = new Rng(seed);
+      js.uniform(); // a state past the seeding
+      for (const count of [0, 1, 7, 2624]) {
+        const start = js.getState();
+        const want = Array.from({ length: count }, () => js.uniform());
+        const ps = e.heap.alloc(16), pu = e.heap.alloc(Math.max(1, count) * 8);
+        e.i32.set(start, ps >>> 2);
+        e.k.rng_uniforms(ps, pu, count);
+        const got = Array.from(new Float64Array(e.heap.store.buffer, pu, count));
+        assert.equal(got, want, `${e.backend}, seed ${seed}, ${count} uniforms`);
+        assert.equal(Array.from(e.i32.subarray(ps >>> 2, (ps >>> 2) + 4), (x) => x >>> 0), js.getState(), `${e.backend}, seed ${seed}: state after ${count}`);
+        e.heap.free(ps);
+        e.heap.free(pu);
+      }
+    }
+  }
 });
 
 /** Draw with engine e and without (the JavaScript loop); ids, tries, generator state must agree. */

@@ -4,6 +4,7 @@
 // BCE is written with softplus of non-positive arguments only, so |logit| = 100 stays exact.
 import type { Floats } from './types.js';
 import { logQInto, logUniformOf, type SamplerKindCode } from '../det-sampler.js';
+import { Rng } from '../random.js';
 
 type I = Int32Array;
 
@@ -89,6 +90,16 @@ export function sampler_logq_f64(_F: Floats, I: I, ids: number, out: number, cou
   const q = logQInto(new Float64Array(count), I.subarray(ids, ids + count), kind as SamplerKindCode, N, tries, S);
   const words = new Int32Array(q.buffer);
   I.set(words, out);
+}
+
+/** `count` draws of Rng.uniform from the xoshiro128** state at `state` (four words), advanced in place (out: f64 in the int heap). */
+export function rng_uniforms(_F: Floats, I: I, state: number, out: number, count: number): void {
+  const rng = new Rng();
+  rng.setState(Array.from(I.subarray(state, state + 4), (w) => w >>> 0));
+  const U = new Float64Array(count);
+  for (let j = 0; j < count; j++) U[j] = rng.uniform();
+  I.set(new Int32Array(U.buffer), out);
+  I.set(rng.getState(), state);
 }
 
 /** out[j] = ⌊n^u[j]⌋ clamped to 1..n−1 (u: f64 in the int heap, two words each; out i32). */
