@@ -6,27 +6,15 @@
 import { performance } from 'node:perf_hooks';
 import { setEngine } from '../../src/engine/load.js';
 import * as gen from '../../src/engine/wasm-bytes.generated.js';
-import { Rng } from '../../src/engine/random.js';
-import { backward } from '../../src/autograd/tape.js';
-import { Adam } from '../../src/optim/adam.js';
 import { threadedEngine } from '../../src/engine/threads/index.js';
 import { installNodeHost } from '../../src/io/node-host.js';
 import type { Engine } from '../../src/engine/engine.js';
-import type { RetrievalModel } from '../../src/models/types.js';
-import { MIND } from '../../src/models/mind.js';
-import { ComiRecDR } from '../../src/models/comirec-dr.js';
-import { ComiRecSA } from '../../src/models/comirec-sa.js';
-import { SINE } from '../../src/models/sine.js';
-import { benchBatches } from '../train-step.js';
+import { stepOf } from './step-of.mjs';
 
 installNodeHost();
 const rounds = Number(process.argv[2] ?? 10);
 const which = process.argv[3] ?? 'SA';
 const STEPS = 20;
-const common = { items: 50_000, dim: 64, interests: 4, seqLen: 20 };
-const make: Record<string, () => RetrievalModel> = {
-  SA: () => new ComiRecSA(common), MIND: () => new MIND(common), DR: () => new ComiRecDR(common), SINE: () => new SINE(common),
-};
 const module = await WebAssembly.compile(Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (c) => c.charCodeAt(0)));
 
 type Side = { e: Engine; step: () => void; us: Map<string, number>; total: number; on: boolean };
@@ -43,13 +31,7 @@ function side(e: Engine): Side {
       return r;
     };
   }
-  setEngine(e);
-  const model = make[which]();
-  const opt = new Adam(model.params.list(), { lr: 1e-3 });
-  const batches = benchBatches(20);
-  const rng = new Rng(9);
-  let i = 0;
-  s.step = () => { backward(model.loss(batches[i++ % batches.length], rng)); opt.step(); e.heap.resetArena(); };
+  s.step = stepOf(e, which);
   return s;
 }
 const one = side(await threadedEngine(module, 1));

@@ -5,43 +5,22 @@
 // (3) on 2 threads, split calls, chunks per step and the share of chunks the caller ran itself.
 // Run: node --import tsx bench/experiments/step-profile.mts [steps] [model: SA|MIND|DR|SINE]
 import { performance } from 'node:perf_hooks';
-import { setEngine } from '../../src/engine/load.js';
 import * as gen from '../../src/engine/wasm-bytes.generated.js';
-import { Rng } from '../../src/engine/random.js';
-import { backward } from '../../src/autograd/tape.js';
-import { Adam } from '../../src/optim/adam.js';
 import type { KernelName } from '../../src/engine/abi/index.js';
 import { MIN_WORK, SPLIT, threadedEngine, type ThreadPool } from '../../src/engine/threads/index.js';
 import { SPLITTERS } from '../../src/engine/threads/split.js';
 import { installNodeHost } from '../../src/io/node-host.js';
 import type { Engine } from '../../src/engine/engine.js';
-import type { RetrievalModel } from '../../src/models/types.js';
-import { MIND } from '../../src/models/mind.js';
-import { ComiRecDR } from '../../src/models/comirec-dr.js';
-import { ComiRecSA } from '../../src/models/comirec-sa.js';
-import { SINE } from '../../src/models/sine.js';
-import { benchBatches } from '../train-step.js';
+import { stepOf } from './step-of.mjs';
 
 installNodeHost();
 const steps = Number(process.argv[2] ?? 40);
 const which = process.argv[3] ?? 'SA';
-const common = { items: 50_000, dim: 64, interests: 4, seqLen: 20 };
-const make: Record<string, () => RetrievalModel> = {
-  SA: () => new ComiRecSA(common), MIND: () => new MIND(common), DR: () => new ComiRecDR(common), SINE: () => new SINE(common),
-};
 const module = await WebAssembly.compile(Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (c) => c.charCodeAt(0)));
 const cpu = () => { const c = process.cpuUsage(); return c.user + c.system; };
 const chunksWanted = 2 * SPLIT.chunksPerThread;
 
-function stepper(e: Engine) {
-  setEngine(e);
-  const model = make[which]();
-  const opt = new Adam(model.params.list(), { lr: 1e-3 });
-  const batches = benchBatches(20);
-  const rng = new Rng(9);
-  let i = 0;
-  return () => { backward(model.loss(batches[i++ % batches.length], rng)); opt.step(); e.heap.resetArena(); };
-}
+const stepper = (e: Engine) => stepOf(e, which);
 
 // (1) One thread: the timeline.
 {

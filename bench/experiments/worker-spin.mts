@@ -7,27 +7,15 @@
 import { performance } from 'node:perf_hooks';
 import { setEngine } from '../../src/engine/load.js';
 import * as gen from '../../src/engine/wasm-bytes.generated.js';
-import { Rng } from '../../src/engine/random.js';
-import { backward } from '../../src/autograd/tape.js';
-import { Adam } from '../../src/optim/adam.js';
 import { SPLIT, threadedEngine } from '../../src/engine/threads/index.js';
 import { installNodeHost } from '../../src/io/node-host.js';
 import type { Engine } from '../../src/engine/engine.js';
-import type { RetrievalModel } from '../../src/models/types.js';
-import { MIND } from '../../src/models/mind.js';
-import { ComiRecDR } from '../../src/models/comirec-dr.js';
-import { ComiRecSA } from '../../src/models/comirec-sa.js';
-import { SINE } from '../../src/models/sine.js';
-import { benchBatches } from '../train-step.js';
+import { stepOf } from './step-of.mjs';
 
 installNodeHost();
 const rounds = Number(process.argv[2] ?? 9);
 const spins = (process.argv[3] ?? '20000,2000000').split(',').map(Number);
 const models = (process.argv[4] ?? 'SA,MIND,DR,SINE').split(',');
-const common = { items: 50_000, dim: 64, interests: 4, seqLen: 20 };
-const make: Record<string, () => RetrievalModel> = {
-  SA: () => new ComiRecSA(common), MIND: () => new MIND(common), DR: () => new ComiRecDR(common), SINE: () => new SINE(common),
-};
 const module = await WebAssembly.compile(Uint8Array.from(atob(gen.THREADS_WASM_BASE64), (c) => c.charCodeAt(0)));
 const saved = SPLIT.workerSpin;
 const one = await threadedEngine(module, 1);
@@ -37,15 +25,6 @@ for (const s of spins) {
   many.push(await threadedEngine(module, 2));
 }
 SPLIT.workerSpin = saved;
-const stepper = (e: Engine, which: string) => {
-  setEngine(e);
-  const model = make[which]();
-  const opt = new Adam(model.params.list(), { lr: 1e-3 });
-  const batches = benchBatches(20);
-  const rng = new Rng(9);
-  let i = 0;
-  return () => { backward(model.loss(batches[i++ % batches.length], rng)); opt.step(); e.heap.resetArena(); };
-};
 const block = (e: Engine, fn: () => void) => {
   setEngine(e);
   const t0 = performance.now();
@@ -58,7 +37,7 @@ console.log(`| model | 1 thread (steps/s) | ${spins.map((s) => `2 threads, spin 
 console.log(`|---|---:|${spins.map(() => '---:|---|').join('')}`);
 for (const m of models) {
   const engines = [one, ...many];
-  const fns = engines.map((e) => stepper(e, m));
+  const fns = engines.map((e) => stepOf(e, m));
   engines.forEach((e, i) => block(e, fns[i])); // warm-up
   const got = engines.map(() => [] as number[]);
   const ratios = many.map(() => [] as number[]);
