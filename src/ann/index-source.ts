@@ -3,6 +3,7 @@
 // (`bytesSource`), or one key per list in a key-value store (`keyedSource`, `splitIndexFile`).
 import type { UrlLike } from '../engine/web-types.js';
 import { decodeIvfHead, headLength } from './ivf-format.js';
+import { readRangeBody, type BodyResponse } from '../io/range-body.js';
 
 /** Where the index file's bytes come from. */
 export interface IndexSource {
@@ -20,75 +21,13 @@ export interface IndexSource {
   readInto?(l: number, offset: number, length: number, into: Uint8Array): Promise<Uint8Array>;
 }
 
-/** The reader of a fetch body: default (chunks) or BYOB (`getReader({ mode: 'byob' })`). */
-interface BodyReader {
-  read(view?: Uint8Array): Promise<{ done: boolean; value?: Uint8Array }>;
-  cancel(): Promise<void>;
-  releaseLock(): void;
-}
-
 /** What httpRangeSource needs of a fetch response (a `Response` satisfies it). */
-export interface RangeResponse {
+export interface RangeResponse extends BodyResponse {
   status: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-  body?: { cancel(): Promise<void>; getReader?(opts?: { mode: 'byob' }): unknown } | null;
 }
 
 /** A fetch function (the global `fetch`, or a Worker's service binding `env.X.fetch`). */
 export type RangeFetch = (url: string, init: { headers: Record<string, string> }) => Promise<RangeResponse>;
-
-/** Read a response body of exactly `length` bytes into `into`; the filled view (maybe a new buffer). */
-async function readBody(res: RangeResponse, into: Uint8Array, length: number, what: string): Promise<Uint8Array> {
-  const body = res.body;
-  let byob: BodyReader | null = null;
-  if (body && typeof body.getReader === 'function') {
-    try { byob = body.getReader({ mode: 'byob' }) as BodyReader; } catch { byob = null; } // not a byte stream
-  }
-  if (byob) {
-    // BYOB: the runtime writes straight into our buffer (transferred on every read, handed back).
-    let buf = into.buffer as ArrayBuffer;
-    const base = into.byteOffset;
-    let got = 0;
-    let extra = false;
-    try {
-      while (got < length) {
-        const r = await byob.read(new Uint8Array(buf, base + got, length - got));
-        if (r.value) buf = r.value.buffer as ArrayBuffer;
-        if (r.done) break;
-        got += r.value!.byteLength;
-      }
-      if (got === length) extra = !(await byob.read(new Uint8Array(1))).done;
-    } finally {
-      await byob.cancel().catch(() => undefined);
-    }
-    if (extra) throw new Error(`${what}: got more than ${length} bytes`);
-    if (got !== length) throw new Error(`${what}: got ${got} bytes, expected ${length}`);
-    return new Uint8Array(buf, base, length);
-  }
-  if (body && typeof body.getReader === 'function') {
-    // A chunked body: copy each chunk into place (chunks are small and die young).
-    const reader = body.getReader() as BodyReader;
-    let got = 0;
-    try {
-      for (;;) {
-        const r = await reader.read();
-        if (r.done) break;
-        const c = r.value!;
-        if (got + c.length > length) throw new Error(`${what}: got more than ${length} bytes`);
-        into.set(c, got);
-        got += c.length;
-      }
-    } finally {
-      await reader.cancel().catch(() => undefined);
-    }
-    if (got !== length) throw new Error(`${what}: got ${got} bytes, expected ${length}`);
-    return into.subarray(0, length);
-  }
-  const all = new Uint8Array(await res.arrayBuffer());
-  if (all.length !== length) throw new Error(`${what}: got ${all.length} bytes, expected ${length}`);
-  into.set(all);
-  return into.subarray(0, length);
-}
 
 /** Byte ranges of a file over HTTP (`Range: bytes=a-b`, answered 206); `fetchFn` defaults to fetch. */
 export function httpRangeSource(url: string | UrlLike, fetchFn: RangeFetch = (u, init) => fetch(u, init)): IndexSource {
@@ -101,7 +40,7 @@ export function httpRangeSource(url: string | UrlLike, fetchFn: RangeFetch = (u,
       await res.body?.cancel();
       throw new Error(`${what}: HTTP ${res.status} (the server must answer Range requests with 206)`);
     }
-    return readBody(res, into, length, what);
+    return readRangeBody(res, into, length, what);
   };
   const range = (offset: number, length: number) => rangeInto(offset, length, new Uint8Array(length));
   return {

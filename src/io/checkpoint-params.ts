@@ -1,8 +1,8 @@
 // A checkpoint read for serving from an open safetensors file (any RangeFile): the header and the
-// `param.*` tensors only, each read from its own byte range (Recommender.load of a path, and the
-// CLI's --checkpoint). A training checkpoint
-// also holds the optimizer's moments (twice the weights with Adam), which serving never uses, so
-// a 1 GB Taobao-size checkpoint costs its 340 MB of weights instead of the whole file and a copy.
+// `param.*` tensors only, each read from its own byte range (Recommender.load of a path or URL,
+// and the CLI's --checkpoint). A training checkpoint also holds the optimizer's moments (twice
+// the weights with Adam), which serving never uses, so a 1 GB Taobao-size checkpoint costs its
+// 340 MB of weights instead of the whole file and a copy.
 import { checkpointHeader, type DecodedCheckpoint } from './checkpoint.js';
 import type { SafeTensor } from './safetensors.js';
 import type { SafetensorsFile } from './safetensors-ranges.js';

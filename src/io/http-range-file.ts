@@ -4,6 +4,7 @@
 // first request asks for a prefix; a server that answers it with 206 and a Content-Range giving
 // the file's size is read range by range, one that answers 200 sends the whole file instead.
 import type { RangeFile } from '../data/host-files.js';
+import { readRangeBody } from './range-body.js';
 
 /** Bytes asked for first: the 8-byte header length and, usually, the header. */
 export const FIRST_RANGE_BYTES = 1 << 16;
@@ -21,10 +22,9 @@ export async function openHttpRanges(url: string, fail: (e: unknown) => never): 
   }
   const range = /^bytes 0-\d+\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
   if (res.status !== 206 || !range) return { whole: res };
-  const total = range[1];
-  const size = Number(total);
-  const prefix = new Uint8Array(Math.min(size, FIRST_RANGE_BYTES));
-  const got = await readBody(res, prefix, `${url}: bytes 0-${prefix.length - 1}`);
+  const size = Number(range[1]);
+  const got = Math.min(size, FIRST_RANGE_BYTES);
+  const prefix = await readRangeBody(res, new Uint8Array(got), got, `${url}: bytes 0-${got - 1}`);
   return {
     ranges: {
       size,
@@ -44,35 +44,10 @@ export async function openHttpRanges(url: string, fail: (e: unknown) => never): 
           await r.body?.cancel();
           throw new Error(`${what}: HTTP ${r.status}${r.status === 206 ? ` with Content-Range ${JSON.stringify(r.headers.get('content-range'))}` : ''} (a Range request must be answered with 206 and the bytes asked for)`);
         }
-        return readBody(r, into, what);
+        await readRangeBody(r, into, length, what, false); // into is the caller's: no transfer
+        return length;
       },
       close: async () => {},
     },
   };
-}
-
-/** Read a response body into `into` (at most its length; the rest is cancelled); the bytes read. */
-async function readBody(res: Response, into: Uint8Array, what: string): Promise<number> {
-  if (!res.body) {
-    const b = new Uint8Array(await res.arrayBuffer());
-    const n = Math.min(b.length, into.length);
-    into.set(b.subarray(0, n));
-    return n;
-  }
-  const reader = res.body.getReader();
-  let at = 0;
-  try {
-    while (at < into.length) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const n = Math.min(value.byteLength, into.length - at);
-      into.set(value.subarray(0, n), at);
-      at += n;
-    }
-  } catch (e) {
-    throw new Error(`${what}: reading the body failed (${(e as Error).message})`);
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return at;
 }
