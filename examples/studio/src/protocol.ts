@@ -2,6 +2,7 @@
 // state (data, model, trainer, caches); the page only sends requests and draws what comes back.
 // Requests carry an id and are answered once ({ id, ok, result } or { id, error }); training
 // progress arrives as unsolicited { event } messages.
+import type { TrainProgress } from '../../../src/index.js';
 
 export const MODELS = ['comirec-sa', 'comirec-dr', 'mind', 'sine', 'youtube-dnn', 'most-popular'] as const;
 export type ModelName = (typeof MODELS)[number];
@@ -52,13 +53,8 @@ export interface DataSummary {
 
 export interface CategorySummary { source: string; names: number; uncategorised: number; unknownItems: number; titles: number }
 
-export interface Progress {
-  step: number;
-  maxSteps: number;
-  loss: number;
-  stepsPerSec: number;
-  etaSec: number;
-  valRecall50?: number;
+/** The trainer's progress record (its step, loss, rate, ETA and validation score), and the studio's extras. */
+export interface Progress extends Pick<TrainProgress, 'step' | 'maxSteps' | 'loss' | 'stepsPerSec' | 'etaSec' | 'valRecall50'> {
   valHitRate50?: number;
   bestRecall50: number;
   bestStep: number;
